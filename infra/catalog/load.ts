@@ -1,0 +1,233 @@
+/**
+ * Reads a catalog (one YAML file, or a folder of them), validates all of it and
+ * returns the normalized, frozen model — or throws one `CatalogError` listing every
+ * problem at its file:line:column. Nothing here touches Pulumi: a bad catalog is
+ * rejected before the first resource exists.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { type z } from "zod";
+import { CatalogError, type CatalogIssue, formatPath } from "./errors";
+import type { Catalog } from "./model";
+import { normalize } from "./normalize";
+import { CatalogFileSchema, type RawCatalogFile } from "./schema";
+
+/** One catalog file's text and the name it is reported under. */
+export interface CatalogSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** A parsed, schema-valid file, with what it takes to point back into it. */
+export interface ParsedFile {
+  readonly file: string;
+  /** The document as parsed, before the schema: names are checked on it even when the schema fails. */
+  readonly raw: Readonly<Record<string, unknown>>;
+  /** The schema-valid document; undefined when the schema reported issues. */
+  readonly data?: RawCatalogFile;
+  /** The source position of a document path (the nearest existing node). */
+  locate(docPath: readonly PropertyKey[]): { line: number; column: number };
+}
+
+/** Top-level keys starting with `x-` hold YAML anchors to share; they are ignored. */
+const EXTENSION_KEY = /^x-/;
+
+/** Reads the file, or every `*.yaml`/`*.yml` of the folder in name order. */
+export function readCatalogSources(catalogPath: string): CatalogSource[] {
+  let files: string[];
+  try {
+    const stat = fs.statSync(catalogPath);
+    files = stat.isDirectory()
+      ? fs
+          .readdirSync(catalogPath)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => path.join(catalogPath, f))
+      : [catalogPath];
+  } catch {
+    throw new CatalogError([{ file: catalogPath, line: 1, column: 1, path: "", message: "no such catalog file or folder" }]);
+  }
+  if (files.length === 0) {
+    throw new CatalogError([{ file: catalogPath, line: 1, column: 1, path: "", message: "the catalog folder holds no .yaml file" }]);
+  }
+  return files.map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
+}
+
+/** Loads and validates a catalog from disk. Throws `CatalogError`. */
+export function loadCatalog(catalogPath: string): Catalog {
+  return parseCatalog(readCatalogSources(catalogPath));
+}
+
+/** Validates catalog sources already in memory. Throws `CatalogError`. */
+export function parseCatalog(sources: readonly CatalogSource[]): Catalog {
+  const issues: CatalogIssue[] = [];
+  const parsed: ParsedFile[] = [];
+  for (const source of sources) {
+    const file = parseFile(source, issues);
+    if (file) parsed.push(file);
+  }
+  // Cross-file and semantic checks run on what parsed, so one pass reports everything.
+  const catalog = normalize(parsed, issues);
+  if (issues.length > 0 || !catalog) throw new CatalogError(issues);
+  return catalog;
+}
+
+function parseFile(source: CatalogSource, issues: CatalogIssue[]): ParsedFile | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
+  const positionOf = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const [start] = error.linePos ?? [{ line: 1, col: 1 }];
+      const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      issues.push({ file: source.file, line: start.line, column: start.col, path: "", message: `YAML: ${message}` });
+    }
+    return undefined;
+  }
+  const locate = (docPath: readonly PropertyKey[]) => positionOf(nodeOffset(doc, docPath));
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (error) {
+    issues.push({ file: source.file, line: 1, column: 1, path: "", message: `YAML: ${(error as Error).message}` });
+    return undefined;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    issues.push({ file: source.file, line: 1, column: 1, path: "", message: "expected a mapping at the top of the file" });
+    return undefined;
+  }
+  const withoutExtensions = Object.fromEntries(Object.entries(data).filter(([key]) => !EXTENSION_KEY.test(key)));
+  const result = CatalogFileSchema.safeParse(withoutExtensions);
+  if (!result.success) {
+    for (const zodIssue of result.error.issues) {
+      issues.push(...describeIssue(source.file, zodIssue, withoutExtensions, doc, locate, positionOf));
+    }
+  }
+  return { file: source.file, raw: withoutExtensions, data: result.success ? result.data : undefined, locate };
+}
+
+/** The offset of the node at `docPath`, or of its nearest ancestor that exists. */
+function nodeOffset(doc: Document, docPath: readonly PropertyKey[]): number {
+  for (let depth = docPath.length; depth >= 0; depth--) {
+    const node = doc.getIn(docPath.slice(0, depth) as unknown[], true) as YamlNode | undefined;
+    if (node && typeof node === "object" && "range" in node && node.range) return node.range[0];
+  }
+  return 0;
+}
+
+/** The offset of a mapping's key (for unknown keys, point at the key itself). */
+function keyOffset(doc: Document, mapPath: readonly PropertyKey[], key: string): number | undefined {
+  const map = doc.getIn(mapPath as unknown[], true);
+  if (!isMap(map)) return undefined;
+  for (const pair of map.items) {
+    if (isPair(pair) && isScalar(pair.key) && pair.key.value === key && pair.key.range) return pair.key.range[0];
+  }
+  return undefined;
+}
+
+function valueAt(data: unknown, docPath: readonly PropertyKey[]): unknown {
+  let current: unknown = data;
+  for (const part of docPath) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+/** How a found value reads in a message. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return JSON.stringify(value);
+  return String(value);
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  object: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+};
+
+function describeIssue(
+  file: string,
+  issue: z.core.$ZodIssue,
+  data: unknown,
+  doc: Document,
+  locate: ParsedFile["locate"],
+  positionOf: (offset: number) => { line: number; column: number },
+): CatalogIssue[] {
+  const docPath = issue.path;
+  const found = valueAt(data, docPath);
+  const at = (p: readonly PropertyKey[], message: string): CatalogIssue => ({
+    file,
+    ...locate(p),
+    path: formatPath(p),
+    message,
+  });
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((key) => {
+        const offset = keyOffset(doc, docPath, key);
+        const position = offset === undefined ? locate(docPath) : positionOf(offset);
+        const allowed = allowedKeys(docPath);
+        const hint = allowed.length > 0 ? `; expected one of ${allowed.join(", ")}` : "";
+        return { file, ...position, path: formatPath([...docPath, key]), message: `unknown key "${key}"${hint}` };
+      });
+    case "invalid_type":
+      if (found === undefined) return [at(docPath, `missing required key "${String(docPath[docPath.length - 1])}"`)];
+      return [at(docPath, `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, found ${describeValue(found)}`)];
+    case "invalid_value":
+      return [at(docPath, `expected one of ${issue.values.map(String).join(", ")}, found ${describeValue(found)}`)];
+    case "invalid_format":
+    case "invalid_union":
+    case "custom":
+      return [at(docPath, `expected ${issue.message}, found ${describeValue(found)}`)];
+    case "too_small":
+      if (issue.origin === "array") return [at(docPath, `expected at least ${String(issue.minimum)} item(s), found ${(found as unknown[]).length}`)];
+      if (issue.origin === "string") return [at(docPath, `expected a non-empty string, found ${describeValue(found)}`)];
+      return [at(docPath, `expected at least ${String(issue.minimum)}, found ${describeValue(found)}`)];
+    case "too_big":
+      if (issue.origin === "string") return [at(docPath, `expected ${issue.message}, found ${describeValue(found)}`)];
+      return [at(docPath, `expected at most ${String(issue.maximum)}, found ${describeValue(found)}`)];
+    default:
+      return [at(docPath, issue.message)];
+  }
+}
+
+/** The keys the schema allows at a document path (for "unknown key" hints). */
+function allowedKeys(docPath: readonly PropertyKey[]): string[] {
+  let schema: unknown = CatalogFileSchema;
+  const unwrap = (s: unknown): unknown => {
+    let current = s as { _zod?: { def: Record<string, unknown> } };
+    for (;;) {
+      const def = current._zod?.def;
+      if (!def) return current;
+      if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "readonly") {
+        current = def.innerType as typeof current;
+      } else if (def.type === "pipe") {
+        current = def.in as typeof current;
+      } else {
+        return current;
+      }
+    }
+  };
+  for (const part of docPath) {
+    const def = (unwrap(schema) as { _zod?: { def: Record<string, unknown> } })._zod?.def;
+    if (!def) return [];
+    if (def.type === "object" && typeof part === "string") schema = (def.shape as Record<string, unknown>)[part];
+    else if (def.type === "array" && typeof part === "number") schema = def.element;
+    else return [];
+  }
+  const def = (unwrap(schema) as { _zod?: { def: Record<string, unknown> } })._zod?.def;
+  return def?.type === "object" ? Object.keys(def.shape as Record<string, unknown>) : [];
+}
