@@ -82,9 +82,8 @@ function parseFile(source: CatalogSource, issues: CatalogIssue[]): ParsedFile | 
   };
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
-      const [start] = error.linePos ?? [{ line: 1, col: 1 }];
       const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      issues.push({ file: source.file, line: start.line, column: start.col, path: "", message: `YAML: ${message}` });
+      issues.push({ file: source.file, ...positionOf(error.pos[0]), path: "", message: `YAML: ${message}` });
     }
     return undefined;
   }

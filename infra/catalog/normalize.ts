@@ -244,6 +244,10 @@ function journey(
       extract: step.extract ?? {},
     };
   });
+  const claimedMs = steps.reduce((sum, step) => sum + (step.expect.responseTimeMs ?? 0), 0);
+  if (claimedMs > maxDurationSeconds * 1000) {
+    report(file, [...path, "maxDuration"], `expected the steps' response-time bounds (${claimedMs}ms in all) to fit in maxDuration, found "${raw.maxDuration}"`);
+  }
   return {
     name: raw.name,
     description: raw.description,

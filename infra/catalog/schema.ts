@@ -51,11 +51,13 @@ export const Severity = z
       "P0 critical: revenue or data at risk, respond in 5 min · P1 high: 15 min · P2 medium: 1 h · P3 low: next business day.",
   });
 
+const LOCATION_EXPECTED = "a Datadog location such as aws:us-east-1 or a private location pl:<id>";
+
 export const Location = z
   .union([
     z.enum(MANAGED_LOCATIONS),
-    z.string().regex(/^pl:[a-z0-9_-]+$/, { error: "a private location id pl:<id>" }),
-  ], { error: `a Datadog location such as aws:us-east-1 or a private location pl:<id>` })
+    z.string().regex(/^pl:[a-z0-9_-]+$/, { error: LOCATION_EXPECTED }),
+  ], { error: LOCATION_EXPECTED })
   .meta({ description: "A Datadog synthetics location: a managed one (aws:us-east-1 …) or a private one (pl:<id>)." });
 
 export const HttpMethod = z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);

@@ -1,0 +1,164 @@
+/**
+ * Runs the Pulumi program under the SDK's runtime mocks and captures every resource
+ * registration as the engine would see it: the full RegisterResourceRequest (type,
+ * name, parent, dependencies, provider, protect, inputs in wire form) with the
+ * engine's URNs, and the outputs each component registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PlannedResource } from "./resource";
+
+/** Protobuf messages as the mock monitor receives them (only what is read here). */
+interface Struct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getObject(): Struct | undefined;
+  getRetainondelete?(): boolean;
+}
+interface RegisterResourceResponse {
+  getUrn(): string;
+}
+interface RegisterResourceOutputsRequest {
+  getUrn(): string;
+  getOutputs(): Struct | undefined;
+}
+type Callback<T> = (err: Error | null, response?: T) => void;
+interface MonitorLike {
+  registerResource(req: RegisterResourceRequest, callback: Callback<RegisterResourceResponse>): void;
+  registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: Callback<unknown>): void;
+  supportsFeature(req: { getId(): string }, callback: Callback<{ getHassupport(): boolean }>): void;
+}
+
+export interface MockRunOptions {
+  readonly project: string;
+  readonly stack: string;
+  readonly organization?: string;
+  /** Stack config, keys namespaced (`lookout:catalog`). */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  /** True as in `pulumi preview`: IDs are unknown. */
+  readonly preview: boolean;
+  /** The program: what the Pulumi runtime would call (infra/index.ts's export). */
+  readonly program: () => Promise<unknown>;
+  readonly onRegister?: (count: number) => void;
+}
+
+export interface MockRunResult {
+  /** In registration order. */
+  readonly resources: PlannedResource[];
+  /** The root stack's outputs, in wire form (secrets still marked). */
+  readonly outputs: Record<string, unknown>;
+}
+
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The engine's URN: the parent's full type chain (`a$b$c`), the root stack left out.
+ * (The SDK's mock monitor keeps only the parent's last type and does not skip the root.)
+ */
+export function engineUrn(stack: string, project: string, parentTypeChain: string | undefined, type: string, name: string): string {
+  const chain = parentTypeChain ? `${parentTypeChain}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${chain}::${name}`;
+}
+
+/** The mocks: echo inputs as state; unknown IDs in preview; any invoke fails loudly. */
+const mocks: pulumi.runtime.Mocks = {
+  newResource(args: pulumi.runtime.MockResourceArgs) {
+    return { id: pulumi.runtime.isDryRun() ? undefined : `${args.name}-id`, state: args.inputs };
+  },
+  call(args: pulumi.runtime.MockCallArgs) {
+    throw new Error(`Mock call not implemented: ${args.token}`);
+  },
+};
+
+/**
+ * Runs `options.program` inside a root stack under mocks. Runs are serialized: the
+ * Pulumi runtime is process-global.
+ */
+export async function runUnderMocks(options: MockRunOptions): Promise<MockRunResult> {
+  const previous = running;
+  let release!: () => void;
+  running = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  try {
+    return await runOnce(options);
+  } finally {
+    release();
+  }
+}
+let running: Promise<void> = Promise.resolve();
+
+async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
+  pulumi.runtime.setAllConfig({ ...options.config }, [...options.secretKeys]);
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview, options.organization);
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+
+  const resources: PlannedResource[] = [];
+  const byMockUrn = new Map<string, { urn: string; chain: string | undefined }>();
+  const outputsByUrn = new Map<string, Record<string, unknown>>();
+  const translate = (mockUrn: string): string => byMockUrn.get(mockUrn)?.urn ?? mockUrn;
+  const translateProvider = (ref: string): string | undefined => {
+    if (!ref) return undefined;
+    const at = ref.lastIndexOf("::");
+    return `${translate(ref.slice(0, at))}${ref.slice(at)}`;
+  };
+
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const type = req.getType();
+    const parent = req.getParent() ? byMockUrn.get(req.getParent()) : undefined;
+    const parentChain = parent?.chain;
+    const urn = engineUrn(options.stack, options.project, parentChain, type, req.getName());
+    const chain = type === ROOT_STACK_TYPE ? undefined : parentChain ? `${parentChain}$${type}` : type;
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((value, key) => {
+      propertyDependencies[key] = value.getUrnsList().map(translate);
+    });
+    resources.push({
+      urn,
+      type,
+      name: req.getName(),
+      parent: parent?.urn,
+      dependencies: req.getDependenciesList().map(translate),
+      propertyDependencies,
+      provider: translateProvider(req.getProvider()),
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete?.() ?? false,
+      custom: req.getCustom(),
+      inputs: req.getObject()?.toJavaScript() ?? {},
+    });
+    options.onRegister?.(resources.length);
+    register(req, (err, response) => {
+      if (response) byMockUrn.set(response.getUrn(), { urn, chain });
+      callback(err, response);
+    });
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, callback) => {
+    outputsByUrn.set(translate(req.getUrn()), req.getOutputs()?.toJavaScript() ?? {});
+    registerOutputs(req, callback);
+  };
+  // The mock monitor claims every feature; transforms and hooks would then call RPCs
+  // it lacks. Saying no turns their use into the SDK's own clear error.
+  const supportsFeature = monitor.supportsFeature.bind(monitor);
+  monitor.supportsFeature = (req, callback) => {
+    if (["transforms", "invokeTransforms", "resourceHooks", "errorHooks"].includes(req.getId())) {
+      callback(null, { getHassupport: () => false });
+      return;
+    }
+    supportsFeature(req, callback);
+  };
+
+  await pulumi.runtime.runInPulumiStack(options.program);
+  await pulumi.runtime.disconnect();
+  const root = resources.find((r) => r.type === ROOT_STACK_TYPE);
+  return { resources, outputs: (root && outputsByUrn.get(root.urn)) ?? {} };
+}

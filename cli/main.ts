@@ -1,0 +1,99 @@
+/**
+ * `lookout`: the offline engine and its reports. Commands compute, renderers print;
+ * typed errors map to exit codes here and nowhere else.
+ */
+import * as fs from "fs";
+import { Command, CommanderError, Option } from "commander";
+import { EXIT, InputError } from "./errors";
+import { computePlan } from "./engine/plan";
+import { findProjectRoot } from "./engine/stackConfig";
+import { renderPlanText } from "./render/text";
+import { Progress } from "./render/progress";
+
+interface PlanFlags {
+  stack: string;
+  catalog?: string;
+  policyPack: string[];
+  policyConfig?: string;
+  json?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Reads a policy config file (the format of `pulumi preview --policy-pack-config`). */
+export function readPolicyConfig(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`cannot read policy config ${file}`);
+  }
+  try {
+    const data: unknown = JSON.parse(text);
+    if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("expected a JSON object");
+    return data as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(`${file}: ${(error as Error).message}`);
+  }
+}
+
+async function plan(flags: PlanFlags, write: (text: string) => void): Promise<number> {
+  const progress = new Progress(!flags.json && process.stderr.isTTY === true);
+  const result = await computePlan({
+    projectRoot: findProjectRoot(process.cwd()),
+    stack: flags.stack,
+    catalog: flags.catalog,
+    policyPacks: flags.policyPack,
+    policyConfig: flags.policyConfig === undefined ? undefined : readPolicyConfig(flags.policyConfig),
+    onProgress: (event) => progress.update(event),
+  }).finally(() => progress.done());
+  write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPlanText(result)}\n`);
+  return result.summary.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.ok;
+}
+
+export function buildCli(run: (code: Promise<number>) => void, write: (text: string) => void): Command {
+  const program = new Command("lookout")
+    .description("Monitoring as code on Pulumi: plan, audit and review a stack's monitoring offline.")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command("plan")
+    .description("Run the Pulumi program under runtime mocks and the policy packs over the Analyzer protocol.")
+    .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
+    .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
+    .addOption(new Option("--policy-pack <dir>", "an extra policy pack to run (repeatable)").default([]).argParser(collect))
+    .option("--policy-config <file>", "policy config JSON (as pulumi preview --policy-pack-config)")
+    .option("--json", "print the plan as one JSON document")
+    .action((flags: PlanFlags) => run(plan(flags, write)));
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  let pending: Promise<number> = Promise.resolve(EXIT.ok);
+  try {
+    await buildCli((code) => (pending = code), write).parseAsync([...argv]);
+    return await pending;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0
+      ? EXIT.ok
+      : EXIT.badInput;
+  }
+  if (error instanceof InputError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return EXIT.badInput;
+  }
+  // Not the user's input: a crash of the program, a policy pack or Lookout itself.
+  process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.internal;
+}

@@ -1,0 +1,41 @@
+/**
+ * The stack's configuration, read in one place. Secrets (API keys) come from stack
+ * config secrets (`pulumi config set --secret`) or the providers' own environment
+ * variables, never from the catalog.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The project root: the folder of Pulumi.yaml, one up from infra/. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+export interface DatadogSettings {
+  /** e.g. https://api.datadoghq.eu/ ; undefined: the provider's default (DD_HOST or US1). */
+  readonly apiUrl?: string;
+  readonly apiKey?: pulumi.Output<string>;
+  readonly appKey?: pulumi.Output<string>;
+}
+
+export interface LookoutConfig {
+  /** The catalog file or folder, as written in config (relative to the project root). */
+  readonly catalog: string;
+  readonly datadog: DatadogSettings;
+}
+
+export function readConfig(): LookoutConfig {
+  const lookout = new pulumi.Config("lookout");
+  const dd = new pulumi.Config("datadog");
+  return {
+    catalog: lookout.require("catalog"),
+    datadog: {
+      apiUrl: dd.get("apiUrl"),
+      apiKey: dd.getSecret("apiKey"),
+      appKey: dd.getSecret("appKey"),
+    },
+  };
+}
+
+/** Where the catalog is on disk, as a path relative to the working directory (for messages). */
+export function catalogPath(config: LookoutConfig): string {
+  return path.relative(process.cwd(), path.resolve(PROJECT_ROOT, config.catalog)) || ".";
+}

@@ -1,0 +1,60 @@
+/**
+ * Uptime: Datadog synthetics for every endpoint (HTTP), every https host (certificate
+ * expiry) and every journey (multistep API test), grouped per service.
+ */
+import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
+import type { Service } from "./catalog/model";
+import { httpTestArgs, journeyTestArgs, tlsTestArgs } from "./synthetics";
+
+export interface UptimeArgs {
+  readonly environment: string;
+  readonly services: readonly Service[];
+}
+
+/** All uptime checks of a stack: one `ServiceUptime` per service. */
+export class Uptime extends pulumi.ComponentResource {
+  /** Public IDs of every synthetics test, keyed `service/check`. */
+  public readonly testIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: UptimeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lookout:uptime:Uptime", name, {}, opts);
+    const perService = args.services.map(
+      (service) => new ServiceUptime(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }),
+    );
+    this.testIds = pulumi
+      .all(perService.map((s) => s.testIds))
+      .apply((maps) => Object.assign({}, ...maps) as Record<string, string>);
+    this.registerOutputs({ testIds: this.testIds });
+  }
+}
+
+export interface ServiceUptimeArgs {
+  readonly environment: string;
+  readonly service: Service;
+}
+
+/** One service's checks. Child names derive from catalog keys, never positions. */
+export class ServiceUptime extends pulumi.ComponentResource {
+  /** The synthetics tests, keyed by check name (`home`, `tls-shop.example.com`, `journey-checkout`). */
+  public readonly tests: Readonly<Record<string, datadog.SyntheticsTest>>;
+  /** Public IDs of the tests, keyed `service/check`. */
+  public readonly testIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ServiceUptimeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lookout:uptime:ServiceUptime", name, {}, opts);
+    const { environment, service } = args;
+    const tests: Record<string, datadog.SyntheticsTest> = {};
+    const create = (key: string, testArgs: datadog.SyntheticsTestArgs) => {
+      tests[key] = new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this });
+    };
+    for (const endpoint of service.endpoints) create(endpoint.name, httpTestArgs(environment, service, endpoint));
+    for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check));
+    for (const journey of service.journeys) create(`journey-${journey.name}`, journeyTestArgs(environment, service, journey));
+    this.tests = tests;
+    this.testIds = pulumi
+      .all(Object.entries(tests).map(([key, test]) => test.id.apply((id) => [`${service.name}/${key}`, id] as const)))
+      .apply((entries) => Object.fromEntries(entries));
+    this.registerOutputs({ testIds: this.testIds });
+  }
+}
