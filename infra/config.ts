@@ -37,5 +37,7 @@ export function readConfig(): LookoutConfig {
 
 /** Where the catalog is on disk, as a path relative to the working directory (for messages). */
 export function catalogPath(config: LookoutConfig): string {
-  return path.relative(process.cwd(), path.resolve(PROJECT_ROOT, config.catalog)) || ".";
+  const absolute = path.resolve(PROJECT_ROOT, config.catalog);
+  const relative = path.relative(process.cwd(), absolute);
+  return relative === "" ? "." : relative.startsWith("..") ? absolute : relative;
 }

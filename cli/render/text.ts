@@ -30,16 +30,22 @@ export function renderTree(plan: Plan): string {
   return lines.join("\n");
 }
 
+/** `datadog:index/syntheticsTest:SyntheticsTest` → `SyntheticsTest`. */
+function shortType(type: string): string {
+  return type.startsWith("pulumi:providers:") ? "provider" : (type.split(":").pop() ?? type);
+}
+
 export function renderCounts(plan: Plan): string {
-  const byProvider = new Map<string, number>();
+  const byProvider = new Map<string, { total: number; types: string[] }>();
   for (const [type, count] of Object.entries(plan.summary.byType)) {
-    const provider = providerOf(type);
-    byProvider.set(provider, (byProvider.get(provider) ?? 0) + count);
+    const entry = byProvider.get(providerOf(type)) ?? { total: 0, types: [] };
+    entry.total += count;
+    entry.types.push(`${count} ${shortType(type)}`);
+    byProvider.set(providerOf(type), entry);
   }
-  const table = new Table({ head: ["provider", "type", "resources"], style: { head: [], border: [] } });
-  for (const [type, count] of Object.entries(plan.summary.byType)) table.push([providerOf(type), type, String(count)]);
-  for (const [provider, count] of [...byProvider].sort(([a], [b]) => a.localeCompare(b))) {
-    table.push([provider, "(all)", String(count)]);
+  const table = new Table({ head: ["provider", "resources", "by type"], style: { head: [], border: [] } });
+  for (const [provider, { total, types }] of [...byProvider].sort(([a], [b]) => a.localeCompare(b))) {
+    table.push([provider, String(total), types.join(", ")]);
   }
   return table.toString();
 }

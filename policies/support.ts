@@ -1,0 +1,70 @@
+/**
+ * Shared helpers of the policy rules: resource type tokens, Datadog tag parsing and
+ * reading a policy's configuration over its schema defaults.
+ *
+ * The pack imports no provider SDK (type-checking @pulumi/aws alone costs seconds and
+ * a gigabyte at every cold start): resource types are compared as their type tokens.
+ */
+import type { PolicyConfigSchema } from "@pulumi/policy";
+
+/** `datadog.SyntheticsTest` (API, browser, mobile and network tests). */
+export const DATADOG_SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsTest";
+
+/** The part of ResourceValidationArgs that config reading needs (eases testing). */
+export interface ConfigSource {
+  getConfig<T extends object>(): T;
+}
+
+/**
+ * The policy's configuration: every `default` of its schema, overlaid with what the
+ * engine configured. The engine already merges the defaults in (`pulumi preview` and
+ * `lookout plan` alike); reading them here again keeps a rule correct when it runs
+ * without configuration (unit tests, an engine that skips Configure).
+ */
+export function configOf<T extends object>(schema: PolicyConfigSchema, source: ConfigSource): T {
+  const merged: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(schema.properties)) {
+    if (property.default !== undefined) merged[key] = property.default;
+  }
+  Object.assign(merged, source.getConfig<Record<string, unknown>>());
+  return merged as T;
+}
+
+/**
+ * Datadog tags (`key:value` strings) as a map from key to value; the value is everything
+ * after the first colon. A tag without a colon maps to "". The first occurrence of a
+ * key wins. Anything that is not a string array gives an empty map.
+ */
+export function parseTags(tags: unknown): Map<string, string> {
+  const result = new Map<string, string>();
+  if (!Array.isArray(tags)) return result;
+  for (const tag of tags) {
+    if (typeof tag !== "string") continue;
+    const colon = tag.indexOf(":");
+    const key = (colon < 0 ? tag : tag.slice(0, colon)).trim();
+    const value = colon < 0 ? "" : tag.slice(colon + 1).trim();
+    if (key !== "" && !result.has(key)) result.set(key, value);
+  }
+  return result;
+}
+
+/** A string array property as a list of distinct non-empty strings (anything else: []). */
+export function distinctStrings(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const seen = new Set<string>();
+  for (const item of value) {
+    if (typeof item === "string" && item.trim() !== "") seen.add(item.trim());
+  }
+  return [...seen];
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listInWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** An object-valued property, or undefined. */
+export function objectProp(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
