@@ -3,6 +3,7 @@
  * then every policy pack over the Analyzer protocol, and assemble the Plan document
  * (the JSON contract in the README). Printing is elsewhere.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { CatalogError } from "../../infra/catalog/errors";
 import { InputError } from "../errors";
@@ -85,7 +86,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   const packs = [
     ...(options.withoutDefaultPack ? [] : [path.join(options.projectRoot, "policies")]),
     ...(options.policyPacks ?? []).map((p) => path.resolve(p)),
-  ];
+  ].map(realPack);
   const analysis = packs.length
     ? await runPolicyPacks(packs, run.resources, {
         project: settings.project,
@@ -143,6 +144,15 @@ export function assemblePlan(
       advisory: policies.filter((p) => p.enforcementLevel === "advisory").length,
     },
   };
+}
+
+/** A pack folder with links resolved, so its dependencies resolve from where it really is. */
+function realPack(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    throw new InputError(`policy pack ${dir} does not exist`);
+  }
 }
 
 /** The program: what `pulumi up` would run (Pulumi.yaml main: infra/). */
