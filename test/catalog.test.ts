@@ -89,7 +89,7 @@ describe("loading a good catalog", () => {
   it("makes one TLS check per https host, owned by the first service by name", () => {
     const api = catalog.services.find((s) => s.name === "api")!;
     const web = catalog.services.find((s) => s.name === "web")!;
-    expect(api.tlsChecks.map((c) => [c.host, c.port, c.warnDays, c.severity])).toEqual([["shop.example.com", 443, 30, "P0"]]);
+    expect(api.tlsChecks.map((c) => [c.host, c.port, c.warnDays, c.severity])).toEqual([["shop.example.com", 443, 30, "P2"]]);
     expect(web.tlsChecks).toEqual([]);
   });
 

@@ -86,7 +86,7 @@ export interface TlsCheck {
   readonly warnDays: number;
   readonly intervalSeconds: number;
   readonly locations: readonly string[];
-  /** The most severe severity among the endpoints served on this host. */
+  /** `defaults.tls.severity`. */
   readonly severity: Severity;
   readonly source: SourceRef;
 }

@@ -17,11 +17,10 @@ import type {
   JourneyStep,
   Product,
   Service,
-  Severity,
+
   SourceRef,
   TlsCheck,
 } from "./model";
-import { SEVERITIES } from "./model";
 import { BODY_ASSERTION_PATTERN, Defaults, type RawDefaults, type RawEndpoint, type RawJourney, type RawService } from "./schema";
 import { durationMs, durationSeconds, percent } from "./units";
 
@@ -322,7 +321,8 @@ function checkRange(
 
 /**
  * One certificate check per https host, owned by the service whose name sorts first
- * among those serving it, so the owner never depends on catalog order.
+ * among those serving it, so the owner never depends on catalog order. Its severity is
+ * `defaults.tls.severity`: an expiry weeks away is not an outage.
  */
 function assignTlsChecks(
   services: readonly Service[],
@@ -345,7 +345,6 @@ function assignTlsChecks(
   }
   const checks = new Map<string, TlsCheck[]>();
   for (const [host, entry] of [...byHost].sort(([a], [b]) => a.localeCompare(b))) {
-    const severity = mostSevere(entry.endpoints.map((e) => e.severity));
     const first = entry.endpoints[0];
     const list = checks.get(entry.service) ?? [];
     list.push({
@@ -354,16 +353,12 @@ function assignTlsChecks(
       warnDays: defaults.tls.warnDays,
       intervalSeconds: durationSeconds(defaults.tls.interval),
       locations: first.locations,
-      severity,
+      severity: defaults.tls.severity,
       source: first.source,
     });
     checks.set(entry.service, list);
   }
   return services.map((s) => ({ ...s, tlsChecks: checks.get(s.name) ?? [] }));
-}
-
-export function mostSevere(severities: readonly Severity[]): Severity {
-  return SEVERITIES.find((s) => severities.includes(s)) ?? "P3";
 }
 
 function source(file: ParsedFile, path: readonly PropertyKey[]): SourceRef {

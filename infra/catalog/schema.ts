@@ -167,6 +167,8 @@ const TlsDefaults = z.strictObject({
   warnDays: z.number().int().min(1).max(365).default(30)
     .meta({ description: "Alert this many days before a certificate expires." }),
   interval: Duration.default("1d"),
+  severity: Severity.default("P2")
+    .meta({ description: "Severity of a certificate about to expire: weeks of warning call for a P2, not a page." }),
 });
 
 export const Defaults = z.strictObject({
