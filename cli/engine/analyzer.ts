@@ -132,10 +132,11 @@ export interface AnalyzeOptions {
   /** Stack tags, for ConfigureStack (policies read them as `args.stackTags`). */
   readonly stackTags?: Readonly<Record<string, string>>;
   /**
-   * User policy config, applied to every pack. A key must name a policy of some pack
-   * (or be `all`); a pack ignores the keys naming other packs' policies.
+   * User policy config (PolicyConfigEntry values; typically parsed JSON, so checked at run
+   * time: PolicyConfigError), applied to every pack. A key must name a policy of some
+   * pack (or be `all`); a pack ignores the keys naming other packs' policies.
    */
-  readonly policyConfig?: Readonly<Record<string, PolicyConfigEntry>>;
+  readonly policyConfig?: Readonly<Record<string, PolicyConfigEntry | unknown>>;
   /** Analyze calls in flight per pack (default 16). */
   readonly concurrency?: number;
   readonly onProgress?: (analyzed: number, total: number) => void;
@@ -319,7 +320,8 @@ function providerUrnOf(reference: string): string {
 // Policy config: parse, reconcile, validate (pkg/resource/analyzer/config.go)
 // ---------------------------------------------------------------------------------------
 
-interface UserPolicyConfig {
+/** One normalized entry of a policy config (user or pack initial config). */
+export interface UserPolicyConfig {
   readonly enforcementLevel?: EnforcementLevel;
   readonly properties: Readonly<Record<string, JsonValue>>;
 }
@@ -527,6 +529,9 @@ class PackSession {
   private readonly stderr = new LineBuffer(STDERR_TAIL_LINES * 4);
   private exitDescription: string | undefined;
   private closing = false;
+  /** Provider messages by provider URN: a stack has few providers and many resources. */
+  private readonly providers = new Map<string, AnalyzerPb.AnalyzerProviderResource>();
+  private child: ChildProcess | undefined;
   private client: AnalyzerGrpcPb.AnalyzerClient | undefined;
   private project: PolicyProject | undefined;
   startMs = 0;
@@ -538,8 +543,6 @@ class PackSession {
     private readonly protocol: Protocol,
     private readonly options: AnalyzeOptions,
   ) {}
-
-  private child: ChildProcess | undefined;
 
   /** A session for the pack folder; nothing runs until `start`. */
   static create(packDir: string, protocol: Protocol, options: AnalyzeOptions): PackSession {
@@ -726,6 +729,8 @@ class PackSession {
         };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
+    // An initial-config entry without a level reads as ADVISORY (the proto default), as
+    // the CLI reads it too; kept so that both agree.
     const initialConfig = new Map<string, UserPolicyConfig>();
     info.getInitialconfigMap().forEach((value, key) => {
       initialConfig.set(key, { enforcementLevel: this.levelOf(value.getEnforcementlevel()), properties: asJsonObject(value.getProperties()?.toJavaScript() ?? {}) });
@@ -822,6 +827,8 @@ class PackSession {
   private providerOf(resource: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): AnalyzerPb.AnalyzerProviderResource | undefined {
     if (!resource.provider) return undefined;
     const urn = providerUrnOf(resource.provider);
+    const cached = this.providers.get(urn);
+    if (cached) return cached;
     const found = byUrn.get(urn);
     const parsed = parseUrn(urn);
     const provider = new this.protocol.pb.AnalyzerProviderResource();
@@ -829,6 +836,7 @@ class PackSession {
     provider.setType(found?.type ?? parsed?.type ?? "");
     provider.setName(found?.name ?? parsed?.name ?? "");
     provider.setProperties(found ? this.properties(found) : new this.protocol.struct.Struct());
+    this.providers.set(urn, provider);
     return provider;
   }
 
@@ -853,8 +861,9 @@ class PackSession {
     const { pb } = this.protocol;
     const found: PolicyDiagnostic[][] = new Array<PolicyDiagnostic[]>(resources.length);
     let next = 0;
+    let failed = false;
     const worker = async (): Promise<void> => {
-      while (next < resources.length) {
+      while (next < resources.length && !failed) {
         const index = next++;
         const resource = resources[index];
         const request = new pb.AnalyzeRequest();
@@ -865,7 +874,10 @@ class PackSession {
         request.setOptions(this.resourceOptions(resource));
         const provider = this.providerOf(resource, byUrn);
         if (provider) request.setProvider(provider);
-        const response = await this.call(`Analyze(${resource.urn})`, this.rpc.analyze.bind(this.rpc), request);
+        const response = await this.call(`Analyze(${resource.urn})`, this.rpc.analyze.bind(this.rpc), request).catch((error: unknown) => {
+          failed = true; // the other workers stop taking resources
+          throw error;
+        });
         found[index] = this.diagnosticsOf(response, resource.urn);
         progress();
       }
