@@ -92,6 +92,8 @@ export interface FrequencyAndLocationsConfig {
   readonly environments: string[];
   /** Longest allowed interval between two runs (`optionsList.tickEvery`), in seconds. */
   readonly maxIntervalSeconds: number;
+  /** The same bound for multistep journeys (subtype `multi`). */
+  readonly maxJourneyIntervalSeconds: number;
   /** Fewest distinct locations a check runs from. */
   readonly minLocations: number;
 }
@@ -118,6 +120,14 @@ export const frequencyAndLocationsSchema: PolicyConfigSchema = {
       default: 300,
       description: "Longest allowed optionsList.tickEvery, in seconds (default 300: the guides check every 1, 2 or 5 minutes).",
     },
+    maxJourneyIntervalSeconds: {
+      type: "integer",
+      minimum: 30,
+      default: 900,
+      description:
+        "Longest allowed optionsList.tickEvery of a multistep journey (subtype multi), in seconds (default 900: guide 002 runs " +
+        "complete_ga_purchase every 5 min and vip_member_discount every 15 min).",
+    },
     minLocations: {
       type: "integer",
       minimum: 1,
@@ -129,6 +139,8 @@ export const frequencyAndLocationsSchema: PolicyConfigSchema = {
 
 /** Datadog subtype of TLS certificate tests. */
 const TLS_SUBTYPE = "ssl";
+/** Datadog subtype of multistep API tests: Lookout's journeys. */
+const JOURNEY_SUBTYPE = "multi";
 
 /** Seconds between runs: `optionsList.tickEvery` (API, browser) or `mobileOptionsList.tickEvery`. */
 function tickEveryOf(props: Record<string, unknown>): unknown {
@@ -150,17 +162,22 @@ function validateFrequencyAndLocations(args: ResourceValidationArgs, reportViola
   const subject = `Uptime check "${args.name}" (env:${env})`;
 
   if (props.subtype !== TLS_SUBTYPE) {
+    const journey = props.subtype === JOURNEY_SUBTYPE;
+    const bound = journey ? config.maxJourneyIntervalSeconds : config.maxIntervalSeconds;
+    const source = journey
+      ? "guide 002 runs its critical journeys every 5 and 15 minutes (002 Production Monitoring & Alerting Guide §Synthetic Monitoring)"
+      : "the guides check production every 1, 2 or 5 minutes (001 Production Monitoring Guide §3; 000 Monitoring Dashboard guide §Tools Integration 5)";
     const tickEvery = tickEveryOf(props);
     if (typeof tickEvery !== "number") {
       reportViolation(
-        `${subject} sets no optionsList.tickEvery. Set it to ${config.maxIntervalSeconds} seconds or less, ` +
-          `so an outage is seen within ${minutes(config.maxIntervalSeconds)} (001 Production Monitoring Guide §3; 000 Monitoring Dashboard guide §Tools Integration 5).`,
+        `${subject} sets no optionsList.tickEvery. Set it to ${bound} seconds or less, ` +
+          `so a failure is seen within ${minutes(bound)}: ${source}.`,
       );
-    } else if (tickEvery > config.maxIntervalSeconds) {
+    } else if (tickEvery > bound) {
       reportViolation(
         `${subject} runs every ${minutes(tickEvery)} (optionsList.tickEvery ${tickEvery}). ` +
-          `Lower optionsList.tickEvery to ${config.maxIntervalSeconds} or less: an outage must be seen within ${minutes(config.maxIntervalSeconds)}, ` +
-          `and the guides check production every 1, 2 or 5 minutes (001 Production Monitoring Guide §3; 000 Monitoring Dashboard guide §Tools Integration 5).`,
+          `Lower optionsList.tickEvery to ${bound} or less: a failure must be seen within ${minutes(bound)}, ` +
+          `and ${source}.`,
       );
     }
   }
@@ -181,7 +198,7 @@ export const uptimeFrequencyAndLocations: ResourceValidationPolicy = {
   name: "uptime-frequency-and-locations",
   description:
     "Uptime checks (Datadog synthetics tests) whose env: tag is in config environments run at least every maxIntervalSeconds " +
-    "(optionsList.tickEvery) from at least minLocations locations. TLS tests (subtype ssl) are exempt from the interval " +
+    "(optionsList.tickEvery; multistep journeys: maxJourneyIntervalSeconds) from at least minLocations locations. TLS tests (subtype ssl) are exempt from the interval " +
     "(certificates expire over days: a daily check suffices) but not from the locations (edges serve certificates per region).",
   enforcementLevel: "mandatory",
   severity: "high",

@@ -257,7 +257,7 @@ describe("runPolicyPacks over gRPC", () => {
     ]);
     expect(both.packs[0].config["uptime-frequency-and-locations"]).toEqual({
       enforcementLevel: "mandatory",
-      properties: { environments: ["prod"], maxIntervalSeconds: 300, minLocations: 3 },
+      properties: { environments: ["prod"], maxIntervalSeconds: 300, maxJourneyIntervalSeconds: 900, minLocations: 3 },
     });
     expect(both.packs[1].config["stack-shape"].enforcementLevel).toBe("mandatory");
     expect(both.packs[0].startMs).toBeGreaterThan(0);

@@ -68,6 +68,7 @@ describe("pack shape", () => {
     expect(configOf(frequencyAndLocationsSchema, { getConfig: <T extends object>() => ({}) as T })).toEqual({
       environments: ["prod"],
       maxIntervalSeconds: 300,
+      maxJourneyIntervalSeconds: 900,
       minLocations: 3,
     });
     expect(configOf(tagsAndRunbookSchema, { getConfig: <T extends object>() => ({ requiredTagKeys: ["env"] }) as T })).toEqual({ requiredTagKeys: ["env"] });
@@ -144,7 +145,7 @@ describe("uptime-frequency-and-locations", () => {
     const messages = await violations(policy, withProps({ optionsList: { tickEvery: 900 } }));
     expect(messages).toEqual([
       'Uptime check "checkout-health" (env:prod) runs every 15 min (optionsList.tickEvery 900). Lower optionsList.tickEvery to 300 or less: ' +
-        "an outage must be seen within 5 min, and the guides check production every 1, 2 or 5 minutes " +
+        "a failure must be seen within 5 min, and the guides check production every 1, 2 or 5 minutes " +
         "(001 Production Monitoring Guide §3; 000 Monitoring Dashboard guide §Tools Integration 5).",
     ]);
   });
@@ -195,9 +196,24 @@ describe("uptime-frequency-and-locations", () => {
   it("takes the bounds from config", async () => {
     const messages = await violations(policy, withProps({ optionsList: { tickEvery: 300 } }), { maxIntervalSeconds: 60, minLocations: 4 });
     expect(messages).toEqual([
-      expect.stringContaining("Lower optionsList.tickEvery to 60 or less: an outage must be seen within 1 min"),
+      expect.stringContaining("Lower optionsList.tickEvery to 60 or less: a failure must be seen within 1 min"),
       expect.stringContaining("Add 1 more location to reach at least 4"),
     ]);
+  });
+
+  describe("multistep journeys", () => {
+    const journey = (tickEvery: number): Props => withProps({ subtype: "multi", optionsList: { tickEvery } });
+
+    it("may run every 15 minutes, as guide 002's VIP journey does", async () => {
+      expect(await violations(policy, journey(900))).toEqual([]);
+    });
+
+    it("are reported past their own bound, citing guide 002", async () => {
+      expect(await violations(policy, journey(1800))).toEqual([
+        expect.stringContaining("runs every 30 min (optionsList.tickEvery 1800). Lower optionsList.tickEvery to 900 or less"),
+      ]);
+      expect((await violations(policy, journey(1800)))[0]).toContain("002 Production Monitoring & Alerting Guide");
+    });
   });
 
   describe("TLS certificate tests", () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CatalogError } from "../../infra/catalog/errors";
 import { InputError } from "../errors";
-import { type PolicyDiagnostic, runPolicyPacks } from "./analyzer";
+import { PolicyConfigError, type PolicyDiagnostic, runPolicyPacks } from "./analyzer";
 import { runUnderMocks } from "./mockRun";
 import { redact } from "./redact";
 import type { PlannedResource } from "./resource";
@@ -93,8 +93,12 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
         stack: settings.stack,
         dryRun: true,
         config: settings.config,
-        policyConfig: options.policyConfig as never,
+        configSecretKeys: settings.secretKeys,
+        policyConfig: options.policyConfig,
         onProgress: (done, total) => options.onProgress?.({ phase: "analyze", done, total }),
+      }).catch((error: unknown) => {
+        // A policy config naming no policy or an undeclared property is the user's input.
+        throw error instanceof PolicyConfigError ? new InputError(error.message) : error;
       })
     : { packs: [], diagnostics: [] as PolicyDiagnostic[] };
 
