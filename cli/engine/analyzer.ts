@@ -22,6 +22,7 @@ import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
 import { marshalPropertiesForAnalyzer, type JsonValue } from "./marshal";
+import type { PlannedResource } from "./resource";
 
 export type { JsonValue } from "./marshal";
 
@@ -29,31 +30,7 @@ export type { JsonValue } from "./marshal";
 // Public types
 // ---------------------------------------------------------------------------------------
 
-/** One resource as the mock run captured it from RegisterResourceRequest. */
-export interface PlannedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  /** Parent URN; empty or absent for the root stack. */
-  readonly parent?: string;
-  readonly dependencies: readonly string[];
-  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
-  /** Provider reference `"<provider urn>::<provider id>"`, as in RegisterResourceRequest; may be empty. */
-  readonly provider?: string;
-  readonly protect: boolean;
-  readonly custom: boolean;
-  /**
-   * Inputs in wire form (`getObject().toJavaScript()`): secrets and resource references
-   * are signature-tagged objects, unknowns the sentinel string. See ./marshal.ts.
-   */
-  readonly inputs: Readonly<Record<string, unknown>>;
-  // Further resource options the Analyzer protocol carries; absent means empty.
-  readonly ignoreChanges?: readonly string[];
-  readonly aliases?: readonly string[];
-  readonly additionalSecretOutputs?: readonly string[];
-  readonly deleteBeforeReplace?: boolean;
-  readonly customTimeouts?: { readonly create?: number; readonly update?: number; readonly delete?: number };
-}
+export type { PlannedResource } from "./resource";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type PolicySeverity = "" | "low" | "medium" | "high" | "critical";

@@ -7,12 +7,18 @@ export interface PlannedResource {
   /** The parent's URN; undefined only for the root stack. */
   readonly parent?: string;
   readonly dependencies: readonly string[];
-  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
   /** Provider reference `urn::id` (custom resources with an explicit provider). */
   readonly provider?: string;
   readonly protect: boolean;
-  readonly retainOnDelete: boolean;
+  readonly retainOnDelete?: boolean;
   readonly custom: boolean;
-  /** Inputs in wire form: secrets, unknowns and resource references keep their markers. */
+  /** Inputs in wire form: secrets, unknowns and resource references keep their markers (see marshal.ts). */
   readonly inputs: Readonly<Record<string, unknown>>;
+  // Further resource options the Analyzer protocol carries; absent means empty.
+  readonly ignoreChanges?: readonly string[];
+  readonly aliases?: readonly string[];
+  readonly additionalSecretOutputs?: readonly string[];
+  readonly deleteBeforeReplace?: boolean;
+  readonly customTimeouts?: { readonly create?: number; readonly update?: number; readonly delete?: number };
 }
