@@ -4,6 +4,7 @@ import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import { monitorPriority, notificationMessage, standardTags } from "../infra/conventions";
 import { assertionsFor, httpTestArgs, journeyTestArgs, stepBudgetsMs, tlsTestArgs } from "../infra/synthetics";
+import { isMap, isSeq, parseDocument } from "yaml";
 import { runUnderMocks } from "../cli/engine/mockRun";
 import { redact } from "../cli/engine/redact";
 
@@ -158,5 +159,26 @@ describe("the Uptime component under mocks", () => {
     const again = parseCatalog([{ file: MINIMAL, text: reordered }]);
     const urns = async (c: Catalog) => (await planFor(c)).resources.map((r) => r.urn).sort();
     expect(await urns(again)).toEqual(await urns(catalog));
+  });
+
+  it("keeps every URN of the shipped prod catalog when services and their endpoints are reversed", async () => {
+    const file = path.join(__dirname, "..", "stacks", "prod.yaml");
+    const text = (await import("fs")).readFileSync(file, "utf8");
+    const doc = parseDocument(text, { merge: true });
+    const services = doc.get("services");
+    if (!isSeq(services)) throw new Error("prod.yaml has no services list");
+    services.items.reverse();
+    for (const service of services.items) {
+      const endpoints = isMap(service) ? service.get("endpoints") : undefined;
+      if (isSeq(endpoints)) endpoints.items.reverse();
+    }
+    expect(doc.toString()).not.toBe(text);
+    const reversed = parseCatalog([{ file, text: doc.toString() }]);
+    const original = loadCatalog(file);
+    expect(reversed.services.flatMap((s) => s.endpoints.map((e) => e.name))).toEqual(
+      original.services.flatMap((s) => s.endpoints.map((e) => e.name)),
+    );
+    const urns = async (c: Catalog) => (await planFor(c)).resources.map((r) => r.urn).sort();
+    expect(await urns(reversed)).toEqual(await urns(original));
   });
 });
