@@ -18,6 +18,7 @@ import {
   type PolicyRunResult,
 } from "../cli/engine/analyzer";
 import { marshalPropertiesForAnalyzer, MarshalError, OUTPUT_VALUE_SIG, RESOURCE_REFERENCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../cli/engine/marshal";
+import { compliantSyntheticsTest } from "./support/synthetics";
 
 const POLICIES = path.resolve(__dirname, "../policies");
 const FIXTURES = path.resolve(__dirname, "fixtures/packs");
@@ -159,17 +160,8 @@ function syntheticsTest(urn: string, name: string, inputs: Record<string, unknow
   return { urn, type: TEST_TYPE, name, parent: COMPONENT, dependencies: [], provider: `${PROVIDER}::${UNKNOWN}`, protect: false, custom: true, inputs };
 }
 
-const compliant = {
-  name: "[prod] checkout health",
-  type: "api",
-  subtype: "http",
-  status: "live",
-  tags: ["env:prod", "service:checkout", "team:payments", "severity:p1"],
-  message: "checkout is down\nRunbook: https://runbooks.example.com/checkout",
-  locations: ["aws:us-east-1", "aws:us-west-2", "aws:eu-west-1"],
-  optionsList: { tickEvery: 60 },
-  __defaults: [],
-};
+// `__defaults` is an SDK-internal key: the engine drops it before a pack sees the properties.
+const compliant = { ...compliantSyntheticsTest(), __defaults: [] };
 
 const RESOURCES: PlannedResource[] = [
   { urn: STACK, type: "pulumi:pulumi:Stack", name: "lookout-prod", dependencies: [], protect: false, custom: false, inputs: {} },

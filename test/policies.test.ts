@@ -6,21 +6,13 @@ import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/p
 import { describe, expect, it } from "vitest";
 import { configOf, DATADOG_SYNTHETICS_TEST, parseTags } from "../policies/support";
 import { frequencyAndLocationsSchema, syntheticsTagsAndRunbook, tagsAndRunbookSchema, uptimeFrequencyAndLocations, uptimePolicies } from "../policies/uptime";
+import { compliantSyntheticsTest } from "./support/synthetics";
 
 type Props = Record<string, unknown>;
 
 /** A production HTTP check that meets every rule. */
 function happyTest(): Props {
-  return {
-    name: "[prod] checkout health",
-    type: "api",
-    subtype: "http",
-    status: "live",
-    tags: ["env:prod", "service:checkout", "team:payments", "severity:p1"],
-    message: "{{#is_alert}}checkout is down{{/is_alert}}\n\nRunbook: https://runbooks.example.com/checkout",
-    locations: ["aws:us-east-1", "aws:us-west-2", "aws:eu-west-1"],
-    optionsList: { tickEvery: 60, minLocationFailed: 2 },
-  };
+  return compliantSyntheticsTest();
 }
 
 function argsFor(props: Props, config: Record<string, unknown>, type: string): ResourceValidationArgs {

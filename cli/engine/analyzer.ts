@@ -723,19 +723,9 @@ class PackSession {
   }
 
   private levelOf(level: AnalyzerPb.EnforcementLevel): EnforcementLevel {
-    const { EnforcementLevel } = this.protocol.pb;
-    switch (level) {
-      case EnforcementLevel.ADVISORY:
-        return "advisory";
-      case EnforcementLevel.MANDATORY:
-        return "mandatory";
-      case EnforcementLevel.REMEDIATE:
-        return "remediate";
-      case EnforcementLevel.DISABLED:
-        return "disabled";
-      default:
-        throw this.fail(`unknown enforcement level ${String(level)}`);
-    }
+    const found = (["advisory", "mandatory", "remediate", "disabled"] as const).find((name) => this.levelToProto(name) === level);
+    if (found === undefined) throw this.fail(`unknown enforcement level ${String(level)}`);
+    return found;
   }
 
   private levelToProto(level: EnforcementLevel): AnalyzerPb.EnforcementLevel {

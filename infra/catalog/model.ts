@@ -56,6 +56,8 @@ export interface Endpoint {
   readonly minLocationsFailed: number;
   readonly retry: Retry;
   readonly statusComponent?: string;
+  /** Whether this endpoint's https host gets a certificate check (catalog `tls`, default true). */
+  readonly checkTls: boolean;
   readonly source: SourceRef;
 }
 

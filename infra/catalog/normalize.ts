@@ -21,7 +21,7 @@ import type {
   SourceRef,
   TlsCheck,
 } from "./model";
-import { BODY_ASSERTION_PATTERN, Defaults, type RawDefaults, type RawEndpoint, type RawJourney, type RawService } from "./schema";
+import { BODY_ASSERTION_PATTERN, Defaults, type RawDefaults, type RawEndpoint, type RawJourney } from "./schema";
 import { durationMs, durationSeconds, percent } from "./units";
 
 /** Datadog API tests run every 30 s to every 7 days. */
@@ -88,7 +88,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
   }
   if (issues.length > 0 || !environment) return undefined;
 
-  const withTls = assignTlsChecks(sortByName(normalizedServices), services, defaults);
+  const withTls = assignTlsChecks(sortByName(normalizedServices), defaults);
   const catalog: Catalog = {
     environment: environment.value,
     files: files.map((f) => f.file),
@@ -207,6 +207,7 @@ function endpoint(
     minLocationsFailed,
     retry: { count: retry.count, intervalMs: durationMs(retry.interval) },
     statusComponent: raw.statusComponent,
+    checkTls: raw.tls !== false,
     source: source(file, path),
   };
 }
@@ -326,18 +327,13 @@ function checkRange(
  */
 function assignTlsChecks(
   services: readonly Service[],
-  raws: readonly Located<RawService>[],
   defaults: RawDefaults,
 ): Service[] {
-  const optedOut = new Set<string>();
-  for (const { value } of raws) {
-    for (const e of value.endpoints) if (e.tls === false) optedOut.add(`${value.name}/${e.name}`);
-  }
   const byHost = new Map<string, { service: string; endpoints: Endpoint[]; port: number }>();
   for (const service of services) {
     for (const e of service.endpoints) {
       const url = new URL(e.request.url);
-      if (url.protocol !== "https:" || optedOut.has(`${service.name}/${e.name}`)) continue;
+      if (url.protocol !== "https:" || !e.checkTls) continue;
       const entry = byHost.get(url.host) ?? { service: service.name, endpoints: [], port: Number(url.port || 443) };
       entry.endpoints.push(e);
       byHost.set(url.host, entry);
