@@ -4,6 +4,12 @@
  * file it was written. Produced only by `loadCatalog`, frozen.
  */
 
+import type { Comparison, Percentile, SignalName } from "./signals";
+import type { Quantity } from "./units";
+
+export type { Comparison, Percentile, SignalName } from "./signals";
+export type { Quantity } from "./units";
+
 export type Severity = "P0" | "P1" | "P2" | "P3";
 export const SEVERITIES: readonly Severity[] = ["P0", "P1", "P2", "P3"];
 
@@ -93,6 +99,116 @@ export interface TlsCheck {
   readonly source: SourceRef;
 }
 
+/**
+ * A Datadog monitor on a signal. Thresholds are written once; the query's comparison
+ * and the monitor's thresholds are both derived from them.
+ */
+export interface Alert {
+  readonly name: string;
+  readonly description?: string;
+  readonly signal: SignalName;
+  readonly comparison: Comparison;
+  readonly critical: Quantity;
+  readonly warning?: Quantity;
+  readonly recovery?: Quantity;
+  readonly windowSeconds: number;
+  readonly severity: Severity;
+  /** The alert's runbook, or else the service's. */
+  readonly runbook: string;
+  /** HTTP signals: one route, `POST /api/payments/charge`. */
+  readonly route?: string;
+  /** RUM signals: one page (URL path). */
+  readonly page?: string;
+  /** Latency signals (and RUM vitals, default p75). */
+  readonly percentile?: Percentile;
+  /** Custom metrics by the signal's roles. */
+  readonly metrics: Readonly<Record<string, string>>;
+  /** Extra tag filters, sorted. */
+  readonly filter: readonly string[];
+  /** signal `metric`: the window's aggregation. */
+  readonly aggregation?: "avg" | "min" | "max" | "sum";
+  /** Change signals: the earlier period compared against. */
+  readonly compareToSeconds?: number;
+  /** Forecast signals: how far ahead. */
+  readonly horizonSeconds?: number;
+  /** Anomaly signals: the band's width in deviations. */
+  readonly deviations?: number;
+  /** signal `query`: the raw query, without its comparison. */
+  readonly query?: string;
+  readonly monitorType?: string;
+  /** Whether missing data alerts (it means an outage). */
+  readonly noDataIsOutage: boolean;
+  readonly evaluationDelaySeconds?: number;
+  /** Minutes between re-notifications; 0 never; undefined: the severity's default. */
+  readonly renotifyMinutes?: number;
+  readonly source: SourceRef;
+}
+
+/** One multi-window burn-rate alert of an SLO. */
+export interface BurnRateAlert {
+  readonly name: string;
+  readonly factor: number;
+  readonly longWindowSeconds: number;
+  readonly shortWindowSeconds: number;
+  readonly severity: Severity;
+  /** page or ticket, as configured. */
+  readonly notify: "page" | "ticket";
+}
+
+export type Sli =
+  | { readonly type: "http"; readonly route?: string }
+  | { readonly type: "metrics"; readonly good: string; readonly total: string; readonly filter: readonly string[] };
+
+export interface Slo {
+  readonly name: string;
+  readonly description?: string;
+  /** The objective as a percentage (99.9). */
+  readonly targetPercent: number;
+  readonly warningPercent?: number;
+  readonly timeframe: "7d" | "30d" | "90d";
+  readonly severity: Severity;
+  readonly sli: Sli;
+  readonly burnRates: readonly BurnRateAlert[];
+  readonly source: SourceRef;
+}
+
+export interface SentryIssueAlert {
+  readonly name: string;
+  readonly when: "new-issue" | "regression" | "frequency";
+  readonly count?: number;
+  /** Sentry's interval text: 1m, 5m, 15m, 1h, 1d, 1w, 30d. */
+  readonly interval?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly message?: string;
+  readonly level?: "fatal" | "error" | "warning" | "info" | "debug";
+  readonly severity: Severity;
+  /** Minutes between notifications about one issue. */
+  readonly notifyEveryMinutes: number;
+  readonly source: SourceRef;
+}
+
+export interface SentryMetricAlert {
+  readonly name: string;
+  readonly signal: "failure-rate" | "latency" | "error-count";
+  readonly percentile?: Percentile;
+  readonly query: string;
+  readonly comparison: Comparison;
+  readonly critical: Quantity;
+  readonly warning?: Quantity;
+  readonly recovery?: Quantity;
+  readonly windowMinutes: number;
+  readonly severity: Severity;
+  readonly source: SourceRef;
+}
+
+export interface SentryProject {
+  readonly slug: string;
+  readonly platform: string;
+  readonly issueAlerts: readonly SentryIssueAlert[];
+  readonly metricAlerts: readonly SentryMetricAlert[];
+  readonly source: SourceRef;
+}
+
 export interface Service {
   readonly name: string;
   readonly product: string;
@@ -103,6 +219,11 @@ export interface Service {
   readonly endpoints: readonly Endpoint[];
   readonly journeys: readonly Journey[];
   readonly tlsChecks: readonly TlsCheck[];
+  /** The APM operation of the service's HTTP requests (`trace.<operation>.hits`). */
+  readonly apmOperation: string;
+  readonly alerts: readonly Alert[];
+  readonly slos: readonly Slo[];
+  readonly sentry?: SentryProject;
   readonly source: SourceRef;
 }
 

@@ -22,6 +22,7 @@ import type {
   TlsCheck,
 } from "./model";
 import { BODY_ASSERTION_PATTERN, Defaults, type RawDefaults, type RawEndpoint, type RawJourney } from "./schema";
+import { checkBurnRates, normalizeAlert, normalizeSentry, normalizeSlo, type Site } from "./normalizeAlerts";
 import { durationMs, durationSeconds, percent } from "./units";
 
 /** Datadog API tests run every 30 s to every 7 days. */
@@ -59,6 +60,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     report(first, [], `missing required key "environment" (set it in exactly one file of the catalog)`);
   }
   const defaults: RawDefaults = rawDefaults?.value ?? Defaults.parse({});
+  if (rawDefaults) checkBurnRates(defaults, (p, message) => report(rawDefaults.file, p, message));
 
   const products = collect(files, "products");
   const services = collect(files, "services");
@@ -73,6 +75,13 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     }
     const endpoints = raw.endpoints.map((e, i) => endpoint(e, defaults, file, [...path, "endpoints", i], report));
     const journeys = raw.journeys.map((j, i) => journey(j, defaults, file, [...path, "journeys", i], report));
+    const at = (base: readonly PropertyKey[]): Site => ({
+      report: (p, message) => report(file, [...base, ...p], message),
+      source: (p) => source(file, [...base, ...p]),
+    });
+    const alerts = raw.alerts.flatMap((a, i) => normalizeAlert(a, raw.runbook, defaults, at([...path, "alerts", i])) ?? []);
+    const slos = raw.slos.flatMap((s, i) => normalizeSlo(s, defaults, at([...path, "slos", i])) ?? []);
+    const sentry = raw.sentry && normalizeSentry(raw.sentry, raw.name, at([...path, "sentry"]));
     normalizedServices.push({
       name: raw.name,
       product: raw.product,
@@ -83,6 +92,10 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       endpoints: sortByName(endpoints),
       journeys: sortByName(journeys),
       tlsChecks: [],
+      apmOperation: raw.apmOperation ?? defaults.alerts.apmOperation,
+      alerts: sortByName(alerts),
+      slos: sortByName(slos),
+      sentry,
       source: source(file, path),
     });
   }
@@ -121,7 +134,7 @@ function collect<K extends "products" | "services">(files: readonly ValidFile[],
 /** The named lists of a catalog, and the lists nested in their items. */
 const NAMED_LISTS: Readonly<Record<string, { what: string; nested: Readonly<Record<string, string>> }>> = {
   products: { what: "product", nested: {} },
-  services: { what: "service", nested: { endpoints: "endpoint", journeys: "journey" } },
+  services: { what: "service", nested: { endpoints: "endpoint", journeys: "journey", alerts: "alert", slos: "SLO" } },
 };
 
 /** Products and services are unique across files; endpoints, journeys and steps within their parent. */
@@ -137,6 +150,9 @@ function checkNames(files: readonly ParsedFile[], report: Reporter): void {
           for (const j of children) unique(namedItems(item.file, [...j.path, "steps"]), "step", report);
         }
       }
+      // A Sentry project's issue and metric alerts share one name space.
+      const sentry = [...item.path, "sentry"];
+      unique([...namedItems(item.file, [...sentry, "issueAlerts"]), ...namedItems(item.file, [...sentry, "metricAlerts"])], "Sentry alert", report);
     }
   }
 }

@@ -8,6 +8,7 @@
  * (`model.ts`) that components read.
  */
 import { z } from "zod";
+import { PERCENTILES } from "./signals";
 
 /** Datadog's managed synthetics locations. Private locations are written `pl:<id>`. */
 export const MANAGED_LOCATIONS = [
@@ -20,7 +21,9 @@ export const MANAGED_LOCATIONS = [
   "gcp:us-south1", "gcp:us-west1", "gcp:us-west2",
 ] as const;
 
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
+/** An alert threshold: `1%`, `-50%`, `500ms`, `2s`, `50/h`, or a plain number. */
+export const QUANTITY_PATTERN = /^(-?\d+(?:\.\d+)?)\s*(%|ms|s|m|h|d|\/h|\/d)?$/;
 export const PERCENT_PATTERN = /^(\d+(?:\.\d+)?)%$/;
 /** `$.status == "healthy"`, `$.items.length > 0`, `$.version exists`. */
 export const BODY_ASSERTION_PATTERN =
@@ -36,8 +39,8 @@ export const Name = z
 
 export const Duration = z
   .string()
-  .regex(DURATION_PATTERN, { error: "a duration such as 500ms, 30s, 5m, 2h or 1d" })
-  .meta({ description: "A duration: a number and a unit (ms, s, m, h, d), e.g. 30s, 5m, 2h." });
+  .regex(DURATION_PATTERN, { error: "a duration such as 500ms, 30s, 5m, 2h, 1d or 1w" })
+  .meta({ description: "A duration: a number and a unit (ms, s, m, h, d, w), e.g. 30s, 5m, 2h." });
 
 export const Percent = z
   .string()
@@ -136,6 +139,128 @@ export const Journey = z.strictObject({
   steps: z.array(JourneyStep).min(1),
 });
 
+// ---------------------------------------------------------------- alerts, SLOs, Sentry
+
+export const Quantity = z
+  .union([
+    z.number(),
+    z.string().regex(QUANTITY_PATTERN, { error: "a threshold such as 1%, -50%, 500ms, 2s, 50/h or 10" }),
+  ], { error: "a threshold such as 1%, -50%, 500ms, 2s, 50/h or 10" })
+  .meta({ description: "A threshold with its unit: 1% · -50% (a change) · 500ms · 2s · 50/h (a rate) · 0.1 (a plain number)." });
+
+const MetricName = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9_.]*$/, { error: "a Datadog metric name such as stripe.payments.succeeded" });
+
+const TagFilter = z
+  .string()
+  .regex(/^[a-zA-Z][\w.\-/]*:[^\s,{}]+$/, { error: "a tag filter such as ticket_type:vip" });
+
+/** `POST /api/payments/charge`: an HTTP resource as APM names it. */
+const Route = z
+  .string()
+  .regex(/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*$/, { error: "an HTTP route such as POST /api/payments/charge" });
+
+export const Alert = z.strictObject({
+  name: Name,
+  description: z.string().optional().meta({ description: "What the alert means, in words (shown in the message)." }),
+  signal: z.string().meta({ description: "What is measured: http.error-rate, http.latency, rum.lcp, payments.success-rate … (see the README), or query." }),
+  comparison: z.enum(["above", "below"]).optional()
+    .meta({ description: "The bad direction; each signal has a default (error rates above, success rates below)." }),
+  critical: Quantity,
+  warning: Quantity.optional().meta({ description: "Must be less severe than critical in the alert's direction." }),
+  recovery: Quantity.optional().meta({ description: "Recover only past this value (hysteresis), on the good side of critical." }),
+  window: Duration.optional().meta({ description: "Evaluation window (at least 1m); default defaults.alerts.window." }),
+  severity: Severity,
+  runbook: Url.optional().meta({ description: "Overrides the service's runbook for this alert." }),
+  route: Route.optional().meta({ description: "HTTP signals: narrow to one route, e.g. POST /api/payments/charge." }),
+  page: z.string().regex(/^\//, { error: "a URL path such as /register" }).optional()
+    .meta({ description: "RUM signals: narrow to one page (URL path)." }),
+  percentile: z.enum(PERCENTILES).optional().meta({ description: "Latency and web-vital percentile (p50, p75, p90, p95, p99)." }),
+  metrics: z.record(z.string(), MetricName).optional()
+    .meta({ description: "The custom metrics a business or dependency signal reads, by role (e.g. succeeded, attempted)." }),
+  filter: z.array(TagFilter).optional().meta({ description: "Extra tag filters on the signal's scope." }),
+  aggregation: z.enum(["avg", "min", "max", "sum"]).optional().meta({ description: "signal metric: how the window is aggregated." }),
+  compareTo: Duration.optional().meta({ description: "Change signals: the earlier period compared against (5m … 1w)." }),
+  horizon: Duration.optional().meta({ description: "Forecast signals: how far ahead (default 1d)." }),
+  deviations: z.number().min(1).max(6).optional().meta({ description: "Anomaly signals: width of the expected band (default 2)." }),
+  query: z.string().min(1).optional().meta({ description: "signal query: the Datadog query without its comparison." }),
+  monitorType: z.enum(["query alert", "rum alert", "log alert", "trace-analytics alert", "event-v2 alert"]).optional()
+    .meta({ description: "signal query: the monitor type (default query alert)." }),
+  noData: z.enum(["alert", "ignore"]).optional()
+    .meta({ description: "alert: missing data is an outage. Default per signal (throughput: alert)." }),
+  evaluationDelay: Duration.optional().meta({ description: "Wait for late data (cloud integration metrics), e.g. 5m." }),
+  renotify: z.union([Duration, z.literal("never")]).optional()
+    .meta({ description: "Re-notify while still alerting; default by severity." }),
+});
+
+export const BurnRate = z.strictObject({
+  name: Name,
+  factor: z.number().positive().meta({ description: "Burn rate: how many times faster than the budget allows." }),
+  longWindow: Duration,
+  shortWindow: Duration,
+  notify: z.enum(["page", "ticket"]).meta({ description: "page: the SLO's severity · ticket: defaults.slos.ticketSeverity." }),
+});
+
+const Sli = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("http"),
+    route: Route.optional(),
+  }).meta({ description: "Good events: requests without a server error (APM hits − errors) over all requests." }),
+  z.strictObject({
+    type: z.literal("metrics"),
+    good: MetricName,
+    total: MetricName,
+    filter: z.array(TagFilter).optional(),
+  }).meta({ description: "Good events over all events, from two count metrics." }),
+], { error: 'an SLI with type "http" or "metrics"' });
+
+export const Slo = z.strictObject({
+  name: Name,
+  description: z.string().optional(),
+  target: Percent.meta({ description: "The objective, e.g. 99.9%." }),
+  warning: Percent.optional().meta({ description: "Warn below this (above the target)." }),
+  timeframe: z.enum(["7d", "30d", "90d"]).optional().meta({ description: "Default defaults.slos.timeframe (30d)." }),
+  severity: Severity.meta({ description: "Severity of the paging burn-rate alerts." }),
+  sli: Sli,
+});
+
+const SENTRY_INTERVALS = ["1m", "5m", "15m", "1h", "1d", "1w", "30d"] as const;
+
+export const SentryIssueAlert = z.strictObject({
+  name: Name,
+  when: z.enum(["new-issue", "regression", "frequency"])
+    .meta({ description: "new-issue: first seen · regression: a resolved issue came back · frequency: more than count events in interval." }),
+  count: z.number().int().min(1).optional().meta({ description: "frequency: events per interval." }),
+  interval: z.enum(SENTRY_INTERVALS).optional().meta({ description: "frequency: the interval (1m, 5m, 15m, 1h, 1d, 1w, 30d)." }),
+  tags: z.record(z.string(), z.string()).optional().meta({ description: "Only events with these tags (e.g. transaction: /api/payments/charge)." }),
+  message: z.string().optional().meta({ description: "Only events whose message contains this text." }),
+  level: z.enum(["fatal", "error", "warning", "info", "debug"]).optional().meta({ description: "Only events at this level or above." }),
+  severity: Severity,
+  notifyEvery: Duration.optional().meta({ description: "At most one notification per issue in this time (default 30m)." }),
+});
+
+export const SentryMetricAlert = z.strictObject({
+  name: Name,
+  signal: z.enum(["failure-rate", "latency", "error-count"])
+    .meta({ description: "failure-rate: failed transactions in % · latency: a transaction-duration percentile · error-count: error events." }),
+  percentile: z.enum(PERCENTILES).optional(),
+  query: z.string().optional().meta({ description: "Sentry search filter, e.g. transaction:/api/payments/*." }),
+  comparison: z.enum(["above", "below"]).optional(),
+  critical: Quantity,
+  warning: Quantity.optional(),
+  recovery: Quantity.optional(),
+  window: Duration,
+  severity: Severity,
+});
+
+export const Sentry = z.strictObject({
+  project: Name.optional().meta({ description: "Project slug (default: the service name)." }),
+  platform: z.string().default("javascript-nextjs"),
+  issueAlerts: z.array(SentryIssueAlert).default([]),
+  metricAlerts: z.array(SentryMetricAlert).default([]),
+});
+
 export const Service = z.strictObject({
   name: Name,
   product: Name.meta({ description: "The product this service belongs to (see products)." }),
@@ -146,6 +271,11 @@ export const Service = z.strictObject({
   runbook: Url.meta({ description: "The runbook every alert of this service links to." }),
   endpoints: z.array(Endpoint).default([]),
   journeys: z.array(Journey).default([]),
+  apmOperation: z.string().regex(/^[a-z][a-z0-9_.]*$/, { error: "an APM operation name such as http.request" }).optional()
+    .meta({ description: "The APM operation of the service's requests (default defaults.alerts.apmOperation)." }),
+  alerts: z.array(Alert).default([]),
+  slos: z.array(Slo).default([]),
+  sentry: Sentry.optional(),
 });
 
 export const Product = z.strictObject({
@@ -171,9 +301,31 @@ const TlsDefaults = z.strictObject({
     .meta({ description: "Severity of a certificate about to expire: weeks of warning call for a P2, not a page." }),
 });
 
+const AlertDefaults = z.strictObject({
+  window: Duration.default("5m"),
+  apmOperation: z.string().default("http.request")
+    .meta({ description: "APM operation of HTTP requests (trace.<operation>.hits …); next.request for Next.js." }),
+});
+
+/** The Google SRE workbook's multi-window, multi-burn-rate alerts for a 30-day SLO. */
+export const SRE_BURN_RATES: readonly z.input<typeof BurnRate>[] = [
+  { name: "fast", factor: 14.4, longWindow: "1h", shortWindow: "5m", notify: "page" },
+  { name: "medium", factor: 6, longWindow: "6h", shortWindow: "30m", notify: "page" },
+  { name: "slow", factor: 3, longWindow: "1d", shortWindow: "2h", notify: "ticket" },
+  { name: "drift", factor: 1, longWindow: "3d", shortWindow: "6h", notify: "ticket" },
+];
+
+const SloDefaults = z.strictObject({
+  timeframe: z.enum(["7d", "30d", "90d"]).default("30d"),
+  burnRates: z.array(BurnRate).min(1).default(SRE_BURN_RATES.map((b) => BurnRate.parse(b))),
+  ticketSeverity: Severity.default("P3"),
+});
+
 export const Defaults = z.strictObject({
   uptime: UptimeDefaults.default(UptimeDefaults.parse({})),
   tls: TlsDefaults.default(TlsDefaults.parse({})),
+  alerts: AlertDefaults.default(AlertDefaults.parse({})),
+  slos: SloDefaults.default(SloDefaults.parse({})),
 });
 
 /**
@@ -196,6 +348,9 @@ export type RawService = z.output<typeof Service>;
 export type RawEndpoint = z.output<typeof Endpoint>;
 export type RawJourney = z.output<typeof Journey>;
 export type RawDefaults = z.output<typeof Defaults>;
+export type RawAlert = z.output<typeof Alert>;
+export type RawSlo = z.output<typeof Slo>;
+export type RawSentry = z.output<typeof Sentry>;
 
 /** The JSON Schema written to `schema/catalog.schema.json` for editors. */
 export function catalogJsonSchema(): Record<string, unknown> {

@@ -1,5 +1,6 @@
-/** Units written in catalogs: durations (`30s`) and percentages (`99.9%`). Pure. */
-import { DURATION_PATTERN, PERCENT_PATTERN } from "./schema";
+/** Units written in catalogs: durations (`30s`), percentages (`99.9%`), alert thresholds (`1%`, `50/h`). Pure. */
+import { DURATION_PATTERN, PERCENT_PATTERN, QUANTITY_PATTERN } from "./schema";
+import type { QuantityKind } from "./signals";
 
 const MS_PER_UNIT: Readonly<Record<string, number>> = {
   ms: 1,
@@ -7,6 +8,7 @@ const MS_PER_UNIT: Readonly<Record<string, number>> = {
   m: 60_000,
   h: 3_600_000,
   d: 86_400_000,
+  w: 604_800_000,
 };
 
 /** `"2m"` → 120000. Throws on text the schema would have rejected. */
@@ -30,8 +32,40 @@ export function percent(text: string): number {
 
 /** 120 → `"2m"`, 90 → `"90s"`, 86400 → `"1d"`: the shortest exact form, for reports. */
 export function formatSeconds(seconds: number): string {
-  for (const [unit, size] of [["d", 86_400], ["h", 3_600], ["m", 60]] as const) {
+  for (const [unit, size] of [["w", 604_800], ["d", 86_400], ["h", 3_600], ["m", 60]] as const) {
     if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
   }
   return `${seconds}s`;
 }
+
+/** An alert threshold as written and as a number in its kind's base unit. */
+export interface Quantity {
+  /** As written in the catalog, for messages and reports: `1%`, `500ms`, `50/h`. */
+  readonly text: string;
+  readonly kind: QuantityKind;
+  /** percent: the percentage (1 for 1 %) · duration: milliseconds · per-hour: events per hour · number: itself. */
+  readonly value: number;
+}
+
+const PER_HOUR: Readonly<Record<string, number>> = { "/h": 1, "/d": 1 / 24 };
+
+/** `"1%"` → percent 1, `"2s"` → duration 2000, `"50/h"` → per-hour 50, `0.1` → number 0.1. */
+export function parseQuantity(written: string | number): Quantity {
+  if (typeof written === "number") return { text: String(written), kind: "number", value: written };
+  const match = QUANTITY_PATTERN.exec(written.trim());
+  if (!match) throw new Error(`not a threshold: ${JSON.stringify(written)}`);
+  const number = Number(match[1]);
+  const unit = match[2];
+  const text = written.trim();
+  if (unit === undefined) return { text, kind: "number", value: number };
+  if (unit === "%") return { text, kind: "percent", value: number };
+  if (unit in PER_HOUR) return { text, kind: "per-hour", value: number * PER_HOUR[unit] };
+  return { text, kind: "duration", value: Math.round(number * MS_PER_UNIT[unit]) };
+}
+
+export const QUANTITY_EXAMPLES: Readonly<Record<QuantityKind, string>> = {
+  percent: "a percentage such as 1%",
+  duration: "a duration such as 500ms or 2s",
+  "per-hour": "a rate such as 50/h",
+  number: "a plain number such as 10 or 0.1",
+};
