@@ -56,3 +56,9 @@ export function notificationMessage(parts: MessageParts): string {
   if (parts.notify && parts.notify.length > 0) lines.push("", parts.notify.join(" "));
   return lines.join("\n");
 }
+
+/**
+ * Minutes between re-notifications while a monitor stays in alert: a P0 nags every
+ * 30 minutes, a P1 hourly; P2 and P3 notify once (0 = never re-notify).
+ */
+export const RENOTIFY_MINUTES: Readonly<Record<Severity, number>> = { P0: 30, P1: 60, P2: 0, P3: 0 };

@@ -185,6 +185,11 @@ function readThresholds(
       fail([key], `expected ${QUANTITY_EXAMPLES[kind]} for this signal, found "${q.text}"`);
       return null;
     }
+    // A custom metric carries no unit Lookout could convert a duration or a rate into.
+    if (kind === "any" && q.kind !== "number" && q.kind !== "percent") {
+      fail([key], `expected a plain number or a percentage in the metric's own unit, found "${q.text}"`);
+      return null;
+    }
     if (!signed && q.value < 0) {
       fail([key], `expected a value of at least 0, found "${q.text}" (only change signals take negative values)`);
       return null;

@@ -1,0 +1,54 @@
+/**
+ * Alerts: one Datadog monitor per catalog alert, grouped per service. Names derive from
+ * service and alert keys, never positions.
+ */
+import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
+import type { Service } from "./catalog/model";
+import { monitorArgs } from "./monitors";
+
+export interface AlertsArgs {
+  readonly environment: string;
+  readonly services: readonly Service[];
+}
+
+/** All alert monitors of a stack: one `ServiceAlerts` per service that has alerts. */
+export class Alerts extends pulumi.ComponentResource {
+  /** Monitor IDs keyed `service/alert`. */
+  public readonly monitorIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lookout:alerts:Alerts", name, {}, opts);
+    const perService = args.services
+      .filter((service) => service.alerts.length > 0)
+      .map((service) => new ServiceAlerts(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }));
+    this.monitorIds = pulumi
+      .all(perService.map((s) => s.monitorIds))
+      .apply((maps) => Object.assign({}, ...maps) as Record<string, string>);
+    this.registerOutputs({ monitorIds: this.monitorIds });
+  }
+}
+
+export interface ServiceAlertsArgs {
+  readonly environment: string;
+  readonly service: Service;
+}
+
+export class ServiceAlerts extends pulumi.ComponentResource {
+  public readonly monitors: Readonly<Record<string, datadog.Monitor>>;
+  public readonly monitorIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ServiceAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lookout:alerts:ServiceAlerts", name, {}, opts);
+    const { environment, service } = args;
+    const monitors: Record<string, datadog.Monitor> = {};
+    for (const alert of service.alerts) {
+      monitors[alert.name] = new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), { parent: this });
+    }
+    this.monitors = monitors;
+    this.monitorIds = pulumi
+      .all(Object.entries(monitors).map(([key, m]) => m.id.apply((id) => [`${service.name}/${key}`, id] as const)))
+      .apply((entries) => Object.fromEntries(entries));
+    this.registerOutputs({ monitorIds: this.monitorIds });
+  }
+}
