@@ -1,0 +1,187 @@
+/**
+ * Catalog Sentry projects and alerts → Sentry team, project, issue-alert and
+ * metric-alert arguments. Pure functions, typed against the provider SDK, so the
+ * component stays a summary and the mapping is tested with tables.
+ *
+ * Routing (PagerDuty, Slack) is not decided here yet: issue alerts e-mail the issue
+ * owners (falling back to the team's active members), metric-alert triggers carry no
+ * actions.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type * as sentry from "@pulumiverse/sentry";
+import type { Comparison, Quantity, SentryIssueAlert, SentryMetricAlert, Service, Severity } from "./catalog/model";
+
+type RuleEntry = Record<string, string>;
+
+/** Sentry's rule registry ids (github.com/getsentry/sentry, src/sentry/rules). */
+export const SENTRY_RULES = {
+  firstSeen: "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition",
+  regression: "sentry.rules.conditions.regression_event.RegressionEventCondition",
+  frequency: "sentry.rules.conditions.event_frequency.EventFrequencyCondition",
+  taggedEvent: "sentry.rules.filters.tagged_event.TaggedEventFilter",
+  eventAttribute: "sentry.rules.filters.event_attribute.EventAttributeFilter",
+  level: "sentry.rules.filters.level.LevelFilter",
+  notifyEmail: "sentry.mail.actions.NotifyEmailAction",
+} as const;
+
+/** Sentry's numeric log levels (the LevelFilter compares these). */
+export const SENTRY_LEVEL: Readonly<Record<NonNullable<SentryIssueAlert["level"]>, number>> = {
+  fatal: 50,
+  error: 40,
+  warning: 30,
+  info: 20,
+  debug: 10,
+};
+
+/** Metric-alert `thresholdType`: 0 alerts above the threshold, 1 below. */
+export const THRESHOLD_TYPE: Readonly<Record<Comparison, number>> = { above: 0, below: 1 };
+
+/** What each catalog metric signal compiles to, and the unit its thresholds are written in. */
+const METRIC_SIGNALS: Readonly<
+  Record<SentryMetricAlert["signal"], { kind: Quantity["kind"]; dataset: string; eventTypes?: readonly string[]; aggregate: (a: SentryMetricAlert) => string }>
+> = {
+  "failure-rate": { kind: "percent", dataset: "transactions", aggregate: () => "failure_rate()" },
+  latency: { kind: "duration", dataset: "transactions", aggregate: (a) => `${a.percentile ?? "p95"}(transaction.duration)` },
+  "error-count": { kind: "number", dataset: "events", eventTypes: ["error"], aggregate: () => "count()" },
+};
+
+/** Twelve significant digits: drops binary noise (0.0007000000000000001 → 0.0007), keeps every written digit. */
+function exact(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
+/**
+ * A catalog threshold as Sentry's metric alerts read it: a percentage as a ratio
+ * (`5%` → 0.05, what `failure_rate()` returns), a duration in milliseconds (`2s` →
+ * 2000, the unit of `transaction.duration`), a plain number as itself. Rates per hour
+ * have no Sentry metric alert.
+ */
+export function sentryThreshold(quantity: Quantity): number {
+  switch (quantity.kind) {
+    case "percent":
+      return exact(quantity.value / 100);
+    case "duration":
+    case "number":
+      return exact(quantity.value);
+    case "per-hour":
+      throw new Error(`a Sentry metric alert has no per-hour threshold: "${quantity.text}"`);
+  }
+}
+
+/** `[prod] checkout payment-errors (P1)`: the rule's title in Sentry and in notifications. */
+export function sentryAlertName(environment: string, service: Service, alertName: string, severity: Severity): string {
+  return `[${environment}] ${service.name} ${alertName} (${severity})`;
+}
+
+/** The team owning a service's project; its slug is the catalog team name. */
+export function sentryTeamArgs(organization: pulumi.Input<string>, team: string): sentry.SentryTeamArgs {
+  return { organization, name: team, slug: team };
+}
+
+/**
+ * A service's Sentry project, owned by the service's team. The project spans
+ * environments (Sentry tags events with theirs), so `environment` does not change it.
+ */
+export function sentryProjectArgs(organization: pulumi.Input<string>, _environment: string, service: Service): sentry.SentryProjectArgs {
+  const project = service.sentry;
+  if (!project) throw new Error(`service ${service.name} has no Sentry project`);
+  return {
+    organization,
+    name: service.name,
+    slug: project.slug,
+    platform: project.platform,
+    teams: [service.team],
+  };
+}
+
+function issueCondition(alert: SentryIssueAlert): RuleEntry {
+  switch (alert.when) {
+    case "new-issue":
+      return { id: SENTRY_RULES.firstSeen };
+    case "regression":
+      return { id: SENTRY_RULES.regression };
+    case "frequency":
+      if (alert.count === undefined || alert.interval === undefined) {
+        throw new Error(`Sentry frequency alert ${alert.name} needs a count and an interval`);
+      }
+      return { id: SENTRY_RULES.frequency, value: String(alert.count), interval: alert.interval, comparisonType: "count" };
+  }
+}
+
+/** Tags (sorted by key), then message text, then minimum level: all must match. */
+export function issueFilters(alert: SentryIssueAlert): RuleEntry[] {
+  const filters: RuleEntry[] = Object.entries(alert.tags)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => ({ id: SENTRY_RULES.taggedEvent, key, match: "eq", value }));
+  if (alert.message !== undefined) {
+    filters.push({ id: SENTRY_RULES.eventAttribute, attribute: "message", match: "co", value: alert.message });
+  }
+  if (alert.level !== undefined) {
+    filters.push({ id: SENTRY_RULES.level, match: "gte", level: String(SENTRY_LEVEL[alert.level]) });
+  }
+  return filters;
+}
+
+/** An issue alert: one condition, every filter, at most one notification per issue every `notifyEvery`. */
+export function issueAlertArgs(
+  organization: pulumi.Input<string>,
+  projectSlug: pulumi.Input<string>,
+  environment: string,
+  service: Service,
+  alert: SentryIssueAlert,
+): sentry.SentryIssueAlertArgs {
+  return {
+    organization,
+    project: projectSlug,
+    name: sentryAlertName(environment, service, alert.name, alert.severity),
+    environment,
+    actionMatch: "any",
+    filterMatch: "all",
+    frequency: alert.notifyEveryMinutes,
+    conditions: [issueCondition(alert)],
+    filters: issueFilters(alert),
+    // Routing comes later; until then the issue's owners hear of it, or the team's active members.
+    actions: [{ id: SENTRY_RULES.notifyEmail, targetType: "IssueOwners", fallthroughType: "ActiveMembers" }],
+  };
+}
+
+/** A metric alert: a critical trigger, a warning trigger when the catalog has one, resolving at `recovery`. */
+export function metricAlertArgs(
+  organization: pulumi.Input<string>,
+  projectSlug: pulumi.Input<string>,
+  environment: string,
+  service: Service,
+  alert: SentryMetricAlert,
+): sentry.SentryMetricAlertArgs {
+  const signal = METRIC_SIGNALS[alert.signal];
+  const threshold = (quantity: Quantity): number => {
+    if (quantity.kind !== signal.kind) {
+      throw new Error(`Sentry ${alert.signal} alert ${alert.name}: expected a ${signal.kind} threshold, found "${quantity.text}"`);
+    }
+    return sentryThreshold(quantity);
+  };
+  const thresholdType = THRESHOLD_TYPE[alert.comparison];
+  const resolveThreshold = alert.recovery === undefined ? undefined : threshold(alert.recovery);
+  const trigger = (label: "critical" | "warning", quantity: Quantity): sentry.types.input.SentryMetricAlertTrigger => ({
+    label,
+    alertThreshold: threshold(quantity),
+    thresholdType,
+    ...(resolveThreshold === undefined ? {} : { resolveThreshold }),
+    // Routing comes later.
+    actions: [],
+  });
+  return {
+    organization,
+    project: projectSlug,
+    name: sentryAlertName(environment, service, alert.name, alert.severity),
+    environment,
+    dataset: signal.dataset,
+    ...(signal.eventTypes === undefined ? {} : { eventTypes: [...signal.eventTypes] }),
+    aggregate: signal.aggregate(alert),
+    query: alert.query,
+    timeWindow: alert.windowMinutes,
+    thresholdType,
+    ...(resolveThreshold === undefined ? {} : { resolveThreshold }),
+    triggers: [trigger("critical", alert.critical), ...(alert.warning === undefined ? [] : [trigger("warning", alert.warning)])],
+  };
+}
