@@ -29,15 +29,31 @@ export interface CompiledAlert {
   readonly supportsNoData: boolean;
 }
 
-/** One number as Datadog reads it: no float noise (0.30000000000000004), no exponent. */
+/**
+ * One number as Datadog reads it: no float noise (0.30000000000000004 → 0.3), never in
+ * exponent notation (2.5e9 → 2500000000, 1e-7 → 0.0000001).
+ */
 export function formatNumber(value: number): string {
-  const clean = Number(value.toPrecision(12));
-  return Number.isInteger(clean) ? clean.toFixed(0) : String(clean);
+  const rounded = Number(value.toPrecision(12));
+  const text = String(rounded);
+  if (!/e/i.test(text)) return text;
+  return rounded.toFixed(20).replace(/0+$/, "").replace(/\.$/, "");
 }
 
-/** `POST /api/payments/charge` → `resource_name:post_/api/payments/charge` (APM's tag form). */
+/**
+ * An HTTP route as the APM `resource_name` tag of trace metrics:
+ * `POST /api/charge` → `resource_name:post_/api/charge`. Datadog's tag normalization:
+ * lower-case; any run of characters a tag cannot hold (space, `{`, `?` …) becomes one
+ * underscore; no trailing underscore.
+ */
 export function routeTag(route: string): string {
-  return `resource_name:${route.toLowerCase().replace(/\s+/g, "_")}`;
+  const value = route
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_\-:./]+/g, "_")
+    .replace(/_+/g, "_")
+    .replace(/_$/, "");
+  return `resource_name:${value}`;
 }
 
 /** `{env:prod,service:payments,...}`: the scope every signal query of a service shares. */

@@ -1,0 +1,83 @@
+/**
+ * SLOs: a Datadog metric SLO per catalog SLO and its multi-window, multi-burn-rate
+ * alerts, grouped per service. The arguments come from `sloRules.ts`.
+ */
+import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
+import type { BurnRateAlert, Service, Slo } from "./catalog/model";
+import {
+  burnRateCompositeArgs,
+  burnRateMonitorArgs,
+  errorRatioMonitorArgs,
+  fitsBurnRateAlert,
+  sloArgs,
+} from "./sloRules";
+
+export interface SlosArgs {
+  readonly environment: string;
+  readonly services: readonly Service[];
+}
+
+/** All SLOs of a stack: one `ServiceSlos` per service that has SLOs. */
+export class Slos extends pulumi.ComponentResource {
+  /** Datadog SLO IDs, keyed `service/slo`. */
+  public readonly sloIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: SlosArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lookout:slo:Slos", name, {}, opts);
+    const perService = args.services
+      .filter((service) => service.slos.length > 0)
+      .map((service) => new ServiceSlos(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }));
+    this.sloIds = pulumi
+      .all(perService.map((s) => s.sloIds))
+      .apply((maps) => Object.assign({}, ...maps) as Record<string, string>);
+    this.registerOutputs({ sloIds: this.sloIds });
+  }
+}
+
+export interface ServiceSlosArgs {
+  readonly environment: string;
+  readonly service: Service;
+}
+
+/** One service's SLOs and their burn-rate alerts. Child names derive from catalog keys. */
+export class ServiceSlos extends pulumi.ComponentResource {
+  /** The SLOs, keyed by SLO name. */
+  public readonly slos: Readonly<Record<string, datadog.ServiceLevelObjective>>;
+  /** Every burn-rate monitor, keyed `<slo>-burn-<tier>` (composite parts: `…-long`, `…-short`). */
+  public readonly monitors: Readonly<Record<string, datadog.Monitor>>;
+  /** Datadog SLO IDs, keyed `service/slo`. */
+  public readonly sloIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ServiceSlosArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lookout:slo:ServiceSlos", name, {}, opts);
+    const { environment, service } = args;
+    const slos: Record<string, datadog.ServiceLevelObjective> = {};
+    const monitors: Record<string, datadog.Monitor> = {};
+    const monitor = (key: string, monitorArgs: datadog.MonitorArgs): datadog.Monitor =>
+      (monitors[key] = new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this }));
+
+    const burnRateAlerts = (slo: Slo, sloId: pulumi.Input<string>, tier: BurnRateAlert) => {
+      const key = `${slo.name}-burn-${tier.name}`;
+      if (fitsBurnRateAlert(tier)) {
+        monitor(key, burnRateMonitorArgs(environment, service, slo, sloId, tier));
+        return;
+      }
+      const long = monitor(`${key}-long`, errorRatioMonitorArgs(environment, service, slo, tier, "long"));
+      const short = monitor(`${key}-short`, errorRatioMonitorArgs(environment, service, slo, tier, "short"));
+      monitor(key, burnRateCompositeArgs(environment, service, slo, tier, long.id, short.id));
+    };
+
+    for (const slo of service.slos) {
+      const objective = new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this });
+      slos[slo.name] = objective;
+      for (const tier of slo.burnRates) burnRateAlerts(slo, objective.id, tier);
+    }
+    this.slos = slos;
+    this.monitors = monitors;
+    this.sloIds = pulumi
+      .all(Object.entries(slos).map(([key, slo]) => slo.id.apply((id) => [`${service.name}/${key}`, id] as const)))
+      .apply((entries) => Object.fromEntries(entries));
+    this.registerOutputs({ sloIds: this.sloIds });
+  }
+}
