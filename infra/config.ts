@@ -16,17 +16,26 @@ export interface DatadogSettings {
   readonly appKey?: pulumi.Output<string>;
 }
 
+export interface SentrySettings {
+  /** e.g. https://sentry.example.com/api/ for self-hosted; undefined: sentry.io. */
+  readonly baseUrl?: string;
+  readonly token?: pulumi.Output<string>;
+}
+
 export interface LookoutConfig {
   /** The catalog file or folder, as written in config (relative to the project root). */
   readonly catalog: string;
   readonly datadog: DatadogSettings;
+  readonly sentry: SentrySettings;
 }
 
 export function readConfig(): LookoutConfig {
   const lookout = new pulumi.Config("lookout");
   const dd = new pulumi.Config("datadog");
+  const sentry = new pulumi.Config("sentry");
   return {
     catalog: lookout.require("catalog"),
+    sentry: { baseUrl: sentry.get("baseUrl"), token: sentry.getSecret("token") },
     datadog: {
       apiUrl: dd.get("apiUrl"),
       apiKey: dd.getSecret("apiKey"),
@@ -40,4 +49,9 @@ export function catalogPath(config: LookoutConfig): string {
   const absolute = path.resolve(PROJECT_ROOT, config.catalog);
   const relative = path.relative(process.cwd(), absolute);
   return relative === "" ? "." : relative.startsWith("..") ? absolute : relative;
+}
+
+/** The Sentry organization slug: required once a service declares a Sentry project. */
+export function requireSentryOrganization(): string {
+  return new pulumi.Config("lookout").require("sentryOrganization");
 }
