@@ -32,6 +32,8 @@ describe("lookout plan, end to end", () => {
       resources: plan.resources.length,
       byType: {
         "datadog:index/syntheticsTest:SyntheticsTest": 4,
+        "lookout:alerts:Alerts": 1,
+        "lookout:slo:Slos": 1,
         "lookout:uptime:ServiceUptime": 2,
         "lookout:uptime:Uptime": 1,
         "pulumi:providers:datadog": 1,
@@ -50,7 +52,7 @@ describe("lookout plan, end to end", () => {
     expect(result.stderr).toBe(
       [
         "error: invalid catalog (3 errors):",
-        '  test/fixtures/catalogs/three-errors.yaml:13:5  services[0].owner  unknown key "owner"; expected one of name, product, team, tier, description, runbook, endpoints, journeys',
+        '  test/fixtures/catalogs/three-errors.yaml:13:5  services[0].owner  unknown key "owner"; expected one of name, product, team, tier, description, runbook, endpoints, journeys, apmOperation, alerts, slos, sentry',
         '  test/fixtures/catalogs/three-errors.yaml:17:19  services[0].endpoints[0].interval  expected a duration such as 500ms, 30s, 5m, 2h, 1d or 1w, found "5 minutes"',
         '  test/fixtures/catalogs/three-errors.yaml:19:11  services[1].name  duplicate service name "web" (first declared at test/fixtures/catalogs/three-errors.yaml:7)',
         "",
