@@ -265,3 +265,12 @@ describe("the Alerts component under mocks", () => {
     expect(payment?.inputs).toMatchObject({ type: "query alert", priority: "1", monitorThresholds: { critical: "95", warning: "97" } });
   });
 });
+
+describe("the README's signal table", () => {
+  it("documents every signal", async () => {
+    const { readFileSync } = await import("fs");
+    const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const undocumented = SIGNAL_NAMES.filter((name) => !readme.includes(`\`${name}\``));
+    expect(undocumented).toEqual([]);
+  });
+});
