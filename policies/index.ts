@@ -4,9 +4,10 @@
  * this file only assembles them.
  */
 import { PolicyPack } from "@pulumi/policy";
+import { alertPolicies } from "./alerts";
 import { uptimePolicies } from "./uptime";
 
 new PolicyPack("lookout-conventions", {
-  description: "Monitoring conventions from the guides: tags and runbooks on every check, production check frequency and locations.",
-  policies: [...uptimePolicies],
+  description: "Monitoring conventions from the guides: tags and runbooks on every check and alert, production check frequency and locations, consistent thresholds, percentile latency alerts.",
+  policies: [...uptimePolicies, ...alertPolicies],
 });

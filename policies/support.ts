@@ -9,6 +9,10 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 
 /** `datadog.SyntheticsTest` (API, browser, mobile and network tests). */
 export const DATADOG_SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsTest";
+/** `datadog.Monitor` (metric, query, RUM, SLO, composite … monitors). */
+export const DATADOG_MONITOR = "datadog:index/monitor:Monitor";
+/** `datadog.ServiceLevelObjective`. */
+export const DATADOG_SLO = "datadog:index/serviceLevelObjective:ServiceLevelObjective";
 
 /** The part of ResourceValidationArgs that config reading needs (eases testing). */
 export interface ConfigSource {

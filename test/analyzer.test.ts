@@ -244,7 +244,7 @@ describe("runPolicyPacks over gRPC", () => {
 
   it("describes the packs it ran, with the effective config", () => {
     expect(both.packs.map((p) => [p.name, p.version, p.policies.map((x) => x.name)])).toEqual([
-      ["lookout-conventions", "0.1.0", ["synthetics-tags-and-runbook", "uptime-frequency-and-locations"]],
+      ["lookout-conventions", "0.1.0", ["latency-alerts-use-percentiles", "monitor-tags-and-runbook", "monitor-thresholds-agree", "synthetics-tags-and-runbook", "uptime-frequency-and-locations"]],
       ["lookout-test-inspect", "0.0.1", ["boom", "crash", "echo-resource", "stack-shape"]],
     ]);
     expect(both.packs[0].config["uptime-frequency-and-locations"]).toEqual({

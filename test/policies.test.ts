@@ -2,44 +2,24 @@
  * The policy rules, called directly: start from a compliant synthetics test, change one
  * field, assert the message. No pack process here (see analyzer.test.ts for that).
  */
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { configOf, DATADOG_SYNTHETICS_TEST, parseTags } from "../policies/support";
 import { frequencyAndLocationsSchema, syntheticsTagsAndRunbook, tagsAndRunbookSchema, uptimeFrequencyAndLocations, uptimePolicies } from "../policies/uptime";
+import { violations as violationsOf } from "./support/policies";
+import { alertPolicies } from "../policies/alerts";
 import { compliantSyntheticsTest } from "./support/synthetics";
 
 type Props = Record<string, unknown>;
 
+/** The messages a policy reports for one synthetics test. */
+function violations(policy: ResourceValidationPolicy, props: Props, config: Record<string, unknown> = {}, type = DATADOG_SYNTHETICS_TEST): Promise<string[]> {
+  return violationsOf(policy, props, config, type);
+}
+
 /** A production HTTP check that meets every rule. */
 function happyTest(): Props {
   return compliantSyntheticsTest();
-}
-
-function argsFor(props: Props, config: Record<string, unknown>, type: string): ResourceValidationArgs {
-  return {
-    type,
-    props,
-    urn: `urn:pulumi:prod::lookout::${type}::checkout-health`,
-    name: "checkout-health",
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-    stackTags: new Map(),
-    isType: () => false,
-    asType: () => undefined,
-    getConfig: <T extends object>(): T => config as T,
-    notApplicable: (reason?: string): never => {
-      throw new Error(`not applicable: ${reason ?? ""}`);
-    },
-  };
-}
-
-/** The messages a policy reports for one resource. */
-async function violations(policy: ResourceValidationPolicy, props: Props, config: Record<string, unknown> = {}, type = DATADOG_SYNTHETICS_TEST): Promise<string[]> {
-  const messages: string[] = [];
-  const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-  for (const validate of validations) {
-    await validate?.(argsFor(props, config, type), (message: string) => messages.push(message));
-  }
-  return messages;
 }
 
 function withProps(change: Props): Props {
@@ -48,7 +28,7 @@ function withProps(change: Props): Props {
 
 describe("pack shape", () => {
   it("has kebab-case names, a description, a level and a config schema with defaults for every policy", () => {
-    for (const policy of uptimePolicies) {
+    for (const policy of [...uptimePolicies, ...alertPolicies]) {
       expect(policy.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(policy.description.length).toBeGreaterThan(20);
       expect(policy.enforcementLevel).toBe("mandatory");
