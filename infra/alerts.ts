@@ -5,6 +5,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "./catalog/model";
+import { idsByKey, mergeRecords } from "./outputs";
 import { monitorArgs } from "./monitors";
 
 export interface AlertsArgs {
@@ -22,9 +23,7 @@ export class Alerts extends pulumi.ComponentResource {
     const perService = args.services
       .filter((service) => service.alerts.length > 0)
       .map((service) => new ServiceAlerts(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }));
-    this.monitorIds = pulumi
-      .all(perService.map((s) => s.monitorIds))
-      .apply((maps) => Object.assign({}, ...maps) as Record<string, string>);
+    this.monitorIds = mergeRecords(perService.map((s) => s.monitorIds));
     this.registerOutputs({ monitorIds: this.monitorIds });
   }
 }
@@ -46,9 +45,7 @@ export class ServiceAlerts extends pulumi.ComponentResource {
       monitors[alert.name] = new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), { parent: this });
     }
     this.monitors = monitors;
-    this.monitorIds = pulumi
-      .all(Object.entries(monitors).map(([key, m]) => m.id.apply((id) => [`${service.name}/${key}`, id] as const)))
-      .apply((entries) => Object.fromEntries(entries));
+    this.monitorIds = idsByKey(service.name, monitors);
     this.registerOutputs({ monitorIds: this.monitorIds });
   }
 }

@@ -5,6 +5,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { BurnRateAlert, Service, Slo } from "./catalog/model";
+import { idsByKey, mergeRecords } from "./outputs";
 import {
   burnRateCompositeArgs,
   burnRateMonitorArgs,
@@ -28,9 +29,7 @@ export class Slos extends pulumi.ComponentResource {
     const perService = args.services
       .filter((service) => service.slos.length > 0)
       .map((service) => new ServiceSlos(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }));
-    this.sloIds = pulumi
-      .all(perService.map((s) => s.sloIds))
-      .apply((maps) => Object.assign({}, ...maps) as Record<string, string>);
+    this.sloIds = mergeRecords(perService.map((s) => s.sloIds));
     this.registerOutputs({ sloIds: this.sloIds });
   }
 }
@@ -75,9 +74,7 @@ export class ServiceSlos extends pulumi.ComponentResource {
     }
     this.slos = slos;
     this.monitors = monitors;
-    this.sloIds = pulumi
-      .all(Object.entries(slos).map(([key, slo]) => slo.id.apply((id) => [`${service.name}/${key}`, id] as const)))
-      .apply((entries) => Object.fromEntries(entries));
+    this.sloIds = idsByKey(service.name, slos);
     this.registerOutputs({ sloIds: this.sloIds });
   }
 }

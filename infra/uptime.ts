@@ -5,6 +5,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "./catalog/model";
+import { idsByKey, mergeRecords } from "./outputs";
 import { httpTestArgs, journeyTestArgs, tlsTestArgs } from "./synthetics";
 
 export interface UptimeArgs {
@@ -22,9 +23,7 @@ export class Uptime extends pulumi.ComponentResource {
     const perService = args.services.map(
       (service) => new ServiceUptime(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }),
     );
-    this.testIds = pulumi
-      .all(perService.map((s) => s.testIds))
-      .apply((maps) => Object.assign({}, ...maps) as Record<string, string>);
+    this.testIds = mergeRecords(perService.map((s) => s.testIds));
     this.registerOutputs({ testIds: this.testIds });
   }
 }
@@ -52,9 +51,7 @@ export class ServiceUptime extends pulumi.ComponentResource {
     for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check));
     for (const journey of service.journeys) create(`journey-${journey.name}`, journeyTestArgs(environment, service, journey));
     this.tests = tests;
-    this.testIds = pulumi
-      .all(Object.entries(tests).map(([key, test]) => test.id.apply((id) => [`${service.name}/${key}`, id] as const)))
-      .apply((entries) => Object.fromEntries(entries));
+    this.testIds = idsByKey(service.name, tests);
     this.registerOutputs({ testIds: this.testIds });
   }
 }

@@ -3,7 +3,7 @@
  * its thresholds say the same thing, and that latency is alerted on percentiles.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, DATADOG_MONITOR, DATADOG_SLO, listInWords, objectProp, parseTags } from "./support";
+import { configOf, DATADOG_MONITOR, DATADOG_SLO, listInWords, missingTagKeys, objectProp, requiredTagKeysSchema, RUNBOOK_LINE } from "./support";
 
 // ---------------------------------------------------------------------------------------
 // monitor-tags-and-runbook
@@ -13,28 +13,13 @@ export interface MonitorTagsConfig {
   readonly requiredTagKeys: string[];
 }
 
-/** The same routing keys as synthetics tests (001 §6; 002 §Alert Routing & Escalation). */
-export const monitorTagsSchema: PolicyConfigSchema = {
-  properties: {
-    requiredTagKeys: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      minItems: 1,
-      uniqueItems: true,
-      default: ["env", "service", "team", "severity"],
-      description: "Tag keys every Datadog monitor and SLO must carry as key:value (default env, service, team, severity).",
-    },
-  },
-};
-
-const RUNBOOK_LINE = /^[ \t]*Runbook:[ \t]*https:\/\/\S+/m;
+export const monitorTagsSchema: PolicyConfigSchema = requiredTagKeysSchema("Datadog monitor and SLO");
 
 function validateMonitorTags(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR && args.type !== DATADOG_SLO) return;
   const what = args.type === DATADOG_MONITOR ? "Monitor" : "SLO";
   const config = configOf<MonitorTagsConfig>(monitorTagsSchema, args);
-  const tags = parseTags(args.props.tags);
-  const missing = config.requiredTagKeys.filter((key) => (tags.get(key) ?? "") === "");
+  const missing = missingTagKeys(args.props.tags, config.requiredTagKeys);
   if (missing.length > 0) {
     reportViolation(
       `${what} "${args.name}" is missing the tag${missing.length > 1 ? "s" : ""} ${listInWords(missing.map((k) => `${k}:`))}. ` +

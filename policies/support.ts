@@ -62,6 +62,34 @@ export function distinctStrings(value: unknown): string[] {
   return [...seen];
 }
 
+/** The routing tags every alerting resource carries (001 §6; 002 §Alert Routing & Escalation). */
+export const ROUTING_TAG_KEYS = ["env", "service", "team", "severity"];
+
+/** The config schema of a rule that requires tag keys: `requiredTagKeys`, defaulting to the routing tags. */
+export function requiredTagKeysSchema(what: string): PolicyConfigSchema {
+  return {
+    properties: {
+      requiredTagKeys: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        minItems: 1,
+        uniqueItems: true,
+        default: ROUTING_TAG_KEYS,
+        description: `Tag keys every ${what} must carry as key:value (default ${ROUTING_TAG_KEYS.join(", ")}).`,
+      },
+    },
+  };
+}
+
+/** The required keys a resource's tags lack or leave empty, in the order required. */
+export function missingTagKeys(tags: unknown, required: readonly string[]): string[] {
+  const present = parseTags(tags);
+  return required.filter((key) => (present.get(key) ?? "") === "");
+}
+
+/** A `Runbook: https://…` line anywhere in a notification message. */
+export const RUNBOOK_LINE = /^[ \t]*Runbook:[ \t]*https:\/\/\S+/m;
+
 /** "a", "a and b", "a, b and c". */
 export function listInWords(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");

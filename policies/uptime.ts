@@ -4,7 +4,7 @@
  * a stack overrides them with `--policy-pack-config` / `lookout plan --policy-config`.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, DATADOG_SYNTHETICS_TEST, distinctStrings, listInWords, objectProp, parseTags } from "./support";
+import { configOf, DATADOG_SYNTHETICS_TEST, distinctStrings, listInWords, missingTagKeys, objectProp, parseTags, requiredTagKeysSchema, RUNBOOK_LINE } from "./support";
 
 // ---------------------------------------------------------------------------------------
 // synthetics-tags-and-runbook
@@ -21,18 +21,7 @@ export interface TagsAndRunbookConfig {
  * 002 Production Monitoring & Alerting Guide §Alert Routing & Escalation), per service
  * and environment (the staging/production split of DESIGN.md: staging never pages).
  */
-export const tagsAndRunbookSchema: PolicyConfigSchema = {
-  properties: {
-    requiredTagKeys: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      minItems: 1,
-      uniqueItems: true,
-      default: ["env", "service", "team", "severity"],
-      description: "Tag keys every Datadog synthetics test must carry as key:value (default env, service, team, severity).",
-    },
-  },
-};
+export const tagsAndRunbookSchema: PolicyConfigSchema = requiredTagKeysSchema("Datadog synthetics test");
 
 /** What to write for a missing tag, by key. */
 const TAG_HINTS: Readonly<Record<string, string>> = {
@@ -42,16 +31,12 @@ const TAG_HINTS: Readonly<Record<string, string>> = {
   severity: "severity:<p0|p1|p2|p3>",
 };
 
-/** A `Runbook: https://…` line anywhere in the notification message. */
-const RUNBOOK_LINE = /^[ \t]*Runbook:[ \t]*https:\/\/\S+/m;
-
 function validateTagsAndRunbook(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_SYNTHETICS_TEST) return;
   const config = configOf<TagsAndRunbookConfig>(tagsAndRunbookSchema, args);
   const props = args.props;
 
-  const tags = parseTags(props.tags);
-  const missing = config.requiredTagKeys.filter((key) => (tags.get(key) ?? "") === "");
+  const missing = missingTagKeys(props.tags, config.requiredTagKeys);
   if (missing.length > 0) {
     const names = missing.map((key) => `${key}:`);
     const hints = missing.map((key) => `"${TAG_HINTS[key] ?? `${key}:<value>`}"`);

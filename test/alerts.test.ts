@@ -8,7 +8,7 @@ import type { Alert, Catalog } from "../infra/catalog/model";
 import { SIGNAL_NAMES } from "../infra/catalog/signals";
 import { parseQuantity } from "../infra/catalog/units";
 import { monitorArgs, noDataMinutes } from "../infra/monitors";
-import { runUnderMocks } from "../cli/engine/mockRun";
+import { runComponents } from "./support/mocks";
 
 const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "alerts.yaml");
 const catalog = loadCatalog(FIXTURE);
@@ -242,16 +242,8 @@ describe("bad alerts: every error at its line:column", () => {
 });
 
 async function planFor(c: Catalog) {
-  return runUnderMocks({
-    project: "lookout",
-    stack: "test",
-    config: {},
-    secretKeys: [],
-    preview: true,
-    program: async () => {
-      new Alerts("alerts", { environment: c.environment, services: c.services });
-      return {};
-    },
+  return runComponents(() => {
+    new Alerts("alerts", { environment: c.environment, services: c.services });
   });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCatalog } from "../infra/catalog/load";
 import type { Catalog, Quantity, SentryIssueAlert, SentryMetricAlert, Service } from "../infra/catalog/model";
 import { issueAlertArgs, issueFilters, metricAlertArgs, sentryProjectArgs, sentryTeamArgs, sentryThreshold } from "../infra/sentryRules";
-import { runUnderMocks } from "../cli/engine/mockRun";
+import { runComponents, shapeOf } from "./support/mocks";
 
 /** Three services with Sentry (two teams), one without. */
 const CATALOG = `environment: prod
@@ -272,23 +272,15 @@ describe("Sentry metric alert arguments", () => {
 
 async function planFor(c: Catalog, services: readonly Service[] = c.services) {
   const { SentryAlerting } = await import("../infra/sentry");
-  return runUnderMocks({
-    project: "lookout",
-    stack: "test",
-    config: {},
-    secretKeys: [],
-    preview: true,
-    program: async () => {
-      new SentryAlerting("sentry", { environment: c.environment, organization: "acme", services });
-      return {};
-    },
+  return runComponents(() => {
+    new SentryAlerting("sentry", { environment: c.environment, organization: "acme", services });
   });
 }
 
 describe("the SentryAlerting component under mocks", () => {
   it("registers teams once, a project per service with Sentry, and every alert, parented per service", async () => {
     const run = await planFor(catalog);
-    const names = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent?.split("::").pop() ?? ""}`).sort();
+    const names = shapeOf(run);
     expect(names).toEqual([
       "lookout:sentry:SentryAlerting sentry <- lookout-test",
       "lookout:sentry:ServiceSentry sentry-accounts <- sentry",

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { runUnderMocks } from "../cli/engine/mockRun";
+import { runComponents, shapeOf } from "./support/mocks";
 import { parseCatalog } from "../infra/catalog/load";
 import type { BurnRateAlert, Catalog, Slo } from "../infra/catalog/model";
 import {
@@ -245,23 +245,16 @@ describe("burn-rate alerts", () => {
 
 async function planFor(c: Catalog, preview: boolean) {
   const { Slos } = await import("../infra/slos");
-  return runUnderMocks({
-    project: "lookout",
-    stack: "test",
-    config: {},
-    secretKeys: [],
-    preview,
-    program: async () => {
-      const slos = new Slos("slo", { environment: c.environment, services: c.services });
-      return { sloIds: slos.sloIds };
-    },
-  });
+  return runComponents(() => {
+    const slos = new Slos("slo", { environment: c.environment, services: c.services });
+    return { sloIds: slos.sloIds };
+  }, { preview });
 }
 
 describe("the Slos component under mocks", () => {
   it("registers each SLO and its burn-rate monitors, parented per service", async () => {
     const run = await planFor(catalog, true);
-    const names = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent?.split("::").pop() ?? ""}`).sort();
+    const names = shapeOf(run);
     const monitor = "datadog:index/monitor:Monitor";
     const slo = "datadog:index/serviceLevelObjective:ServiceLevelObjective";
     const monitors = (s: string) => [

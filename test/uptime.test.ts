@@ -5,7 +5,7 @@ import type { Catalog } from "../infra/catalog/model";
 import { monitorPriority, notificationMessage, standardTags } from "../infra/conventions";
 import { assertionsFor, httpTestArgs, journeyTestArgs, stepBudgetsMs, tlsTestArgs } from "../infra/synthetics";
 import { isMap, isSeq, parseDocument } from "yaml";
-import { runUnderMocks } from "../cli/engine/mockRun";
+import { runComponents, shapeOf } from "./support/mocks";
 import { redact } from "../cli/engine/redact";
 
 const MINIMAL = path.join(__dirname, "fixtures", "catalogs", "minimal.yaml");
@@ -112,23 +112,15 @@ services:
 
 async function planFor(c: Catalog) {
   const { Uptime } = await import("../infra/uptime");
-  return runUnderMocks({
-    project: "lookout",
-    stack: "test",
-    config: {},
-    secretKeys: [],
-    preview: true,
-    program: async () => {
-      new Uptime("uptime", { environment: c.environment, services: c.services });
-      return {};
-    },
+  return runComponents(() => {
+    new Uptime("uptime", { environment: c.environment, services: c.services });
   });
 }
 
 describe("the Uptime component under mocks", () => {
   it("registers exactly the expected resources, parented per service", async () => {
     const run = await planFor(catalog);
-    const names = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent?.split("::").pop() ?? ""}`).sort();
+    const names = shapeOf(run);
     expect(names).toEqual([
       "datadog:index/syntheticsTest:SyntheticsTest uptime-api-health <- uptime-api",
       "datadog:index/syntheticsTest:SyntheticsTest uptime-api-journey-checkout <- uptime-api",
