@@ -266,3 +266,77 @@ describe("the README's signal table", () => {
     expect(undocumented).toEqual([]);
   });
 });
+
+/** A one-service catalog with `block` (YAML, at service indentation) and optional defaults. */
+function withService(block: string, defaults = ""): string {
+  return [
+    "environment: prod",
+    defaults,
+    "products: [{ name: shop, description: Shop. }]",
+    "services:",
+    "  - name: api",
+    "    product: shop",
+    "    team: storefront",
+    "    tier: 1",
+    "    description: API.",
+    "    runbook: https://runbooks.example.com/api",
+    block.replace(/^/gm, "    "),
+  ].join("\n");
+}
+
+describe("bad SLOs and Sentry rules: every error at its line:column", () => {
+  it("rejects a warning at or below the target and a target of 100%", () => {
+    expect(errorsOf(withService("slos:\n  - { name: a, target: 99.9%, warning: 99.5%, severity: P1, sli: { type: http } }"))).toEqual([
+      expect.stringMatching(/^12:\d+ services\[0\]\.slos\[0\]\.warning expected a warning above the target \(99.9%\) and below 100%, found "99.5%"/),
+    ]);
+    expect(errorsOf(withService("slos:\n  - { name: a, target: 100%, severity: P1, sli: { type: http } }"))[0])
+      .toMatch(/target expected a target above 0% and below 100%/);
+  });
+
+  it("rejects a target whose whole budget burns slower than a tier (1/(1 − target))", () => {
+    expect(errorsOf(withService("slos:\n  - { name: a, target: 95%, severity: P1, sli: { type: http } }"))).toEqual([]); // 20× ≥ 14.4×
+    const errors = errorsOf(withService("slos:\n  - { name: a, target: 92%, severity: P1, sli: { type: http } }"));
+    expect(errors).toEqual([expect.stringMatching(/slos\[0\]\.target the fast burn rate \(14\.4×\) exceeds the most this target can burn \(12\.5× at 92%\)/)]);
+  });
+
+  it("names the SLI types it knows", () => {
+    expect(errorsOf(withService("slos:\n  - { name: a, target: 99%, severity: P1, sli: { type: logs } }"))[0]).toMatch(/sli.*"http" or "metrics"|sli\.type/);
+  });
+
+  it("checks burn-rate tiers where they are configured", () => {
+    const defaults = "defaults:\n  slos:\n    burnRates:\n      - { name: fast, factor: 14.4, longWindow: 1h, shortWindow: 2h, notify: page }";
+    expect(errorsOf(withService("slos: []", defaults))).toEqual([
+      expect.stringMatching(/^5:\d+ defaults\.slos\.burnRates\[0\]\.shortWindow expected a short window below the long one \(1h\), found "2h"/),
+    ]);
+  });
+
+  it("requires count and interval for frequency issue alerts, and only for them", () => {
+    const errors = errorsOf(withService([
+      "sentry:",
+      "  issueAlerts:",
+      "    - { name: a, when: frequency, severity: P1 }",
+      "    - { name: b, when: new-issue, count: 3, severity: P1 }",
+    ].join("\n")));
+    expect(errors).toEqual([
+      expect.stringMatching(/^13:\d+ services\[0\]\.sentry\.issueAlerts\[0\] missing "count" for a frequency alert/),
+      expect.stringMatching(/^13:\d+ services\[0\]\.sentry\.issueAlerts\[0\] missing "interval" for a frequency alert/),
+      expect.stringMatching(/^14:\d+ services\[0\]\.sentry\.issueAlerts\[1\]\.count "count" applies to frequency alerts only/),
+    ]);
+  });
+
+  it("rejects Sentry windows Sentry does not offer, wrong units, and names shared by issue and metric alerts", () => {
+    const errors = errorsOf(withService([
+      "sentry:",
+      "  issueAlerts:",
+      "    - { name: a, when: new-issue, severity: P1 }",
+      "  metricAlerts:",
+      "    - { name: a, signal: failure-rate, critical: 5%, window: 3m, severity: P1 }",
+      "    - { name: b, signal: latency, critical: 5%, window: 5m, severity: P1 }",
+    ].join("\n")));
+    expect(errors).toEqual([
+      expect.stringMatching(/^15:\d+ services\[0\]\.sentry\.metricAlerts\[0\]\.name duplicate Sentry alert name "a"/),
+      expect.stringMatching(/^15:\d+ services\[0\]\.sentry\.metricAlerts\[0\]\.window expected a window of 1m, 5m, 10m, 15m, 30m, 1h, 2h, 4h, 1d \(Sentry's metric alerts\), found "3m"/),
+      expect.stringMatching(/^16:\d+ services\[0\]\.sentry\.metricAlerts\[1\]\.critical expected a duration such as 500ms or 2s for this signal, found "5%"/),
+    ]);
+  });
+});
