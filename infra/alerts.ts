@@ -22,7 +22,7 @@ export class Alerts extends pulumi.ComponentResource {
     super("lookout:alerts:Alerts", name, {}, opts);
     const perService = args.services
       .filter((service) => service.alerts.length > 0)
-      .map((service) => new ServiceAlerts(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }));
+      .map((service) => new ServiceAlerts(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this, dependsOn: opts?.dependsOn }));
     this.monitorIds = mergeRecords(perService.map((s) => s.monitorIds));
     this.registerOutputs({ monitorIds: this.monitorIds });
   }
@@ -42,7 +42,7 @@ export class ServiceAlerts extends pulumi.ComponentResource {
     const { environment, service } = args;
     const monitors: Record<string, datadog.Monitor> = {};
     for (const alert of service.alerts) {
-      monitors[alert.name] = new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), { parent: this });
+      monitors[alert.name] = new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), { parent: this, dependsOn: opts?.dependsOn });
     }
     this.monitors = monitors;
     this.monitorIds = idsByKey(service.name, monitors);

@@ -22,20 +22,35 @@ export interface SentrySettings {
   readonly token?: pulumi.Output<string>;
 }
 
+export interface PagerdutySettings {
+  /** A PagerDuty REST API token (stack secret pagerduty:token, or PAGERDUTY_TOKEN). */
+  readonly token: pulumi.Output<string>;
+  /** `eu` for an EU account; undefined: the US service region. */
+  readonly serviceRegion?: string;
+}
+
 export interface LookoutConfig {
   /** The catalog file or folder, as written in config (relative to the project root). */
   readonly catalog: string;
   readonly datadog: DatadogSettings;
   readonly sentry: SentrySettings;
+  readonly pagerduty: PagerdutySettings;
 }
 
 export function readConfig(): LookoutConfig {
   const lookout = new pulumi.Config("lookout");
   const dd = new pulumi.Config("datadog");
   const sentry = new pulumi.Config("sentry");
+  const pd = new pulumi.Config("pagerduty");
   return {
     catalog: lookout.require("catalog"),
     sentry: { baseUrl: sentry.get("baseUrl"), token: sentry.getSecret("token") },
+    pagerduty: {
+      // The provider requires a token when it is constructed; PAGERDUTY_TOKEN is its usual
+      // variable. Empty (an offline plan) fails only when PagerDuty is actually called.
+      token: pd.getSecret("token") ?? pulumi.secret(process.env.PAGERDUTY_TOKEN ?? ""),
+      serviceRegion: pd.get("serviceRegion"),
+    },
     datadog: {
       apiUrl: dd.get("apiUrl"),
       apiKey: dd.getSecret("apiKey"),

@@ -28,7 +28,10 @@ export interface MessageParts {
   readonly condition: string;
   readonly service: Service;
   readonly severity: Severity;
-  /** Notification handles (`@pagerduty-…`, `@slack-…`), from the routing table. */
+  /**
+   * Notification handles (`@pagerduty-…`, `@slack-…`); default: the service's route for
+   * the severity (the routing table decides; no handle is typed by hand).
+   */
   readonly notify?: readonly string[];
 }
 
@@ -53,7 +56,8 @@ export function notificationMessage(parts: MessageParts): string {
     `Service: ${parts.service.name} (team ${parts.service.team}). ${parts.service.description}`,
     `Runbook: ${parts.service.runbook}`,
   ];
-  if (parts.notify && parts.notify.length > 0) lines.push("", parts.notify.join(" "));
+  const notify = parts.notify ?? parts.service.routes?.[parts.severity].handles ?? [];
+  if (notify.length > 0) lines.push("", `Notify: ${notify.join(" ")}`);
   return lines.join("\n");
 }
 

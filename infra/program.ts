@@ -3,13 +3,16 @@
  * under `pulumi up` and under `lookout plan`'s runtime mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as sentrySdk from "@pulumiverse/sentry";
 import { CatalogError } from "./catalog/errors";
 import { loadCatalog } from "./catalog/load";
 import type { Catalog } from "./catalog/model";
 import { catalogPath, readConfig, requireSentryOrganization } from "./config";
 import { Alerts } from "./alerts";
+import { Oncall } from "./oncall";
 import { createProviders } from "./providers";
 import { SentryAlerting } from "./sentry";
+import type { SentryRouteTargets } from "./sentryRules";
 import { Slos } from "./slos";
 import { Uptime } from "./uptime";
 
@@ -27,6 +30,7 @@ export interface StackOutputs {
   readonly monitorIds: pulumi.Output<Record<string, string>>;
   readonly sloIds: pulumi.Output<Record<string, string>>;
   readonly sentryProjects?: pulumi.Output<Record<string, string>>;
+  readonly pagerdutyServices?: pulumi.Output<Record<string, string>>;
 }
 
 /** Validates the whole catalog before the first resource is registered. */
@@ -46,16 +50,23 @@ export async function lookout(): Promise<StackOutputs> {
   const usesSentry = catalog.services.some((s) => s.sentry !== undefined);
   // Read before any resource exists: a missing setting fails the run, not half of it.
   const sentryOrganization = usesSentry ? requireSentryOrganization() : undefined;
-  const providers = createProviders(config, { sentry: usesSentry });
-  const datadog = { providers: { datadog: providers.datadog } };
+  const pages = catalog.pagerdutyServices.length > 0;
+  const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages });
   const { environment, services } = catalog;
 
+  // Routes first: every Datadog message names their handles, which must exist before it.
+  const oncall = new Oncall("oncall", { catalog }, { datadog: providers.datadog, pagerduty: providers.pagerduty });
+  const datadog = { providers: { datadog: providers.datadog }, dependsOn: [oncall] };
   const uptime = new Uptime("uptime", { environment, services }, datadog);
   const alerts = new Alerts("alerts", { environment, services }, datadog);
   const slos = new Slos("slos", { environment, services }, datadog);
   const sentry =
     providers.sentry && sentryOrganization
-      ? new SentryAlerting("sentry", { environment, organization: sentryOrganization, services }, { providers: { sentry: providers.sentry } })
+      ? new SentryAlerting(
+          "sentry",
+          { environment, organization: sentryOrganization, services, targets: sentryTargets(catalog, sentryOrganization, providers.sentry) },
+          { providers: { sentry: providers.sentry } },
+        )
       : undefined;
   return {
     environment,
@@ -64,5 +75,18 @@ export async function lookout(): Promise<StackOutputs> {
     monitorIds: alerts.monitorIds,
     sloIds: slos.sloIds,
     ...(sentry ? { sentryProjects: sentry.projectSlugs } : {}),
+    ...(pages ? { pagerdutyServices: oncall.pagerdutyServiceIds } : {}),
+  };
+}
+
+/** Sentry's PagerDuty and Slack integrations (looked up by name) and each team's PagerDuty service there. */
+function sentryTargets(catalog: Catalog, organization: string, provider: sentrySdk.Provider): SentryRouteTargets {
+  const lookup = (providerKey: string, name: string) =>
+    sentrySdk.getSentryOrganizationIntegrationOutput({ organization, providerKey, name }, { provider }).id;
+  const names = catalog.routing?.sentry;
+  return {
+    pagerdutyAccount: names?.pagerdutyAccount ? lookup("pagerduty", names.pagerdutyAccount) : undefined,
+    slackWorkspace: names?.slackWorkspace ? lookup("slack", names.slackWorkspace) : undefined,
+    pagerdutyServices: Object.fromEntries(catalog.teams.flatMap((t) => (t.sentryPagerdutyService ? [[t.name, t.sentryPagerdutyService]] : []))),
   };
 }

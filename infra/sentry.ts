@@ -6,13 +6,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as sentry from "@pulumiverse/sentry";
 import type { Service } from "./catalog/model";
-import { issueAlertArgs, metricAlertArgs, sentryProjectArgs, sentryTeamArgs } from "./sentryRules";
+import { issueAlertArgs, metricAlertArgs, NO_ROUTE_TARGETS, sentryProjectArgs, sentryTeamArgs, type SentryRouteTargets } from "./sentryRules";
 
 export interface SentryAlertingArgs {
   readonly environment: string;
   /** The Sentry organization slug. */
   readonly organization: pulumi.Input<string>;
   readonly services: readonly Service[];
+  /** Where rules' actions go (Sentry's PagerDuty and Slack integrations); default: e-mail only. */
+  readonly targets?: SentryRouteTargets;
 }
 
 /** All Sentry resources of a stack: the teams, then one `ServiceSentry` per service with a Sentry project. */
@@ -34,7 +36,13 @@ export class SentryAlerting extends pulumi.ComponentResource {
     for (const service of withSentry) {
       services[service.name] = new ServiceSentry(
         `${name}-${service.name}`,
-        { environment: args.environment, organization: args.organization, service, team: teams[service.team] },
+        {
+          environment: args.environment,
+          organization: args.organization,
+          service,
+          team: teams[service.team],
+          targets: { ...(args.targets ?? NO_ROUTE_TARGETS), teamIds: Object.fromEntries(Object.entries(teams).map(([k, t]) => [k, t.internalId])) },
+        },
         { parent: this },
       );
     }
@@ -54,6 +62,7 @@ export interface ServiceSentryArgs {
   readonly service: Service;
   /** The service's team, created by `SentryAlerting`; the project depends on it. */
   readonly team: sentry.SentryTeam;
+  readonly targets?: SentryRouteTargets;
 }
 
 /** One service's Sentry project and alerts. Child names derive from catalog keys, never positions. */
@@ -80,7 +89,7 @@ export class ServiceSentry extends pulumi.ComponentResource {
     for (const alert of catalogProject.issueAlerts) {
       issueAlerts[alert.name] = new sentry.SentryIssueAlert(
         `${name}-issue-${alert.name}`,
-        issueAlertArgs(organization, this.projectSlug, environment, service, alert),
+        issueAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets),
         { parent: this },
       );
     }
@@ -88,7 +97,7 @@ export class ServiceSentry extends pulumi.ComponentResource {
     for (const alert of catalogProject.metricAlerts) {
       metricAlerts[alert.name] = new sentry.SentryMetricAlert(
         `${name}-metric-${alert.name}`,
-        metricAlertArgs(organization, this.projectSlug, environment, service, alert),
+        metricAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets),
         { parent: this },
       );
     }

@@ -3,13 +3,13 @@
  * metric-alert arguments. Pure functions, typed against the provider SDK, so the
  * component stays a summary and the mapping is tested with tables.
  *
- * Routing (PagerDuty, Slack) is not decided here yet: issue alerts e-mail the issue
- * owners (falling back to the team's active members), metric-alert triggers carry no
- * actions.
+ * Actions follow the service's route for the rule's severity (the same table that
+ * routes Datadog alerts): PagerDuty and Slack through Sentry's own integrations, e-mail
+ * to the issue owners (falling back to the team's active members).
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as sentry from "@pulumiverse/sentry";
-import type { Comparison, Quantity, SentryIssueAlert, SentryMetricAlert, Service, Severity } from "./catalog/model";
+import type { Comparison, Quantity, ResolvedRoute, SentryIssueAlert, SentryMetricAlert, Service, Severity } from "./catalog/model";
 
 type RuleEntry = Record<string, string>;
 
@@ -22,7 +22,62 @@ export const SENTRY_RULES = {
   eventAttribute: "sentry.rules.filters.event_attribute.EventAttributeFilter",
   level: "sentry.rules.filters.level.LevelFilter",
   notifyEmail: "sentry.mail.actions.NotifyEmailAction",
+  notifyPagerduty: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction",
+  notifySlack: "sentry.integrations.slack.notify_action.SlackNotifyServiceAction",
 } as const;
+
+/**
+ * Where Sentry can send: its PagerDuty and Slack integrations (their IDs, looked up by
+ * name) and, per team, the ID Sentry's PagerDuty integration gives the team's service.
+ */
+export interface SentryRouteTargets {
+  readonly pagerdutyAccount?: pulumi.Input<string>;
+  readonly slackWorkspace?: pulumi.Input<string>;
+  /** Sentry's ID of each team's PagerDuty service, keyed by team. */
+  readonly pagerdutyServices: Readonly<Record<string, string>>;
+  /** Each team's Sentry team ID (metric-alert e-mail), keyed by team. */
+  readonly teamIds?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+export const NO_ROUTE_TARGETS: SentryRouteTargets = { pagerdutyServices: {} };
+
+type RuleAction = Record<string, pulumi.Input<string>>;
+
+/** The issue-alert actions of a route; e-mail to the issue owners when nothing else reaches anyone. */
+export function issueActions(route: ResolvedRoute | undefined, team: string, targets: SentryRouteTargets): RuleAction[] {
+  const actions: RuleAction[] = [];
+  const pdService = targets.pagerdutyServices[team];
+  if (route?.pagerduty && targets.pagerdutyAccount && pdService) {
+    actions.push({ id: SENTRY_RULES.notifyPagerduty, account: targets.pagerdutyAccount, service: pdService, severity: "default" });
+  }
+  if (targets.slackWorkspace) {
+    for (const s of route?.slack ?? []) actions.push({ id: SENTRY_RULES.notifySlack, workspace: targets.slackWorkspace, channel: s.channel });
+  }
+  if (!route || route.email.length > 0 || actions.length === 0) {
+    actions.push({ id: SENTRY_RULES.notifyEmail, targetType: "IssueOwners", fallthroughType: "ActiveMembers" });
+  }
+  return actions;
+}
+
+/** The metric-alert trigger actions of a route. */
+export function triggerActions(route: ResolvedRoute | undefined, team: string, targets: SentryRouteTargets): sentry.types.input.SentryMetricAlertTriggerAction[] {
+  const actions: sentry.types.input.SentryMetricAlertTriggerAction[] = [];
+  const integration = (id: pulumi.Input<string>) => ({ integrationId: toNumber(id) });
+  const pdService = targets.pagerdutyServices[team];
+  if (route?.pagerduty && targets.pagerdutyAccount && pdService) {
+    actions.push({ type: "pagerduty", targetType: "specific", targetIdentifier: pdService, ...integration(targets.pagerdutyAccount) });
+  }
+  if (targets.slackWorkspace) {
+    for (const s of route?.slack ?? []) actions.push({ type: "slack", targetType: "specific", targetIdentifier: s.channel, ...integration(targets.slackWorkspace) });
+  }
+  const teamId = targets.teamIds?.[team];
+  if (route && route.email.length > 0 && teamId) actions.push({ type: "email", targetType: "team", targetIdentifier: teamId });
+  return actions;
+}
+
+function toNumber(id: pulumi.Input<string>): pulumi.Input<number> {
+  return typeof id === "string" ? Number(id) : pulumi.output(id).apply(Number);
+}
 
 /** Sentry's numeric log levels (the LevelFilter compares these). */
 export const SENTRY_LEVEL: Readonly<Record<NonNullable<SentryIssueAlert["level"]>, number>> = {
@@ -129,6 +184,7 @@ export function issueAlertArgs(
   environment: string,
   service: Service,
   alert: SentryIssueAlert,
+  targets: SentryRouteTargets = NO_ROUTE_TARGETS,
 ): sentry.SentryIssueAlertArgs {
   return {
     organization,
@@ -140,8 +196,7 @@ export function issueAlertArgs(
     frequency: alert.notifyEveryMinutes,
     conditions: [issueCondition(alert)],
     filters: issueFilters(alert),
-    // Routing comes later; until then the issue's owners hear of it, or the team's active members.
-    actions: [{ id: SENTRY_RULES.notifyEmail, targetType: "IssueOwners", fallthroughType: "ActiveMembers" }],
+    actions: issueActions(service.routes?.[alert.severity], service.team, targets),
   };
 }
 
@@ -152,6 +207,7 @@ export function metricAlertArgs(
   environment: string,
   service: Service,
   alert: SentryMetricAlert,
+  targets: SentryRouteTargets = NO_ROUTE_TARGETS,
 ): sentry.SentryMetricAlertArgs {
   const signal = METRIC_SIGNALS[alert.signal];
   const threshold = (quantity: Quantity): number => {
@@ -167,8 +223,7 @@ export function metricAlertArgs(
     alertThreshold: threshold(quantity),
     thresholdType,
     ...(resolveThreshold === undefined ? {} : { resolveThreshold }),
-    // Routing comes later.
-    actions: [],
+    actions: triggerActions(service.routes?.[alert.severity], service.team, targets),
   });
   return {
     organization,

@@ -28,7 +28,7 @@ export class Slos extends pulumi.ComponentResource {
     super("lookout:slo:Slos", name, {}, opts);
     const perService = args.services
       .filter((service) => service.slos.length > 0)
-      .map((service) => new ServiceSlos(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }));
+      .map((service) => new ServiceSlos(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this, dependsOn: opts?.dependsOn }));
     this.sloIds = mergeRecords(perService.map((s) => s.sloIds));
     this.registerOutputs({ sloIds: this.sloIds });
   }
@@ -54,7 +54,7 @@ export class ServiceSlos extends pulumi.ComponentResource {
     const slos: Record<string, datadog.ServiceLevelObjective> = {};
     const monitors: Record<string, datadog.Monitor> = {};
     const monitor = (key: string, monitorArgs: datadog.MonitorArgs): datadog.Monitor =>
-      (monitors[key] = new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this }));
+      (monitors[key] = new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this, dependsOn: opts?.dependsOn }));
 
     const burnRateAlerts = (slo: Slo, sloId: pulumi.Input<string>, tier: BurnRateAlert) => {
       const key = `${slo.name}-burn-${tier.name}`;
@@ -68,7 +68,7 @@ export class ServiceSlos extends pulumi.ComponentResource {
     };
 
     for (const slo of service.slos) {
-      const objective = new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this });
+      const objective = new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this, dependsOn: opts?.dependsOn });
       slos[slo.name] = objective;
       for (const tier of slo.burnRates) burnRateAlerts(slo, objective.id, tier);
     }

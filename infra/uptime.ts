@@ -21,7 +21,7 @@ export class Uptime extends pulumi.ComponentResource {
   constructor(name: string, args: UptimeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:uptime:Uptime", name, {}, opts);
     const perService = args.services.map(
-      (service) => new ServiceUptime(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this }),
+      (service) => new ServiceUptime(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this, dependsOn: opts?.dependsOn }),
     );
     this.testIds = mergeRecords(perService.map((s) => s.testIds));
     this.registerOutputs({ testIds: this.testIds });
@@ -45,7 +45,7 @@ export class ServiceUptime extends pulumi.ComponentResource {
     const { environment, service } = args;
     const tests: Record<string, datadog.SyntheticsTest> = {};
     const create = (key: string, testArgs: datadog.SyntheticsTestArgs) => {
-      tests[key] = new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this });
+      tests[key] = new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this, dependsOn: opts?.dependsOn });
     };
     for (const endpoint of service.endpoints) create(endpoint.name, httpTestArgs(environment, service, endpoint));
     for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check));

@@ -33,6 +33,7 @@ describe("lookout plan, end to end", () => {
       byType: {
         "datadog:index/syntheticsTest:SyntheticsTest": 4,
         "lookout:alerts:Alerts": 1,
+        "lookout:oncall:Oncall": 1,
         "lookout:slo:Slos": 1,
         "lookout:uptime:ServiceUptime": 2,
         "lookout:uptime:Uptime": 1,

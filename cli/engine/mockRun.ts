@@ -4,6 +4,7 @@
  * name, parent, dependencies, provider, protect, inputs in wire form) with the
  * engine's URNs, and the outputs each component registered.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "./resource";
 
@@ -69,13 +70,38 @@ export function engineUrn(stack: string, project: string, parentTypeChain: strin
   return `urn:pulumi:${stack}::${project}::${chain}::${name}`;
 }
 
-/** The mocks: echo inputs as state; unknown IDs in preview; any invoke fails loudly. */
+/**
+ * Lookups the program makes, answered offline with deterministic stand-ins: the same
+ * arguments always give the same ID (so plans are stable), shaped like the real thing
+ * (PagerDuty IDs `P…`, Sentry integration IDs numeric). `pulumi preview` asks the
+ * services instead.
+ */
+export const OFFLINE_LOOKUPS: Readonly<Record<string, (args: Record<string, unknown>) => Record<string, unknown>>> = {
+  "pagerduty:index/getUser:getUser": (args) => ({ id: pagerdutyId("user", String(args.email)), email: args.email, name: String(args.email).split("@")[0] }),
+  "pagerduty:index/getVendor:getVendor": (args) => ({ id: pagerdutyId("vendor", String(args.name)), name: args.name, type: "generic_events_api_inbound_integration" }),
+  "sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration": (args) => {
+    const id = String(stableNumber(`${String(args.organization)}/${String(args.providerKey)}/${String(args.name)}`));
+    return { id, internalId: id, name: args.name, organization: args.organization, providerKey: args.providerKey };
+  },
+};
+
+function stableNumber(text: string): number {
+  return Number.parseInt(createHash("sha256").update(text).digest("hex").slice(0, 8), 16);
+}
+
+function pagerdutyId(kind: string, key: string): string {
+  return `P${createHash("sha256").update(`${kind}:${key}`).digest("hex").slice(0, 6).toUpperCase()}`;
+}
+
+/** The mocks: echo inputs as state; unknown IDs in preview; known lookups answered offline, any other invoke fails loudly. */
 const mocks: pulumi.runtime.Mocks = {
   newResource(args: pulumi.runtime.MockResourceArgs) {
     return { id: pulumi.runtime.isDryRun() ? undefined : `${args.name}-id`, state: args.inputs };
   },
   call(args: pulumi.runtime.MockCallArgs) {
-    throw new Error(`Mock call not implemented: ${args.token}`);
+    const lookup = OFFLINE_LOOKUPS[args.token];
+    if (!lookup) throw new Error(`Mock call not implemented: ${args.token}`);
+    return lookup(args.inputs as Record<string, unknown>);
   },
 };
 

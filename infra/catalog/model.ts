@@ -209,6 +209,101 @@ export interface SentryProject {
   readonly source: SourceRef;
 }
 
+/** A Slack channel as Datadog's Slack integration knows it. */
+export interface SlackTarget {
+  readonly account: string;
+  /** With its `#`. */
+  readonly channel: string;
+}
+
+/** Where one severity of one service's alerts goes: resolved from `routing` and the owning team. */
+export interface ResolvedRoute {
+  readonly severity: Severity;
+  /** The PagerDuty service paged (by name) and the urgency; absent: no page. */
+  readonly pagerduty?: { readonly service: string; readonly urgency: "high" | "low" };
+  readonly slack: readonly SlackTarget[];
+  readonly email: readonly string[];
+  /** Datadog notification handles: `@pagerduty-…`, `@slack-…`, `@<e-mail>`. */
+  readonly handles: readonly string[];
+}
+
+export interface TeamMember {
+  readonly email: string;
+  readonly name?: string;
+  readonly role?: string;
+}
+
+export interface Rotation {
+  readonly name: string;
+  /** E-mails, in rotation order. */
+  readonly members: readonly string[];
+  readonly turnSeconds: number;
+  readonly handoffDay?: string;
+  readonly handoffTime: string;
+  /** The first handoff with the time zone's offset, e.g. 2026-01-05T09:00:00-05:00. */
+  readonly start: string;
+}
+
+export type EscalationTarget = { readonly type: "schedule"; readonly rotation: string } | { readonly type: "user"; readonly email: string };
+
+export interface EscalationLevel {
+  /** Minutes since the incident began when the next level is notified. */
+  readonly untilMinutes: number;
+  /** PagerDuty's escalation delay: minutes this level has before the next one. */
+  readonly delayMinutes: number;
+  readonly targets: readonly EscalationTarget[];
+}
+
+export interface Team {
+  readonly name: string;
+  readonly description?: string;
+  readonly timeZone: string;
+  readonly members: readonly TeamMember[];
+  readonly rotations: readonly Rotation[];
+  readonly escalation: { readonly loops: number; readonly levels: readonly EscalationLevel[] };
+  readonly chat: Readonly<Record<string, string>>;
+  readonly email: readonly string[];
+  readonly supportHours?: { readonly days: readonly string[]; readonly start: string; readonly end: string };
+  readonly acknowledgementTimeoutSeconds: number;
+  readonly autoResolveTimeoutSeconds: number;
+  readonly sentryPagerdutyService?: string;
+  readonly source: SourceRef;
+}
+
+/** One PagerDuty service per team and product that some route pages. */
+export interface PagerdutyService {
+  /** `<product>-<team>`: also the Datadog handle `@pagerduty-<name>`. */
+  readonly name: string;
+  readonly team: string;
+  readonly product: string;
+  /** The catalog services whose alerts it receives. */
+  readonly services: readonly string[];
+  /** Whether a Sentry project of these services pages it (a Sentry integration is needed). */
+  readonly sentry: boolean;
+}
+
+export interface RouteRule {
+  readonly page?: "high" | "low";
+  readonly chat: readonly string[];
+  readonly email: boolean;
+}
+
+export interface Routing {
+  readonly slackAccount: string;
+  readonly sentry?: { readonly slackWorkspace?: string; readonly pagerdutyAccount?: string };
+  readonly severities: Readonly<Record<Severity, RouteRule>>;
+  readonly source: SourceRef;
+}
+
+export interface MaintenanceWindow {
+  readonly name: string;
+  readonly description: string;
+  readonly start: string;
+  readonly end: string;
+  readonly services: readonly string[];
+  readonly source: SourceRef;
+}
+
 export interface Service {
   readonly name: string;
   readonly product: string;
@@ -224,6 +319,8 @@ export interface Service {
   readonly alerts: readonly Alert[];
   readonly slos: readonly Slo[];
   readonly sentry?: SentryProject;
+  /** Where each severity's alerts go; absent when the catalog has no routing. */
+  readonly routes?: Readonly<Record<Severity, ResolvedRoute>>;
   readonly source: SourceRef;
 }
 
@@ -241,4 +338,9 @@ export interface Catalog {
   readonly products: readonly Product[];
   /** Sorted by name: the catalog's order never reaches a resource. */
   readonly services: readonly Service[];
+  readonly teams: readonly Team[];
+  readonly routing?: Routing;
+  /** The PagerDuty services routes page, sorted by name. */
+  readonly pagerdutyServices: readonly PagerdutyService[];
+  readonly maintenance: readonly MaintenanceWindow[];
 }

@@ -23,6 +23,7 @@ import type {
 } from "./model";
 import { BODY_ASSERTION_PATTERN, Defaults, type RawDefaults, type RawEndpoint, type RawJourney } from "./schema";
 import { checkBurnRates, normalizeAlert, normalizeSentry, normalizeSlo, type Site } from "./normalizeAlerts";
+import { type FileSite, normalizeOncall } from "./normalizeOncall";
 import { durationMs, durationSeconds, percent } from "./units";
 
 /** Datadog API tests run every 30 s to every 7 days. */
@@ -64,6 +65,10 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
 
   const products = collect(files, "products");
   const services = collect(files, "services");
+  const siteOf = (file: ParsedFile): FileSite => ({
+    report: (p, message) => report(file, p, message),
+    source: (p) => source(file, p),
+  });
   const productNames = new Set(products.map((p) => p.value.name));
 
   const normalizedServices: Service[] = [];
@@ -101,7 +106,17 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
   }
   if (issues.length > 0 || !environment) return undefined;
 
-  const withTls = assignTlsChecks(sortByName(normalizedServices), defaults);
+  const routing = single(files, "routing", report);
+  const oncall = normalizeOncall(
+    collect(files, "teams").map((t) => ({ value: t.value, path: t.path, site: siteOf(t.file) })),
+    routing && { value: routing.value, path: routing.path, site: siteOf(routing.file) },
+    collect(files, "maintenance").map((m) => ({ value: m.value, path: m.path, site: siteOf(m.file) })),
+    normalizedServices,
+    new Map(services.map((s) => [s.value.name, { value: s.value, path: s.path, site: siteOf(s.file) }])),
+  );
+  if (issues.length > 0) return undefined;
+
+  const withTls = assignTlsChecks(sortByName(oncall.services), defaults);
   const catalog: Catalog = {
     environment: environment.value,
     files: files.map((f) => f.file),
@@ -109,12 +124,16 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       products.map(({ value, file, path }): Product => ({ ...value, source: source(file, path) })),
     ),
     services: withTls,
+    teams: oncall.teams,
+    routing: oncall.routing,
+    pagerdutyServices: oncall.pagerdutyServices,
+    maintenance: oncall.maintenance,
   };
   return deepFreeze(catalog);
 }
 
 /** A top-level setting that at most one file of a folder may set. */
-function single<K extends "environment" | "defaults">(
+function single<K extends "environment" | "defaults" | "routing">(
   files: readonly ValidFile[],
   key: K,
   report: Reporter,
@@ -127,7 +146,7 @@ function single<K extends "environment" | "defaults">(
   return first ? { value: first.data[key] as NonNullable<ValidFile["data"][K]>, file: first, path: [key] } : undefined;
 }
 
-function collect<K extends "products" | "services">(files: readonly ValidFile[], key: K): Located<ValidFile["data"][K][number]>[] {
+function collect<K extends "products" | "services" | "teams" | "maintenance">(files: readonly ValidFile[], key: K): Located<ValidFile["data"][K][number]>[] {
   return files.flatMap((file) => file.data[key].map((value, i) => ({ value, file, path: [key, i] })));
 }
 
@@ -135,6 +154,8 @@ function collect<K extends "products" | "services">(files: readonly ValidFile[],
 const NAMED_LISTS: Readonly<Record<string, { what: string; nested: Readonly<Record<string, string>> }>> = {
   products: { what: "product", nested: {} },
   services: { what: "service", nested: { endpoints: "endpoint", journeys: "journey", alerts: "alert", slos: "SLO" } },
+  teams: { what: "team", nested: {} },
+  maintenance: { what: "maintenance window", nested: {} },
 };
 
 /** Products and services are unique across files; endpoints, journeys and steps within their parent. */

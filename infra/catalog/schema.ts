@@ -8,6 +8,7 @@
  * (`model.ts`) that components read.
  */
 import { z } from "zod";
+import { MaintenanceWindow, Routing, Team } from "./schemaOncall";
 import { PERCENTILES } from "./signals";
 
 import {
@@ -293,6 +294,9 @@ export const CatalogFileSchema = z
     defaults: Defaults.optional(),
     products: z.array(Product).default([]),
     services: z.array(Service).default([]),
+    teams: z.array(Team).default([]).meta({ description: "On-call teams: members, rotations, escalation ladder, chat channels." }),
+    routing: Routing.optional().meta({ description: "For each severity, where alerts go and how urgently (set in one file)." }),
+    maintenance: z.array(MaintenanceWindow).default([]).meta({ description: "Planned windows: no page, no alert." }),
   })
   .meta({ title: "Lookout catalog", description: "Monitoring as code: one catalog per Pulumi stack." });
 

@@ -1,0 +1,144 @@
+/**
+ * On-call: who answers and how alerts reach them. PagerDuty schedules, escalation
+ * policies and services (with their Datadog and Sentry integrations) for the teams the
+ * routing pages; the Datadog side of every route (PagerDuty service objects, Slack
+ * channels); maintenance windows in PagerDuty and Datadog.
+ *
+ * The stack's other Datadog resources name these routes in their messages, so they
+ * depend on this component (see program.ts).
+ */
+import * as datadog from "@pulumi/datadog";
+import * as pagerduty from "@pulumi/pagerduty";
+import * as pulumi from "@pulumi/pulumi";
+import type { Catalog, PagerdutyService, SlackTarget, Team } from "./catalog/model";
+import {
+  downtimeArgs,
+  escalationPolicyArgs,
+  integrationArgs,
+  maintenanceWindowArgs,
+  scheduleArgs,
+  serviceArgs,
+  serviceObjectArgs,
+  slackChannelArgs,
+} from "./pagerduty";
+
+export interface OncallArgs {
+  readonly catalog: Catalog;
+}
+
+export interface OncallProviders {
+  readonly datadog: pulumi.ProviderResource;
+  /** Absent when no route pages (staging): no PagerDuty resource is made then. */
+  readonly pagerduty?: pulumi.ProviderResource;
+}
+
+export class Oncall extends pulumi.ComponentResource {
+  /** PagerDuty service IDs keyed by service name. */
+  public readonly pagerdutyServiceIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: OncallArgs, providers: OncallProviders, opts?: pulumi.ComponentResourceOptions) {
+    super("lookout:oncall:Oncall", name, {}, opts);
+    const { catalog } = args;
+    const dd = { parent: this, provider: providers.datadog };
+
+    // Slack channels every route posts to.
+    for (const target of slackTargets(catalog)) {
+      new datadog.slack.Channel(`${name}-slack-${target.channel.slice(1)}`, slackChannelArgs(target), dd);
+    }
+
+    const pdServices: Record<string, pagerduty.Service> = {};
+    if (providers.pagerduty && catalog.pagerdutyServices.length > 0) {
+      const pd = { parent: this, provider: providers.pagerduty };
+      const teams = new Map(catalog.teams.map((t) => [t.name, t]));
+      const policies = new Map<string, pulumi.Output<string>>();
+      for (const teamName of [...new Set(catalog.pagerdutyServices.map((s) => s.team))].sort()) {
+        const team = teams.get(teamName);
+        if (team) policies.set(teamName, new TeamOncall(`${name}-${team.name}`, { team }, { parent: this, provider: providers.pagerduty }).escalationPolicyId);
+      }
+      const vendor = (vendorName: string) =>
+        pagerduty.getVendorOutput({ name: vendorName }, { parent: this, provider: providers.pagerduty }).id;
+      const datadogVendor = vendor("Datadog");
+      const sentryVendor = catalog.pagerdutyServices.some((s) => s.sentry) ? vendor("Sentry") : undefined;
+      for (const service of catalog.pagerdutyServices) {
+        const team = teams.get(service.team);
+        const policy = policies.get(service.team);
+        if (!team || !policy) continue;
+        pdServices[service.name] = this.pagerdutyService(name, service, team, policy, { datadogVendor, sentryVendor }, pd, dd);
+      }
+    }
+
+    for (const window of catalog.maintenance) {
+      const affected = new Set(window.services);
+      const ids = catalog.pagerdutyServices.filter((s) => s.services.some((x) => affected.has(x))).map((s) => pdServices[s.name]?.id).filter((id) => id !== undefined);
+      if (providers.pagerduty && ids.length > 0) {
+        new pagerduty.MaintenanceWindow(`${name}-maintenance-${window.name}`, maintenanceWindowArgs(window, ids), { parent: this, provider: providers.pagerduty });
+      }
+      for (const service of window.services) {
+        new datadog.DowntimeSchedule(`${name}-maintenance-${window.name}-${service}`, downtimeArgs(catalog.environment, window, service), dd);
+      }
+    }
+
+    this.pagerdutyServiceIds = pulumi
+      .all(Object.entries(pdServices).map(([key, s]) => s.id.apply((id) => [key, id] as const)))
+      .apply((entries) => Object.fromEntries(entries));
+    this.registerOutputs({ pagerdutyServiceIds: this.pagerdutyServiceIds });
+  }
+
+  /** The service, its integrations, and the Datadog service object that makes `@pagerduty-<name>` work. */
+  private pagerdutyService(
+    name: string,
+    service: PagerdutyService,
+    team: Team,
+    escalationPolicyId: pulumi.Input<string>,
+    vendors: { datadogVendor: pulumi.Input<string>; sentryVendor?: pulumi.Input<string> },
+    pd: pulumi.CustomResourceOptions,
+    dd: pulumi.CustomResourceOptions,
+  ): pagerduty.Service {
+    const key = `${name}-${service.name}`;
+    const created = new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd);
+    const fromDatadog = new pagerduty.ServiceIntegration(`${key}-datadog`, integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
+    new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), dd);
+    if (service.sentry && vendors.sentryVendor) {
+      new pagerduty.ServiceIntegration(`${key}-sentry`, integrationArgs("Sentry", created.id, vendors.sentryVendor), pd);
+    }
+    return created;
+  }
+}
+
+export interface TeamOncallArgs {
+  readonly team: Team;
+}
+
+/** One team's schedules (one per rotation) and escalation policy. */
+export class TeamOncall extends pulumi.ComponentResource {
+  public readonly escalationPolicyId: pulumi.Output<string>;
+
+  constructor(name: string, args: TeamOncallArgs, opts: pulumi.ComponentResourceOptions & { provider: pulumi.ProviderResource }) {
+    super("lookout:oncall:Team", name, {}, opts);
+    const { team } = args;
+    const child = { parent: this, provider: opts.provider };
+    // Existing PagerDuty users, looked up by e-mail (Lookout never creates people).
+    const users: Record<string, pulumi.Output<string>> = {};
+    for (const member of team.members) {
+      users[member.email.toLowerCase()] = pagerduty.getUserOutput({ email: member.email }, child).id;
+    }
+    const schedules: Record<string, pulumi.Output<string>> = {};
+    for (const rotation of team.rotations) {
+      const ids = rotation.members.map((email) => users[email.toLowerCase()]);
+      schedules[rotation.name] = new pagerduty.Schedule(`${name}-${rotation.name}`, scheduleArgs(team, rotation, ids), child).id;
+    }
+    this.escalationPolicyId = new pagerduty.EscalationPolicy(name, escalationPolicyArgs(team, schedules, users), child).id;
+    this.registerOutputs({ escalationPolicyId: this.escalationPolicyId });
+  }
+}
+
+/** Every Slack channel some route of some service posts to, once, sorted. */
+export function slackTargets(catalog: Catalog): SlackTarget[] {
+  const byKey = new Map<string, SlackTarget>();
+  for (const service of catalog.services) {
+    for (const route of Object.values(service.routes ?? {})) {
+      for (const target of route.slack) byKey.set(`${target.account}/${target.channel}`, target);
+    }
+  }
+  return [...byKey].sort(([a], [b]) => a.localeCompare(b)).map(([, t]) => t);
+}
