@@ -9,7 +9,7 @@ const BIN = path.join(ROOT, "bin", "lookout.js");
 const fixture = (name: string) => path.join("test", "fixtures", "catalogs", name);
 
 function lookout(args: string[], cwd = ROOT) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -13,7 +13,7 @@ const ROOT = path.join(__dirname, "..");
 let plan: Plan;
 beforeAll(() => {
   // Exactly what the issue's check runs: npm run plan -- --stack prod --json.
-  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), "plan", "--stack", "prod", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), "plan", "--stack", "prod", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`lookout plan exited ${run.status}: ${run.stderr}`);
   plan = JSON.parse(run.stdout) as Plan;
 });
