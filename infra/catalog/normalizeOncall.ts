@@ -80,6 +80,17 @@ export function normalizeOncall(
   };
 }
 
+/** Every severity something of the service alerts at. */
+export function severitiesOf(service: Service): Severity[] {
+  return [
+    ...service.endpoints.map((e) => e.severity),
+    ...service.journeys.map((j) => j.severity),
+    ...service.alerts.map((a) => a.severity),
+    ...service.slos.flatMap((s) => s.burnRates.map((b) => b.severity)),
+    ...(service.sentry ? [...service.sentry.issueAlerts, ...service.sentry.metricAlerts].map((a) => a.severity) : []),
+  ];
+}
+
 /** `<product>-<team>`: the PagerDuty service of a team's alerts for one product. */
 export function pagerdutyServiceName(product: string, team: string): string {
   return `${product}-${team}`;
@@ -200,10 +211,13 @@ function checkRoutesAgainstTeams(routing: Routing, rawTeams: readonly Located<Ra
         located.site.report([...located.path, "email"], `team ${t.name} has no e-mail address, but routing.severities.${severity} e-mails the team`);
       }
     }
-    const urgentPages = [...URGENT].filter((s) => routing.severities[s].page !== undefined);
-    if (t.supportHours && urgentPages.length > 0) {
-      located.site.report([...located.path, "supportHours"],
-        `team ${t.name} owns ${urgentPages.join(" and ")} pages, which must reach someone at any hour; remove supportHours (outside them every incident would be low urgency)`);
+    if (t.supportHours) {
+      const owned = new Set(services.filter((s) => s.team === t.name).flatMap(severitiesOf));
+      const urgentPages = [...URGENT].filter((s) => owned.has(s) && routing.severities[s].page !== undefined);
+      if (urgentPages.length > 0) {
+        located.site.report([...located.path, "supportHours"],
+          `team ${t.name} owns ${urgentPages.join(" and ")} pages, which must reach someone at any hour; remove supportHours (outside them every incident would be low urgency)`);
+      }
     }
   }
 }

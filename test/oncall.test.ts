@@ -1,0 +1,245 @@
+/**
+ * On-call: the PagerDuty graph a catalog's teams and routing make, the handles every
+ * Datadog message carries, Sentry actions by route, staging without pages, and bad
+ * input at its line:column.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { CatalogError } from "../infra/catalog/errors";
+import { loadCatalog, parseCatalog } from "../infra/catalog/load";
+import type { Catalog } from "../infra/catalog/model";
+import { withOffset } from "../infra/catalog/normalizeOncall";
+import { monitorArgs } from "../infra/monitors";
+import { Oncall } from "../infra/oncall";
+import { escalationPolicyArgs, scheduleArgs, serviceArgs, urgencyRule } from "../infra/pagerduty";
+import { issueActions, triggerActions } from "../infra/sentryRules";
+import { httpTestArgs } from "../infra/synthetics";
+import { runComponents } from "./support/mocks";
+import * as datadog from "@pulumi/datadog";
+import * as pagerduty from "@pulumi/pagerduty";
+
+const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "oncall.yaml");
+const catalog = loadCatalog(FIXTURE);
+const team = (name: string) => catalog.teams.find((t) => t.name === name)!;
+const service = (name: string) => catalog.services.find((s) => s.name === name)!;
+
+describe("rotations and ladders from the catalog", () => {
+  it("starts each layer at the fixed first handoff, in the team's time zone (never the clock)", () => {
+    expect(team("payments").rotations[0]).toMatchObject({ start: "2026-01-05T09:00:00-05:00", turnSeconds: 604_800, handoffDay: "monday" });
+    expect(team("content").rotations[0]).toMatchObject({ start: "2026-07-01T08:30:00+02:00", turnSeconds: 86_400 });
+    expect(withOffset("2026-01-05", "09:00", "Europe/Berlin")).toBe("2026-01-05T09:00:00+01:00");
+    expect(withOffset("2026-07-06", "09:00", "UTC")).toBe("2026-07-06T09:00:00+00:00");
+  });
+
+  it("turns the guides' 0–5, 5–15, 15–30 minute ladder into PagerDuty delays of 5, 10 and 15", () => {
+    const args = escalationPolicyArgs(team("payments"), { primary: "SCHED1", secondary: "SCHED2" }, { "lead@example.com": "PLEAD" });
+    expect(args).toMatchObject({ name: "payments", numLoops: 2 });
+    expect(args.rules).toEqual([
+      { escalationDelayInMinutes: 5, targets: [{ type: "schedule_reference", id: "SCHED1" }] },
+      { escalationDelayInMinutes: 10, targets: [{ type: "schedule_reference", id: "SCHED2" }] },
+      { escalationDelayInMinutes: 15, targets: [{ type: "user_reference", id: "PLEAD" }] },
+    ]);
+  });
+
+  it("makes one schedule per rotation with the members in rotation order", () => {
+    const args = scheduleArgs(team("payments"), team("payments").rotations[1], ["PBO", "PANA"]);
+    expect(args).toMatchObject({ name: "payments-secondary", timeZone: "America/New_York" });
+    expect(args.layers).toEqual([
+      { name: "secondary", start: "2026-01-05T09:00:00-05:00", rotationVirtualStart: "2026-01-05T09:00:00-05:00", rotationTurnLengthSeconds: 604_800, users: ["PBO", "PANA"] },
+    ]);
+  });
+});
+
+describe("PagerDuty services", () => {
+  it("one per team and product that a route pages, named <product>-<team>", () => {
+    expect(catalog.pagerdutyServices.map((s) => [s.name, s.services, s.sentry])).toEqual([
+      ["blog-content", ["articles"], false],
+      ["shop-payments", ["checkout"], true],
+    ]);
+  });
+
+  it("takes urgency from the event severity (P0/P1 high, P2/P3 low), groups alerts, times out acknowledgements", () => {
+    const args = serviceArgs(catalog.pagerdutyServices[1], team("payments"), "PEP");
+    expect(args).toMatchObject({
+      name: "shop-payments",
+      escalationPolicy: "PEP",
+      acknowledgementTimeout: "1800",
+      autoResolveTimeout: "14400",
+      incidentUrgencyRule: { type: "constant", urgency: "severity_based" },
+      alertGroupingParameters: { type: "content_based", config: { aggregate: "all", fields: ["summary"] } },
+    });
+    expect(args.supportHours).toBeUndefined();
+  });
+
+  it("gives a business-hours team support hours: low urgency outside them, raised when they start", () => {
+    expect(urgencyRule(team("content"))).toEqual({
+      type: "use_support_hours",
+      duringSupportHours: { type: "constant", urgency: "severity_based" },
+      outsideSupportHours: { type: "constant", urgency: "low" },
+    });
+    expect(serviceArgs(catalog.pagerdutyServices[0], team("content"), "PEP")).toMatchObject({
+      acknowledgementTimeout: "3600",
+      autoResolveTimeout: "86400",
+      supportHours: { type: "fixed_time_per_day", timeZone: "Europe/Berlin", daysOfWeeks: [1, 2, 3, 4, 5], startTime: "09:00:00", endTime: "17:00:00" },
+      scheduledActions: [{ type: "urgency_change", toUrgency: "high", ats: [{ type: "named_time", name: "support_hours_start" }] }],
+    });
+  });
+});
+
+describe("one routing table decides every handle", () => {
+  it("puts the route's handles on every Datadog message", () => {
+    const checkout = service("checkout");
+    expect(String(monitorArgs("prod", checkout, checkout.alerts.find((a) => a.name === "errors")!).message))
+      .toMatch(/\nNotify: @pagerduty-shop-payments @slack-acme-pay-alerts$/);
+    expect(String(monitorArgs("prod", checkout, checkout.alerts.find((a) => a.name === "slow")!).message))
+      .toMatch(/\nNotify: @slack-acme-pay-alerts$/);
+    expect(String(httpTestArgs("prod", checkout, checkout.endpoints[0]).message))
+      .toMatch(/\nNotify: @pagerduty-shop-payments @slack-acme-pay-emergency @pay@example.com$/);
+  });
+
+  it("sends Sentry rules where the route goes: PagerDuty and Slack through Sentry's integrations", () => {
+    const checkout = service("checkout");
+    const targets = { pagerdutyAccount: "41", slackWorkspace: "42", pagerdutyServices: { payments: "777" } };
+    expect(issueActions(checkout.routes?.P0, "payments", targets)).toEqual([
+      { id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "41", service: "777", severity: "default" },
+      { id: "sentry.integrations.slack.notify_action.SlackNotifyServiceAction", workspace: "42", channel: "#pay-emergency" },
+      { id: "sentry.mail.actions.NotifyEmailAction", targetType: "IssueOwners", fallthroughType: "ActiveMembers" },
+    ]);
+    expect(triggerActions(checkout.routes?.P2, "payments", targets)).toEqual([
+      { type: "pagerduty", targetType: "specific", targetIdentifier: "777", integrationId: 41 },
+      { type: "slack", targetType: "specific", targetIdentifier: "#pay-alerts", integrationId: 42 },
+    ]);
+  });
+
+  it("without routing, messages carry no handle and Sentry e-mails the issue owners", () => {
+    const minimal = loadCatalog(path.join(__dirname, "fixtures", "catalogs", "minimal.yaml"));
+    const web = minimal.services.find((s) => s.name === "web")!;
+    expect(String(httpTestArgs("prod", web, web.endpoints[0]).message)).not.toContain("Notify:");
+    expect(issueActions(undefined, "storefront", { pagerdutyServices: {} })).toEqual([
+      { id: "sentry.mail.actions.NotifyEmailAction", targetType: "IssueOwners", fallthroughType: "ActiveMembers" },
+    ]);
+  });
+});
+
+async function oncallPlan(c: Catalog, withPagerduty = true) {
+  return runComponents(() => {
+    const dd = new datadog.Provider("datadog", {});
+    const pd = withPagerduty ? new pagerduty.Provider("pagerduty", { token: "offline" }) : undefined;
+    new Oncall("oncall", { catalog: c }, { datadog: dd, pagerduty: pd });
+  });
+}
+
+describe("the Oncall component under mocks", () => {
+  it("builds the PagerDuty graph: schedules, policies, services, integrations, handles, channels, maintenance", async () => {
+    const run = await oncallPlan(catalog);
+    const shape = run.resources.filter((r) => !r.type.startsWith("pulumi:")).map((r) => `${r.type.split(":").pop()} ${r.name}`).sort();
+    expect(shape).toEqual([
+      "Channel oncall-slack-content",
+      "Channel oncall-slack-pay-alerts",
+      "Channel oncall-slack-pay-emergency",
+      "DowntimeSchedule oncall-maintenance-db-upgrade-articles",
+      "DowntimeSchedule oncall-maintenance-db-upgrade-checkout",
+      "EscalationPolicy oncall-content",
+      "EscalationPolicy oncall-payments",
+      "MaintenanceWindow oncall-maintenance-db-upgrade",
+      "Oncall oncall",
+      "Schedule oncall-content-primary",
+      "Schedule oncall-payments-primary",
+      "Schedule oncall-payments-secondary",
+      "Service oncall-blog-content",
+      "Service oncall-shop-payments",
+      "ServiceIntegration oncall-blog-content-datadog",
+      "ServiceIntegration oncall-shop-payments-datadog",
+      "ServiceIntegration oncall-shop-payments-sentry",
+      "ServiceObject oncall-blog-content-handle",
+      "ServiceObject oncall-shop-payments-handle",
+      "Team oncall-content",
+      "Team oncall-payments",
+    ]);
+    const schedule = run.resources.find((r) => r.name === "oncall-payments-primary")!;
+    const users = (schedule.inputs.layers as { users: string[] }[])[0].users;
+    expect(users).toHaveLength(2);
+    expect(users.every((u) => /^P[0-9A-F]{6}$/.test(u))).toBe(true); // looked up by e-mail
+    const handle = run.resources.find((r) => r.name === "oncall-shop-payments-handle")!;
+    expect(handle.inputs.serviceName).toBe("shop-payments");
+  });
+
+  it("in a stack that never pages, makes chat channels and downtimes but no PagerDuty resource", async () => {
+    const staging = parseCatalog([{ file: "staging.yaml", text: stagingOf(FIXTURE) }]);
+    expect(staging.pagerdutyServices).toEqual([]);
+    expect(staging.services.every((s) => Object.values(s.routes ?? {}).every((r) => !r.pagerduty && r.handles.every((h) => !h.startsWith("@pagerduty-"))))).toBe(true);
+    const run = await oncallPlan(staging, false);
+    expect(run.resources.filter((r) => r.type.startsWith("pagerduty:"))).toEqual([]);
+    expect(run.resources.filter((r) => r.type === "datadog:index/downtimeSchedule:DowntimeSchedule")).toHaveLength(2);
+  });
+});
+
+/** The fixture with a chat-only routing table, as a staging catalog has. */
+function stagingOf(file: string): string {
+  const text = fs.readFileSync(file, "utf8");
+  return text
+    .replace("environment: prod", "environment: staging")
+    .replace(/  severities:\n(    P\d: .*\n){4}/, "  severities:\n    P0: { chat: [alerts] }\n    P1: { chat: [alerts] }\n    P2: { chat: [alerts] }\n    P3: { chat: [alerts] }\n");
+}
+
+function errorsOf(text: string): string[] {
+  try {
+    parseCatalog([{ file: "cat.yaml", text }]);
+  } catch (error) {
+    if (error instanceof CatalogError) return error.issues.map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+const base = () => fs.readFileSync(FIXTURE, "utf8");
+
+describe("bad on-call input: every error at its line:column", () => {
+  it("rejects a service of an unknown team", () => {
+    expect(errorsOf(base().replace("    team: content\n", "    team: editorial\n"))).toEqual([
+      expect.stringMatching(/^\d+:\d+ services\[1\]\.team unknown team "editorial"; expected one of content, payments/),
+    ]);
+  });
+
+  it("rejects a severity with no route", () => {
+    expect(errorsOf(base().replace("    P3: { chat: [alerts] }\n", ""))).toEqual(['11:5 routing.severities.P3 missing required key "P3"']);
+  });
+
+  it("rejects escalation times that do not increase", () => {
+    expect(errorsOf(base().replace("{ until: 15m, notify: [schedule:secondary] }", "{ until: 5m, notify: [schedule:secondary] }"))).toEqual([
+      expect.stringMatching(/^\d+:\d+ teams\[0\]\.escalation\.levels\[1\]\.until expected a time after the previous level's \(5m\): levels escalate in increasing time, found "5m"/),
+    ]);
+  });
+
+  it("rejects unknown rotations, people outside the team, a start off the handoff day and an unknown time zone", () => {
+    const text = base()
+      .replace("notify: [schedule:secondary]", "notify: [schedule:tertiary]")
+      .replace("notify: [user:lead@example.com]", "notify: [user:boss@example.com]")
+      .replace("        start: 2026-01-05\n      - name: secondary", "        start: 2026-01-06\n      - name: secondary")
+      .replace("timeZone: Europe/Berlin", "timeZone: Europe/Atlantis");
+    expect(errorsOf(text)).toEqual([
+      "26:16 teams[0].rotations[0].start expected a monday (the handoff day), found 2026-01-06, a tuesday",
+      '35:34 teams[0].escalation.levels[1].notify[0] unknown rotation "tertiary"; expected one of primary, secondary',
+      "36:34 teams[0].escalation.levels[2].notify[0] boss@example.com is not a member of team payments; add it to members",
+      '41:15 teams[1].timeZone unknown time zone "Europe/Atlantis"; expected an IANA name such as Europe/Berlin or America/New_York',
+    ]);
+  });
+
+  it("rejects an urgency PagerDuty cannot give, a business-hours team with urgent pages, and Sentry pages without Sentry's service ID", () => {
+    expect(errorsOf(base().replace("P2: { page: low,", "P2: { page: high,"))[0])
+      .toMatch(/routing\.severities\.P2\.page expected low for P2: PagerDuty takes urgency from the event's severity/);
+    expect(errorsOf(base().replace("      - { name: errors, signal: http.error-rate, critical: 5%, severity: P2 }", "      - { name: errors, signal: http.error-rate, critical: 5%, severity: P1 }"))[0])
+      .toMatch(/^57:19 teams\[1\]\.supportHours team content owns P1 pages, which must reach someone at any hour/);
+    expect(errorsOf(base().replace('    sentryPagerdutyService: "777"\n', ""))[0])
+      .toMatch(/teams\[0\] team payments gets Sentry pages \(service checkout\): set sentryPagerdutyService/);
+  });
+
+  it("rejects maintenance that ends before it starts or names an unknown service", () => {
+    const errors = errorsOf(base().replace("end: 2026-12-06T04:00:00Z", "end: 2026-12-06T01:00:00Z").replace("services: [checkout, articles]", "services: [checkout, basket]"));
+    expect(errors).toEqual([
+      expect.stringMatching(/maintenance\[0\]\.end expected an end after the start/),
+      expect.stringMatching(/maintenance\[0\]\.services\[1\] unknown service "basket"/),
+    ]);
+  });
+});
