@@ -141,3 +141,55 @@ describe("every prod monitor has a valid query for its type", () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe("every alert of every kind carries a route", () => {
+  it("every notifying Datadog monitor and synthetics test names its handles; P0/P1 page", () => {
+    const bad: string[] = [];
+    for (const r of plan.resources.filter((x) => x.type === "datadog:index/monitor:Monitor" || x.type === "datadog:index/syntheticsTest:SyntheticsTest")) {
+      const inputs = r.inputs as { message?: string; tags?: string[] };
+      const message = String(inputs.message ?? "");
+      // The two halves of a composite notify nobody: the composite does.
+      if (/one half of the composite/i.test(message)) continue;
+      const notify = /\nNotify: (.+)$/.exec(message)?.[1] ?? "";
+      const severity = (inputs.tags ?? []).find((t) => t.startsWith("severity:"))?.slice("severity:".length);
+      if (notify === "") bad.push(`${r.name}: no handles`);
+      else if ((severity === "p0" || severity === "p1") && !/@pagerduty-\S+/.test(notify)) bad.push(`${r.name}: ${severity} without a page`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("every Sentry rule has an action; P0 issue alerts page through Sentry's PagerDuty integration", () => {
+    for (const r of plan.resources.filter((x) => x.type === "sentry:index/sentryIssueAlert:SentryIssueAlert")) {
+      const actions = (r.inputs as { actions: { id: string }[]; name: string }).actions;
+      expect(actions.length, r.name).toBeGreaterThan(0);
+      if (String((r.inputs as { name: string }).name).endsWith("(P0)")) {
+        expect(actions.map((a) => a.id), r.name).toContain("sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction");
+      }
+    }
+  });
+
+  it("shows the guides' ladders: 002's 0–5, 5–15, 15–30 minutes and 001's primary, secondary, manager", () => {
+    const delays = (name: string) => (inputs(name).rules as { escalationDelayInMinutes: number }[]).map((r) => r.escalationDelayInMinutes);
+    expect(delays("oncall-tickets-engineering")).toEqual([5, 10, 15]);
+    expect(delays("oncall-prompts-devops")).toEqual([5, 10, 15]);
+    expect(inputs("oncall-prompts-devops-primary")).toMatchObject({ name: "prompts-devops-primary", timeZone: "UTC" });
+    expect(inputs("oncall-prompts-devops-secondary")).toMatchObject({ name: "prompts-devops-secondary" });
+    expect(inputs("oncall-sixfb-ticketing-tickets-engineering")).toMatchObject({ incidentUrgencyRule: { type: "constant", urgency: "severity_based" } });
+    expect(plan.resources.filter((r) => r.type === "pagerduty:index/serviceIntegration:ServiceIntegration").map((r) => r.name).sort()).toEqual([
+      "oncall-agent-marketplace-agents-devops-datadog",
+      "oncall-carbot-crm-carbot-dev-datadog",
+      "oncall-prompt-marketplace-prompts-devops-datadog",
+      "oncall-prompt-marketplace-prompts-devops-sentry",
+      "oncall-sixfb-ticketing-tickets-engineering-datadog",
+      "oncall-sixfb-ticketing-tickets-engineering-sentry",
+    ]);
+  });
+
+  it("staging never pages: no PagerDuty resource, no @pagerduty handle", () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), "plan", "--stack", "staging", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+    expect(run.status, run.stderr).toBe(0);
+    const staging = JSON.parse(run.stdout) as Plan;
+    expect(staging.resources.filter((r) => r.type.startsWith("pagerduty:"))).toEqual([]);
+    expect(staging.resources.filter((r) => JSON.stringify(r.inputs).includes("@pagerduty-")).map((r) => r.name)).toEqual([]);
+  });
+});
