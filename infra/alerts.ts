@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "./catalog/model";
 import { idsByKey, mergeRecords } from "./outputs";
 import { monitorArgs } from "./monitors";
+import { sourced } from "./sources";
 
 export interface AlertsArgs {
   readonly environment: string;
@@ -42,7 +43,10 @@ export class ServiceAlerts extends pulumi.ComponentResource {
     const { environment, service } = args;
     const monitors: Record<string, datadog.Monitor> = {};
     for (const alert of service.alerts) {
-      monitors[alert.name] = new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), { parent: this, dependsOn: opts?.dependsOn });
+      monitors[alert.name] = sourced(
+        new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), { parent: this, dependsOn: opts?.dependsOn }),
+        alert.source,
+      );
     }
     this.monitors = monitors;
     this.monitorIds = idsByKey(service.name, monitors);

@@ -21,6 +21,7 @@ import {
   serviceObjectArgs,
   slackChannelArgs,
 } from "./pagerduty";
+import { sourced } from "./sources";
 
 export interface OncallArgs {
   readonly catalog: Catalog;
@@ -71,10 +72,10 @@ export class Oncall extends pulumi.ComponentResource {
       const affected = new Set(window.services);
       const ids = catalog.pagerdutyServices.filter((s) => s.services.some((x) => affected.has(x))).map((s) => pdServices[s.name]?.id).filter((id) => id !== undefined);
       if (providers.pagerduty && ids.length > 0) {
-        new pagerduty.MaintenanceWindow(`${name}-maintenance-${window.name}`, maintenanceWindowArgs(window, ids), { parent: this, provider: providers.pagerduty });
+        sourced(new pagerduty.MaintenanceWindow(`${name}-maintenance-${window.name}`, maintenanceWindowArgs(window, ids), { parent: this, provider: providers.pagerduty }), window.source);
       }
       for (const service of window.services) {
-        new datadog.DowntimeSchedule(`${name}-maintenance-${window.name}-${service}`, downtimeArgs(catalog.environment, window, service), dd);
+        sourced(new datadog.DowntimeSchedule(`${name}-maintenance-${window.name}-${service}`, downtimeArgs(catalog.environment, window, service), dd), window.source);
       }
     }
 
@@ -95,7 +96,7 @@ export class Oncall extends pulumi.ComponentResource {
     dd: pulumi.CustomResourceOptions,
   ): pagerduty.Service {
     const key = `${name}-${service.name}`;
-    const created = new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd);
+    const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd), team.source);
     const fromDatadog = new pagerduty.ServiceIntegration(`${key}-datadog`, integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
     new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), dd);
     if (service.sentry && vendors.sentryVendor) {
@@ -125,9 +126,9 @@ export class TeamOncall extends pulumi.ComponentResource {
     const schedules: Record<string, pulumi.Output<string>> = {};
     for (const rotation of team.rotations) {
       const ids = rotation.members.map((email) => users[email.toLowerCase()]);
-      schedules[rotation.name] = new pagerduty.Schedule(`${name}-${rotation.name}`, scheduleArgs(team, rotation, ids), child).id;
+      schedules[rotation.name] = sourced(new pagerduty.Schedule(`${name}-${rotation.name}`, scheduleArgs(team, rotation, ids), child), team.source).id;
     }
-    this.escalationPolicyId = new pagerduty.EscalationPolicy(name, escalationPolicyArgs(team, schedules, users), child).id;
+    this.escalationPolicyId = sourced(new pagerduty.EscalationPolicy(name, escalationPolicyArgs(team, schedules, users), child), team.source).id;
     this.registerOutputs({ escalationPolicyId: this.escalationPolicyId });
   }
 }

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as sentry from "@pulumiverse/sentry";
 import type { Service } from "./catalog/model";
+import { sourced } from "./sources";
 import { issueAlertArgs, metricAlertArgs, NO_ROUTE_TARGETS, sentryProjectArgs, sentryTeamArgs, type SentryRouteTargets } from "./sentryRules";
 
 export interface SentryAlertingArgs {
@@ -87,18 +88,16 @@ export class ServiceSentry extends pulumi.ComponentResource {
     this.projectSlug = this.project.slug;
     const issueAlerts: Record<string, sentry.SentryIssueAlert> = {};
     for (const alert of catalogProject.issueAlerts) {
-      issueAlerts[alert.name] = new sentry.SentryIssueAlert(
-        `${name}-issue-${alert.name}`,
-        issueAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets),
-        { parent: this },
+      issueAlerts[alert.name] = sourced(
+        new sentry.SentryIssueAlert(`${name}-issue-${alert.name}`, issueAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets), { parent: this }),
+        alert.source,
       );
     }
     const metricAlerts: Record<string, sentry.SentryMetricAlert> = {};
     for (const alert of catalogProject.metricAlerts) {
-      metricAlerts[alert.name] = new sentry.SentryMetricAlert(
-        `${name}-metric-${alert.name}`,
-        metricAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets),
-        { parent: this },
+      metricAlerts[alert.name] = sourced(
+        new sentry.SentryMetricAlert(`${name}-metric-${alert.name}`, metricAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets), { parent: this }),
+        alert.source,
       );
     }
     this.issueAlerts = issueAlerts;

@@ -6,6 +6,7 @@ import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { BurnRateAlert, Service, Slo } from "./catalog/model";
 import { idsByKey, mergeRecords } from "./outputs";
+import { sourced } from "./sources";
 import {
   burnRateCompositeArgs,
   burnRateMonitorArgs,
@@ -53,22 +54,25 @@ export class ServiceSlos extends pulumi.ComponentResource {
     const { environment, service } = args;
     const slos: Record<string, datadog.ServiceLevelObjective> = {};
     const monitors: Record<string, datadog.Monitor> = {};
-    const monitor = (key: string, monitorArgs: datadog.MonitorArgs): datadog.Monitor =>
-      (monitors[key] = new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this, dependsOn: opts?.dependsOn }));
+    const monitor = (key: string, monitorArgs: datadog.MonitorArgs, slo: Slo): datadog.Monitor =>
+      (monitors[key] = sourced(new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this, dependsOn: opts?.dependsOn }), slo.source));
 
     const burnRateAlerts = (slo: Slo, sloId: pulumi.Input<string>, tier: BurnRateAlert) => {
       const key = `${slo.name}-burn-${tier.name}`;
       if (fitsBurnRateAlert(tier)) {
-        monitor(key, burnRateMonitorArgs(environment, service, slo, sloId, tier));
+        monitor(key, burnRateMonitorArgs(environment, service, slo, sloId, tier), slo);
         return;
       }
-      const long = monitor(`${key}-long`, errorRatioMonitorArgs(environment, service, slo, tier, "long"));
-      const short = monitor(`${key}-short`, errorRatioMonitorArgs(environment, service, slo, tier, "short"));
-      monitor(key, burnRateCompositeArgs(environment, service, slo, tier, long.id, short.id));
+      const long = monitor(`${key}-long`, errorRatioMonitorArgs(environment, service, slo, tier, "long"), slo);
+      const short = monitor(`${key}-short`, errorRatioMonitorArgs(environment, service, slo, tier, "short"), slo);
+      monitor(key, burnRateCompositeArgs(environment, service, slo, tier, long.id, short.id), slo);
     };
 
     for (const slo of service.slos) {
-      const objective = new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this, dependsOn: opts?.dependsOn });
+      const objective = sourced(
+        new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this, dependsOn: opts?.dependsOn }),
+        slo.source,
+      );
       slos[slo.name] = objective;
       for (const tier of slo.burnRates) burnRateAlerts(slo, objective.id, tier);
     }

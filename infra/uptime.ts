@@ -4,7 +4,8 @@
  */
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import type { Service } from "./catalog/model";
+import type { Service, SourceRef } from "./catalog/model";
+import { sourced } from "./sources";
 import { idsByKey, mergeRecords } from "./outputs";
 import { httpTestArgs, journeyTestArgs, tlsTestArgs } from "./synthetics";
 
@@ -44,12 +45,12 @@ export class ServiceUptime extends pulumi.ComponentResource {
     super("lookout:uptime:ServiceUptime", name, {}, opts);
     const { environment, service } = args;
     const tests: Record<string, datadog.SyntheticsTest> = {};
-    const create = (key: string, testArgs: datadog.SyntheticsTestArgs) => {
-      tests[key] = new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this, dependsOn: opts?.dependsOn });
+    const create = (key: string, testArgs: datadog.SyntheticsTestArgs, source: SourceRef) => {
+      tests[key] = sourced(new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this, dependsOn: opts?.dependsOn }), source);
     };
-    for (const endpoint of service.endpoints) create(endpoint.name, httpTestArgs(environment, service, endpoint));
-    for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check));
-    for (const journey of service.journeys) create(`journey-${journey.name}`, journeyTestArgs(environment, service, journey));
+    for (const endpoint of service.endpoints) create(endpoint.name, httpTestArgs(environment, service, endpoint), endpoint.source);
+    for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check), check.source);
+    for (const journey of service.journeys) create(`journey-${journey.name}`, journeyTestArgs(environment, service, journey), journey.source);
     this.tests = tests;
     this.testIds = idsByKey(service.name, tests);
     this.registerOutputs({ testIds: this.testIds });

@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CatalogError } from "../../infra/catalog/errors";
+import type { SourceRef } from "../../infra/catalog/model";
+import { sourceKey, takeSources } from "../../infra/sources";
 import { InputError } from "../errors";
 import { PolicyConfigError, type PolicyDiagnostic, runPolicyPacks } from "./analyzer";
 import { runUnderMocks } from "./mockRun";
@@ -21,6 +23,8 @@ export interface PlanResource {
   readonly dependencies: readonly string[];
   readonly protect: boolean;
   readonly inputs: Readonly<Record<string, unknown>>;
+  /** Where in the catalog its settings were written, `file:line:column` (resources a catalog entry makes). */
+  readonly source?: string;
 }
 
 export interface PlanPolicyResult {
@@ -69,6 +73,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   );
   const program = loadProgram(options.projectRoot);
   let run;
+  let sources = new Map<string, SourceRef>();
   try {
     run = await runUnderMocks({
       project: settings.project,
@@ -81,6 +86,8 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     });
   } catch (error) {
     throw asInputError(error) ?? error;
+  } finally {
+    sources = takeSources();
   }
 
   const packs = [
@@ -102,7 +109,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
       })
     : { packs: [], diagnostics: [] as PolicyDiagnostic[] };
 
-  return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics);
+  return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics, sources);
 }
 
 export function assemblePlan(
@@ -111,6 +118,7 @@ export function assemblePlan(
   captured: readonly PlannedResource[],
   outputs: Record<string, unknown>,
   diagnostics: readonly PolicyDiagnostic[],
+  sources: ReadonlyMap<string, SourceRef> = new Map(),
 ): Plan {
   const resources = [...captured]
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
@@ -122,6 +130,7 @@ export function assemblePlan(
       dependencies: [...r.dependencies].sort(),
       protect: r.protect,
       inputs: redact(r.inputs) as Record<string, unknown>,
+      ...sourceOf(sources, r),
     }));
   const byType: Record<string, number> = {};
   for (const r of resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
@@ -148,6 +157,11 @@ export function assemblePlan(
       advisory: policies.filter((p) => p.enforcementLevel === "advisory").length,
     },
   };
+}
+
+function sourceOf(sources: ReadonlyMap<string, SourceRef>, r: PlannedResource): { source?: string } {
+  const ref = sources.get(sourceKey(r.type, r.name));
+  return ref ? { source: `${ref.file}:${ref.line}:${ref.column}` } : {};
 }
 
 /** A pack folder with links resolved, so its dependencies resolve from where it really is. */
