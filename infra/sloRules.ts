@@ -181,7 +181,16 @@ export function burnRateTitle(environment: string, service: Service, slo: Slo, t
 }
 
 function burnRateTags(environment: string, service: Service, slo: Slo, tier: BurnRateAlert): string[] {
-  return [...standardTags(environment, service, tier.severity), `slo:${slo.name}`, `burn-rate:${tier.name}`];
+  // The windows and factor as tags too: in a preview the query (it names the SLO's ID) is unknown,
+  // and reviewers' reports read them here.
+  return [
+    ...standardTags(environment, service, tier.severity),
+    `slo:${slo.name}`,
+    `burn-rate:${tier.name}`,
+    `burn-factor:${formatNumber(tier.factor)}`,
+    `long-window:${formatSeconds(tier.longWindowSeconds)}`,
+    `short-window:${formatSeconds(tier.shortWindowSeconds)}`,
+  ];
 }
 
 /** What notifies: message (condition, severity, runbook), priority and tags. */

@@ -238,7 +238,7 @@ describe("burn-rate alerts", () => {
     expect(args.type).toBe("composite");
     expect(await valueOf(args.query)).toBe("111 && 222");
     expect(args.priority).toBe("4");
-    expect(args.tags).toEqual(["env:prod", "service:payments", "team:payments", "severity:p3", "slo:charge", "burn-rate:drift"]);
+    expect(args.tags).toEqual(["env:prod", "service:payments", "team:payments", "severity:p3", "slo:charge", "burn-rate:drift", "burn-factor:1", "long-window:3d", "short-window:6h"]);
     expect(args.message).toContain("burning the error budget 1× faster than allowed over 3d and 6h: 10% of the 30-day budget gone");
   });
 });
