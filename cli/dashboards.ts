@@ -1,0 +1,60 @@
+/**
+ * `lookout dashboards --stack NAME --out DIR`: the stack's Grafana dashboards as JSON
+ * files (keys sorted, one per dashboard, named by its key), ready to import into any
+ * Grafana by hand. The catalog is the stack's (`lookout:catalog`) or `--catalog`; it is
+ * loaded and validated exactly as the program does, so a bad catalog is exit 2 with every
+ * problem at its line:column. Files of dashboards that no longer exist are left alone.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { dashboardJson, stackDashboards } from "../dashboards";
+import { CatalogError } from "../infra/catalog/errors";
+import { loadCatalog } from "../infra/catalog/load";
+import type { Catalog } from "../infra/catalog/model";
+import { EXIT, InputError } from "./errors";
+import { findProjectRoot, readStackSettings } from "./engine/stackConfig";
+
+export interface DashboardsFlags {
+  stack: string;
+  catalog?: string;
+  out: string;
+}
+
+/** As messages show paths: relative to the working directory when below it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === "" ? "." : relative.startsWith("..") ? file : relative;
+}
+
+/** The stack's catalog, as `lookout plan` reads it (`--catalog` overrides `lookout:catalog`). */
+export function loadStackCatalog(stack: string, catalog: string | undefined): Catalog {
+  const root = findProjectRoot(process.cwd());
+  const settings = readStackSettings(root, stack, catalog === undefined ? {} : { "lookout:catalog": path.resolve(catalog) });
+  const configured = settings.config["lookout:catalog"];
+  if (!configured) throw new InputError(`stack "${stack}" sets no lookout:catalog in Pulumi.${stack}.yaml`);
+  try {
+    return loadCatalog(shown(path.resolve(root, configured)));
+  } catch (error) {
+    if (error instanceof CatalogError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+export async function writeDashboards(flags: DashboardsFlags, write: (text: string) => void): Promise<number> {
+  const catalog = loadStackCatalog(flags.stack, flags.catalog);
+  const definitions = stackDashboards(catalog);
+  const out = path.resolve(flags.out);
+  try {
+    fs.mkdirSync(out, { recursive: true });
+  } catch {
+    throw new InputError(`cannot create the folder ${flags.out}`);
+  }
+  for (const definition of definitions) {
+    const file = path.join(out, `${definition.key}.json`);
+    fs.writeFileSync(file, dashboardJson(definition, { pretty: true }));
+    const panels = (definition.model.panels ?? []).filter((p) => p.type !== "row").length;
+    write(`wrote ${shown(file)}  ${definition.title}  uid ${definition.uid}  refresh ${definition.refresh}  ${panels} panels\n`);
+  }
+  write(`${definitions.length} dashboard${definitions.length === 1 ? "" : "s"} of stack ${flags.stack} (${catalog.environment})\n`);
+  return EXIT.ok;
+}
