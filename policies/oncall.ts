@@ -1,0 +1,547 @@
+/**
+ * On-call rules: every urgent alert reaches a PagerDuty service whose escalation starts
+ * within the severity's response time; nobody is on call alone; an unanswered incident
+ * escalates; staging never pages a person.
+ *
+ * Stack rules correlate resources. In a preview the IDs that join them (a service's
+ * escalation policy, an integration's service) are unknown, so they are joined through
+ * each resource's property dependencies instead, and only known properties are read
+ * (names, messages, tags, delays): reading an unknown would turn the whole rule into
+ * "can't run during preview".
+ */
+import type {
+  PolicyConfigSchema,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import {
+  configOf,
+  DATADOG_MONITOR,
+  DATADOG_PAGERDUTY_SERVICE_OBJECT,
+  DATADOG_SYNTHETICS_TEST,
+  listInWords,
+  objectProp,
+  PAGERDUTY_ESCALATION_POLICY,
+  PAGERDUTY_SCHEDULE,
+  PAGERDUTY_SERVICE,
+  PAGERDUTY_SERVICE_INTEGRATION,
+  parseTags,
+  readKnown,
+  UNKNOWN,
+} from "./support";
+
+// ---------------------------------------------------------------------------------------
+// Shared: alerting resources, their handles, the PagerDuty graph
+// ---------------------------------------------------------------------------------------
+
+const RESPONSE_TIMES_SOURCE =
+  "001 Production Monitoring Guide §6 On-Call Rotation: Response Times; " +
+  "002 Production Monitoring & Alerting Guide §Critical Alert Categories: Critical 5 min SLA, High 15 min SLA";
+const STAGING_SOURCE = 'DESIGN.md §Severity ladder: "Staging never pages a person"';
+
+/** A Datadog monitor or synthetics test, with what the on-call rules read of it. */
+interface Alerting {
+  readonly resource: PolicyResource;
+  /** `Monitor "…"`, `Synthetics test "…"`. */
+  readonly what: string;
+  /** Tags; undefined when unknown in a preview. */
+  readonly tags?: ReadonlyMap<string, string>;
+  /** The message; undefined when unknown in a preview. */
+  readonly message?: string;
+}
+
+function alertingResources(resources: readonly PolicyResource[]): Alerting[] {
+  return resources
+    .filter((r) => r.type === DATADOG_MONITOR || r.type === DATADOG_SYNTHETICS_TEST)
+    .map((r) => {
+      const tags = readKnown(() => parseTags(r.props.tags));
+      const message = readKnown(() => r.props.message as unknown);
+      return {
+        resource: r,
+        what: `${r.type === DATADOG_MONITOR ? "Monitor" : "Synthetics test"} "${r.name}"`,
+        tags: tags === UNKNOWN ? undefined : tags,
+        message: message === UNKNOWN ? undefined : typeof message === "string" ? message : "",
+      };
+    });
+}
+
+/** `@pagerduty-<service>` in a Datadog message (not inside an e-mail address or another handle). */
+const PAGERDUTY_HANDLE = /(?<![\w@.-])@pagerduty-([A-Za-z0-9_][A-Za-z0-9_.-]*)/g;
+
+/** The PagerDuty service names a message's `@pagerduty-…` handles name, once each, in order. */
+export function pagerdutyHandles(message: string): string[] {
+  const names = [...message.matchAll(PAGERDUTY_HANDLE)].map((m) => m[1].replace(/\.+$/, ""));
+  return [...new Set(names.filter((n) => n !== ""))];
+}
+
+/**
+ * Monitors that are conditions of a composite monitor (its query names their IDs, so they
+ * are its query's property dependencies): the composite notifies for them, they do not.
+ */
+function compositeParts(resources: readonly PolicyResource[]): Set<string> {
+  const parts = new Set<string>();
+  for (const r of resources) {
+    if (r.type !== DATADOG_MONITOR || readKnown(() => r.props.type as unknown) !== "composite") continue;
+    for (const d of r.propertyDependencies?.query ?? []) if (d.type === DATADOG_MONITOR) parts.add(d.urn);
+  }
+  return parts;
+}
+
+/** A string property, when known. */
+function knownString(r: PolicyResource, key: string): string | undefined {
+  const value = readKnown(() => r.props[key] as unknown);
+  return typeof value === "string" ? value : undefined; // UNKNOWN is no string
+}
+
+/** The resources a property's value came from (property dependencies), of one type. */
+function dependenciesOf(r: PolicyResource, property: string, type: string): PolicyResource[] {
+  return (r.propertyDependencies?.[property] ?? []).filter((d) => d.type === type);
+}
+
+/**
+ * The escalation policy a PagerDuty service uses. Its `escalationPolicy` is an ID, unknown
+ * in a preview: the policy is the property's dependency (else the one escalation policy
+ * among the service's dependencies).
+ */
+function escalationPolicyOf(service: PolicyResource): PolicyResource | undefined {
+  const byProperty = dependenciesOf(service, "escalationPolicy", PAGERDUTY_ESCALATION_POLICY);
+  if (byProperty.length > 0) return byProperty[0];
+  const byDependency = (service.dependencies ?? []).filter((d) => d.type === PAGERDUTY_ESCALATION_POLICY);
+  return byDependency.length === 1 ? byDependency[0] : undefined;
+}
+
+/** Minutes, in words. */
+function minutesText(minutes: number): string {
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// urgent-alerts-reach-pagerduty
+// ---------------------------------------------------------------------------------------
+
+export interface UrgentAlertsConfig {
+  /** `severity:` tag values that page. */
+  readonly pagingSeverities: string[];
+  /** `env:` tag values that page. */
+  readonly pagingEnvironments: string[];
+  /** Longest first escalation delay, in minutes, per paging severity. */
+  readonly responseMinutes: Record<string, number>;
+}
+
+/**
+ * Defaults from the guides: P0 is answered within 5 minutes, P1 within 15
+ * (001 Production Monitoring Guide §6 On-Call Rotation: Response Times; 002 Production
+ * Monitoring & Alerting Guide §Critical Alert Categories: Critical 5 min SLA, High
+ * 15 min SLA); production pages, staging never does (DESIGN.md).
+ */
+export const urgentAlertsSchema: PolicyConfigSchema = {
+  properties: {
+    pagingSeverities: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+      default: ["p0", "p1"],
+      description:
+        "Values of the severity: tag that must page (default [\"p0\", \"p1\"]: DESIGN.md's severity ladder pages P0 and P1 at high urgency; " +
+        "001 §6 answers them within 5 and 15 minutes, 002 within its Critical 5 min and High 15 min SLAs).",
+    },
+    pagingEnvironments: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+      default: ["prod"],
+      description: "Values of the env: tag whose urgent alerts must page (default [\"prod\"]: staging never pages, DESIGN.md).",
+    },
+    responseMinutes: {
+      type: "object",
+      additionalProperties: { type: "integer", minimum: 1 },
+      default: { p0: 5, p1: 15 },
+      description:
+        "Per paging severity, the longest first escalationDelayInMinutes of the escalation policy its PagerDuty service uses: " +
+        "unacknowledged that long, the page goes to the next level (default {p0: 5, p1: 15}: 001 §6 On-Call Rotation Response Times " +
+        "P0 within 5 minutes, P1 15 minutes; 002 Critical 5 min SLA, High 15 min SLA). A severity without an entry is not checked for delay.",
+    },
+  },
+};
+
+/** What the stack declares on the PagerDuty side, by name. */
+interface PagerdutyGraph {
+  /** Datadog service objects by serviceName (the handle). */
+  readonly serviceObjects: ReadonlyMap<string, PolicyResource[]>;
+  /** PagerDuty services by name. */
+  readonly services: ReadonlyMap<string, PolicyResource[]>;
+}
+
+function pagerdutyGraph(resources: readonly PolicyResource[]): PagerdutyGraph {
+  const index = (type: string, key: string): Map<string, PolicyResource[]> => {
+    const map = new Map<string, PolicyResource[]>();
+    for (const r of resources) {
+      if (r.type !== type) continue;
+      const name = knownString(r, key);
+      if (name !== undefined) map.set(name, [...(map.get(name) ?? []), r]);
+    }
+    return map;
+  };
+  return { serviceObjects: index(DATADOG_PAGERDUTY_SERVICE_OBJECT, "serviceName"), services: index(PAGERDUTY_SERVICE, "name") };
+}
+
+/** The strictest response time an escalation policy must meet, and the first alert that sets it. */
+interface Bound {
+  readonly policy: PolicyResource;
+  readonly minutes: number;
+  readonly severity: string;
+  /** The PagerDuty service (its name) the alert pages. */
+  readonly service: string;
+  /** `Monitor "…"`, and its resource name. */
+  readonly alert: string;
+  readonly alertName: string;
+}
+
+/**
+ * A Datadog service object whose key is an integration of another PagerDuty service than
+ * the one it names: the handle pages the wrong team. Undefined when the key's origin is
+ * not in the stack (a key from config) or matches.
+ */
+function wrongServiceOf(serviceObject: PolicyResource, handle: string): string | undefined {
+  for (const integration of dependenciesOf(serviceObject, "serviceKey", PAGERDUTY_SERVICE_INTEGRATION)) {
+    const names = dependenciesOf(integration, "service", PAGERDUTY_SERVICE).map((s) => knownString(s, "name"));
+    const other = names.find((n) => n !== undefined && n !== handle);
+    if (other !== undefined && !names.includes(handle)) return other;
+  }
+  return undefined;
+}
+
+function validateUrgentAlerts(args: StackValidationArgs, reportViolation: ReportViolation): void {
+  const config = configOf<UrgentAlertsConfig>(urgentAlertsSchema, args);
+  const severities = new Set(config.pagingSeverities.map((s) => s.toLowerCase()));
+  const environments = new Set(config.pagingEnvironments);
+  const graph = pagerdutyGraph(args.resources);
+  const parts = compositeParts(args.resources);
+  /** Per escalation policy URN: the strictest bound of the alerts that reach it. */
+  const bounds = new Map<string, Bound>();
+  /** Service objects (URN) whose key belongs to another service. */
+  const miswired = new Map<string, { serviceObject: PolicyResource; handle: string; other: string }>();
+  /** PagerDuty services (URN) reached by urgent alerts whose escalation policy is not in the stack. */
+  const withoutPolicy = new Map<string, { service: PolicyResource; severity: string }>();
+
+  for (const alert of alertingResources(args.resources)) {
+    if (alert.tags === undefined || alert.message === undefined) continue; // unknown in a preview: judged by `pulumi up`
+    if (parts.has(alert.resource.urn)) continue;
+    const env = alert.tags.get("env");
+    const severity = (alert.tags.get("severity") ?? "").toLowerCase();
+    if (env === undefined || !environments.has(env) || !severities.has(severity)) continue;
+    const level = severity.toUpperCase();
+    const minutes = config.responseMinutes[severity];
+    const within = minutes === undefined ? "" : ` within ${minutesText(minutes)}`;
+    const subject = `${alert.what} (env:${env}, severity:${severity})`;
+
+    const handles = pagerdutyHandles(alert.message);
+    if (handles.length === 0) {
+      reportViolation(
+        `${subject} names no @pagerduty-<service> handle in its message, so it pages nobody. ` +
+          `Page ${level} alerts in the catalog's routing (routing.severities.${level}.page: high), so that its message ends with ` +
+          `"Notify: @pagerduty-<product>-<team> …": a ${level} must reach the on-call engineer${within}, at any hour (${RESPONSE_TIMES_SOURCE}).`,
+        alert.resource.urn,
+      );
+      continue;
+    }
+    for (const handle of handles) {
+      const missing = [
+        ...(graph.serviceObjects.has(handle) ? [] : ["Datadog PagerDuty service object (datadog.pagerduty.ServiceObject)"]),
+        ...(graph.services.has(handle) ? [] : ["PagerDuty service"]),
+      ];
+      if (missing.length > 0) {
+        reportViolation(
+          `${subject} notifies @pagerduty-${handle}, but this stack declares no ${listInWords(missing)} named "${handle}", so the page reaches nobody. ` +
+            `Let the routing table write the handle (the owning team in the catalog's teams, routing.severities.${level}.page: high), ` +
+            `which creates the service, its escalation policy and the Datadog integration: a ${level} must reach the on-call engineer${within} (${RESPONSE_TIMES_SOURCE}).`,
+          alert.resource.urn,
+        );
+        continue;
+      }
+      for (const serviceObject of graph.serviceObjects.get(handle) ?? []) {
+        const other = wrongServiceOf(serviceObject, handle);
+        if (other !== undefined) miswired.set(serviceObject.urn, { serviceObject, handle, other });
+      }
+      if (minutes === undefined) continue;
+      for (const service of graph.services.get(handle) ?? []) {
+        const policy = escalationPolicyOf(service);
+        if (!policy) {
+          const seen = withoutPolicy.get(service.urn);
+          if (!seen || (config.responseMinutes[seen.severity] ?? Infinity) > minutes) withoutPolicy.set(service.urn, { service, severity });
+          continue;
+        }
+        const current = bounds.get(policy.urn);
+        // The strictest bound; among equals the first alert by name, so the message is stable.
+        if (!current || minutes < current.minutes || (minutes === current.minutes && alert.resource.name < current.alertName)) {
+          bounds.set(policy.urn, { policy, minutes, severity, service: handle, alert: alert.what, alertName: alert.resource.name });
+        }
+      }
+    }
+  }
+
+  for (const { serviceObject, handle, other } of miswired.values()) {
+    reportViolation(
+      `Datadog PagerDuty service object "${serviceObject.name}" (serviceName "${handle}") holds the integration key of PagerDuty service "${other}", ` +
+        `so @pagerduty-${handle} pages the wrong team. Take its serviceKey from the Datadog integration of service "${handle}" ` +
+        `(001 Production Monitoring Guide §6; 002 Production Monitoring & Alerting Guide §Alert Routing & Escalation).`,
+      serviceObject.urn,
+    );
+  }
+
+  for (const { service, severity } of withoutPolicy.values()) {
+    const level = severity.toUpperCase();
+    const minutes = config.responseMinutes[severity];
+    reportViolation(
+      `PagerDuty service "${service.name}" receives ${level} alerts, but the escalation policy it uses is not declared in this stack, ` +
+        `so nothing shows that an unacknowledged page escalates within ${minutesText(minutes)}. Give it the owning team's escalation policy ` +
+        `(catalog: teams[].escalation) (${RESPONSE_TIMES_SOURCE}).`,
+      service.urn,
+    );
+  }
+
+  for (const bound of bounds.values()) {
+    const policy = bound.policy;
+    const level = bound.severity.toUpperCase();
+    const rules = readKnown(() => policy.props.rules as unknown);
+    const first = Array.isArray(rules) && rules.length > 0 ? readKnown(() => objectProp(rules[0])?.escalationDelayInMinutes) : undefined;
+    if (rules === UNKNOWN || first === UNKNOWN) continue; // unknown in a preview: judged by `pulumi up`
+    const reached = `it answers ${level} alerts through PagerDuty service "${bound.service}" (e.g. ${bound.alert})`;
+    const fix =
+      `Set its first rule's escalationDelayInMinutes to ${bound.minutes} or less (catalog: the team's escalation.levels[0].until: ${bound.minutes}m), ` +
+      `so that a ${level} nobody acknowledges reaches the next level within ${minutesText(bound.minutes)} (${RESPONSE_TIMES_SOURCE}).`;
+    if (typeof first !== "number") {
+      reportViolation(`Escalation policy "${policy.name}" has no first rule with an escalationDelayInMinutes, yet ${reached}. ${fix}`, policy.urn);
+    } else if (first > bound.minutes) {
+      reportViolation(`Escalation policy "${policy.name}" first escalates after ${minutesText(first)}, yet ${reached}. ${fix}`, policy.urn);
+    }
+  }
+}
+
+export const urgentAlertsReachPagerduty: StackValidationPolicy = {
+  name: "urgent-alerts-reach-pagerduty",
+  description:
+    "Every Datadog monitor and synthetics test tagged with a paging severity (config pagingSeverities: p0, p1) in a paging environment " +
+    "(config pagingEnvironments: prod) names a @pagerduty-<service> handle; the stack declares the Datadog service object and the PagerDuty " +
+    "service of that name; and the escalation policy of that service first escalates within the severity's response time " +
+    "(config responseMinutes: p0 5, p1 15). Conditions of a composite monitor are exempt: the composite notifies.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  configSchema: urgentAlertsSchema,
+  validateStack: validateUrgentAlerts,
+};
+
+// ---------------------------------------------------------------------------------------
+// schedules-have-two-people
+// ---------------------------------------------------------------------------------------
+
+export interface SchedulesConfig {
+  /** Fewest distinct users across a schedule's layers. */
+  readonly minPeople: number;
+}
+
+/** Default from 001 Production Monitoring Guide §6 On-Call Rotation: weekly primary and secondary rotations. */
+export const schedulesSchema: PolicyConfigSchema = {
+  properties: {
+    minPeople: {
+      type: "integer",
+      minimum: 1,
+      default: 2,
+      description:
+        "Fewest distinct users across a PagerDuty schedule's layers (default 2: one person cannot cover week after week alone; " +
+        "001 §6 On-Call Rotation: \"Primary: Week rotation\", \"Secondary: Week rotation\").",
+    },
+  },
+};
+
+/**
+ * The distinct users of a schedule's layers, and how many entries are unknown (IDs of
+ * users created in the same preview). Undefined when the layers themselves are unknown.
+ */
+function scheduleUsers(props: Record<string, unknown>): { known: Set<string>; unknown: number } | undefined {
+  const layers = readKnown(() => props.layers);
+  if (layers === UNKNOWN) return undefined;
+  const known = new Set<string>();
+  let unknown = 0;
+  if (!Array.isArray(layers)) return { known, unknown };
+  for (let i = 0; i < layers.length; i++) {
+    const users = readKnown(() => objectProp(layers[i])?.users);
+    if (users === UNKNOWN) return undefined;
+    if (!Array.isArray(users)) continue;
+    for (let j = 0; j < users.length; j++) {
+      const user = readKnown(() => users[j] as unknown);
+      if (user === UNKNOWN) unknown++;
+      else if (typeof user === "string" && user.trim() !== "") known.add(user.trim());
+    }
+  }
+  return { known, unknown };
+}
+
+function validateSchedule(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+  if (args.type !== PAGERDUTY_SCHEDULE) return;
+  const config = configOf<SchedulesConfig>(schedulesSchema, args);
+  const users = scheduleUsers(args.props);
+  // Unknown users may all be different people: report only what is short either way.
+  if (users === undefined || users.known.size + users.unknown >= config.minPeople) return;
+  // Unknown entries counted as different people: the most the schedule can have.
+  const count = users.known.size + users.unknown;
+  const more = config.minPeople - count;
+  reportViolation(
+    `PagerDuty schedule "${args.name}" has ${count === 0 ? "nobody" : `${count} ${count === 1 ? "person" : "people"}`} across its layers. ` +
+      `Add ${more} more (catalog: the rotation's members) to reach at least ${config.minPeople}, so that nobody is on call alone week after week ` +
+      `and someone covers leave and sickness: the guides run a weekly primary and a weekly secondary rotation ` +
+      `(001 Production Monitoring Guide §6 On-Call Rotation: "Primary: Week rotation", "Secondary: Week rotation").`,
+  );
+}
+
+export const schedulesHaveTwoPeople: ResourceValidationPolicy = {
+  name: "schedules-have-two-people",
+  description: "Every PagerDuty schedule has at least minPeople (default 2) distinct users across its layers: nobody is on call alone.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  configSchema: schedulesSchema,
+  validateResource: validateSchedule,
+};
+
+// ---------------------------------------------------------------------------------------
+// escalation-has-two-levels
+// ---------------------------------------------------------------------------------------
+
+export interface EscalationLevelsConfig {
+  /** Fewest rules an escalation policy has. */
+  readonly minLevels: number;
+}
+
+/**
+ * Default from the guides' ladders: the on-call engineer, then the engineering manager
+ * (001 §6 On-Call Rotation), 0–5, 5–15 and 15–30 minutes (002 §Escalation Matrix),
+ * levels 1–4 (003 §Internal Escalation).
+ */
+export const escalationLevelsSchema: PolicyConfigSchema = {
+  properties: {
+    minLevels: {
+      type: "integer",
+      minimum: 1,
+      default: 2,
+      description:
+        "Fewest rules (levels) of a PagerDuty escalation policy (default 2: 001 §6 On-Call Rotation \"Escalation: Engineering Manager\"; " +
+        "002 §Escalation Matrix 0–5, 5–15, 15–30 min; 003 §Internal Escalation levels 1–4).",
+    },
+  },
+};
+
+function validateEscalationLevels(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+  if (args.type !== PAGERDUTY_ESCALATION_POLICY) return;
+  const config = configOf<EscalationLevelsConfig>(escalationLevelsSchema, args);
+  const rules = readKnown(() => args.props.rules as unknown);
+  if (rules === UNKNOWN) return; // unknown in a preview: judged by `pulumi up`
+  const count = Array.isArray(rules) ? rules.length : 0;
+  if (count >= config.minLevels) return;
+  const more = config.minLevels - count;
+  reportViolation(
+    `Escalation policy "${args.name}" has ${count === 0 ? "no level" : `${count} level${count === 1 ? "" : "s"}`}. ` +
+      `Add ${more} more rule${more === 1 ? "" : "s"} (catalog: the team's escalation.levels) to reach at least ${config.minLevels}, ` +
+      `so that a page nobody acknowledges reaches someone else, up to the engineering lead and beyond ` +
+      `(001 Production Monitoring Guide §6 On-Call Rotation: "Escalation: Engineering Manager"; ` +
+      `002 Production Monitoring & Alerting Guide §Escalation Matrix: 0–5, 5–15, 15–30 minutes; ` +
+      `003 CarBot Monitoring & Maintenance Guide §Internal Escalation: levels 1–4).`,
+  );
+}
+
+export const escalationHasTwoLevels: ResourceValidationPolicy = {
+  name: "escalation-has-two-levels",
+  description: "Every PagerDuty escalation policy has at least minLevels (default 2) rules: an unacknowledged page escalates to someone else.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  configSchema: escalationLevelsSchema,
+  validateResource: validateEscalationLevels,
+};
+
+// ---------------------------------------------------------------------------------------
+// staging-never-pages
+// ---------------------------------------------------------------------------------------
+
+export interface StagingConfig {
+  /** `env:` tag values that never page. */
+  readonly nonPagingEnvironments: string[];
+}
+
+export const stagingSchema: PolicyConfigSchema = {
+  properties: {
+    nonPagingEnvironments: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+      default: ["staging"],
+      description: "Values of the env: tag that never page a person (default [\"staging\"]: DESIGN.md \"Staging never pages a person\").",
+    },
+  },
+};
+
+/** Resources that page: PagerDuty's own, and Datadog's side of the PagerDuty integration. */
+function isPagingResource(type: string): boolean {
+  return type.startsWith("pagerduty:") || type.startsWith("datadog:pagerduty/");
+}
+
+const PAGING_KINDS: Readonly<Record<string, string>> = {
+  [PAGERDUTY_SCHEDULE]: "PagerDuty schedule",
+  [PAGERDUTY_ESCALATION_POLICY]: "Escalation policy",
+  [PAGERDUTY_SERVICE]: "PagerDuty service",
+  [PAGERDUTY_SERVICE_INTEGRATION]: "PagerDuty service integration",
+  [DATADOG_PAGERDUTY_SERVICE_OBJECT]: "Datadog PagerDuty service object",
+};
+
+function validateStaging(args: StackValidationArgs, reportViolation: ReportViolation): void {
+  const config = configOf<StagingConfig>(stagingSchema, args);
+  const quiet = new Set(config.nonPagingEnvironments);
+  const alerts = alertingResources(args.resources);
+
+  for (const alert of alerts) {
+    const env = alert.tags?.get("env");
+    if (env === undefined || !quiet.has(env) || alert.message === undefined) continue;
+    const handles = pagerdutyHandles(alert.message);
+    if (handles.length === 0) continue;
+    reportViolation(
+      `${alert.what} (env:${env}) notifies ${listInWords(handles.map((h) => `@pagerduty-${h}`))}. Remove the handle: ${env} never pages a person; ` +
+        `route its alerts to chat or e-mail only (leave routing.severities.*.page unset in the ${env} catalog) (${STAGING_SOURCE}).`,
+      alert.resource.urn,
+    );
+  }
+
+  // A stack whose alerts all belong to non-paging environments has nothing to page with.
+  const environments = new Set(alerts.flatMap((a) => (a.tags?.get("env") !== undefined ? [a.tags.get("env") as string] : [])));
+  if (environments.size === 0 || [...environments].some((env) => !quiet.has(env))) return;
+  const envs = listInWords([...environments].sort().map((env) => `env:${env}`));
+  for (const r of args.resources) {
+    if (!isPagingResource(r.type)) continue;
+    reportViolation(
+      `${PAGING_KINDS[r.type] ?? `Resource (${r.type})`} "${r.name}" is declared in a stack whose alerts are all ${envs}. ` +
+        `Remove it (leave routing.severities.*.page unset in this stack's catalog, so no team's PagerDuty service is made): ` +
+        `this environment never pages a person (${STAGING_SOURCE}).`,
+      r.urn,
+    );
+  }
+}
+
+export const stagingNeverPages: StackValidationPolicy = {
+  name: "staging-never-pages",
+  description:
+    "No Datadog monitor or synthetics test tagged with a non-paging environment (config nonPagingEnvironments: staging) names a " +
+    "@pagerduty- handle, and a stack whose alerts are all in such environments declares no PagerDuty resource.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  configSchema: stagingSchema,
+  validateStack: validateStaging,
+};
+
+/** The on-call rule group, in the order the pack lists them. */
+export const oncallPolicies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
+  urgentAlertsReachPagerduty,
+  schedulesHaveTwoPeople,
+  escalationHasTwoLevels,
+  stagingNeverPages,
+];
