@@ -7,13 +7,17 @@ import * as sentrySdk from "@pulumiverse/sentry";
 import { CatalogError } from "./catalog/errors";
 import { loadCatalog } from "./catalog/load";
 import type { Catalog } from "./catalog/model";
-import { catalogPath, readConfig, requireSentryOrganization } from "./config";
+import { catalogPath, readConfig, readGrafanaConfig, requireSentryOrganization, requireStorageSettings } from "./config";
 import { Alerts } from "./alerts";
+import { Storage } from "./backups";
+import { describeBadName, invalidBucketNames } from "./buckets";
 import { Oncall } from "./oncall";
 import { createProviders } from "./providers";
 import { SentryAlerting } from "./sentry";
 import type { SentryRouteTargets } from "./sentryRules";
 import { Slos } from "./slos";
+import { type StatusPageOutput, StatusPages } from "./statusPage";
+import { Dashboards } from "./dashboards";
 import { Uptime } from "./uptime";
 
 /** A bad catalog, shown to the user without a stack trace by the Pulumi CLI. */
@@ -31,6 +35,14 @@ export interface StackOutputs {
   readonly sloIds: pulumi.Output<Record<string, string>>;
   readonly sentryProjects?: pulumi.Output<Record<string, string>>;
   readonly pagerdutyServices?: pulumi.Output<Record<string, string>>;
+  /** S3 bucket names keyed `backup/<name>`, `replica/<name>`, `logs`, `access-logs`. */
+  readonly buckets?: Record<string, string>;
+  /** Backup role ARNs keyed `<backup>/writer`, `<backup>/restorer`. */
+  readonly backupRoles?: pulumi.Output<Record<string, string>>;
+  /** Per product: the status page's title, sub-domain, custom domain and URL (known after `up`). */
+  readonly statusPages?: Record<string, StatusPageOutput>;
+  /** Grafana dashboard UIDs keyed by dashboard key (`executive`, `team-<team>` …). */
+  readonly dashboards?: Record<string, string>;
 }
 
 /** Validates the whole catalog before the first resource is registered. */
@@ -51,7 +63,11 @@ export async function lookout(): Promise<StackOutputs> {
   // Read before any resource exists: a missing setting fails the run, not half of it.
   const sentryOrganization = usesSentry ? requireSentryOrganization() : undefined;
   const pages = catalog.pagerdutyServices.length > 0;
-  const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages });
+  const storesData = catalog.backups.length > 0 || catalog.logs.length > 0;
+  const storage = storesData ? requireStorageSettings(catalog.backups.some((b) => b.replicate)) : undefined;
+  if (storage) checkBucketNames(catalog, storage.bucketPrefix, storage.replicaRegion);
+  const grafanaConfig = catalog.grafana ? readGrafanaConfig(catalog.grafana.postgres !== undefined) : undefined;
+  const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages, storage, grafana: grafanaConfig });
   const { environment, services } = catalog;
 
   // Routes first: every Datadog message names their handles, which must exist before it.
@@ -68,6 +84,28 @@ export async function lookout(): Promise<StackOutputs> {
           { providers: { sentry: providers.sentry } },
         )
       : undefined;
+  const stored =
+    storage && providers.aws
+      ? new Storage(
+          "storage",
+          {
+            environment,
+            bucketPrefix: storage.bucketPrefix,
+            region: storage.region,
+            replica: storage.replicaRegion && providers.awsReplica ? { region: storage.replicaRegion, provider: providers.awsReplica } : undefined,
+            backups: catalog.backups,
+            logs: catalog.logs,
+            services,
+            monitorsAfter: [oncall],
+          },
+          { providers: { aws: providers.aws, datadog: providers.datadog } },
+        )
+      : undefined;
+  const statusPages = catalog.statusPages.length > 0 ? new StatusPages("status", { environment, pages: catalog.statusPages, services }, datadog) : undefined;
+  const dashboards =
+    grafanaConfig && providers.grafana
+      ? new Dashboards("dashboards", { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
+      : undefined;
   return {
     environment,
     services: services.map((s) => s.name),
@@ -76,7 +114,20 @@ export async function lookout(): Promise<StackOutputs> {
     sloIds: slos.sloIds,
     ...(sentry ? { sentryProjects: sentry.projectSlugs } : {}),
     ...(pages ? { pagerdutyServices: oncall.pagerdutyServiceIds } : {}),
+    ...(stored ? { buckets: stored.buckets, backupRoles: stored.roles } : {}),
+    ...(statusPages ? { statusPages: statusPages.pages } : {}),
+    ...(dashboards ? { dashboards: dashboards.uids } : {}),
   };
+}
+
+/** A bucket name S3 would refuse is a catalog error at the entry it derives from, before any resource exists. */
+function checkBucketNames(catalog: Catalog, bucketPrefix: string, replicaRegion: string | undefined): void {
+  const issues = invalidBucketNames({ ...catalog, bucketPrefix, replicaRegion }).map(({ bucket, backup, logs }) => {
+    const at = backup?.source ?? logs?.source ?? { file: catalog.files[0] ?? "", line: 1, column: 1 };
+    const what = backup ? `backup "${backup.name}": ` : logs ? "log archive: " : "";
+    return { ...at, path: "", message: `${what}S3 bucket name ${describeBadName(bucket)}` };
+  });
+  if (issues.length > 0) throw new CatalogRunError(new CatalogError(issues));
 }
 
 /** Sentry's PagerDuty and Slack integrations (looked up by name) and each team's PagerDuty service there. */

@@ -2,20 +2,32 @@
  * Explicit providers, passed down to components (never the ambient default ones). A
  * provider is created only when the catalog uses its service.
  */
+import * as aws from "@pulumi/aws";
 import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
+import * as grafana from "@pulumiverse/grafana";
 import * as sentry from "@pulumiverse/sentry";
-import type { LookoutConfig } from "./config";
+import type { GrafanaConfig, LookoutConfig, StorageSettings } from "./config";
 
 export interface Providers {
   readonly datadog: datadog.Provider;
   readonly sentry?: sentry.Provider;
   readonly pagerduty?: pagerduty.Provider;
+  /** AWS in aws:region: backup and log buckets, keys, roles. */
+  readonly aws?: aws.Provider;
+  /** AWS in lookout:backupReplicaRegion: the replicas of replicated backups. */
+  readonly awsReplica?: aws.Provider;
+  /** Grafana (grafana:url, grafana:auth): folders, data sources, dashboards. */
+  readonly grafana?: grafana.Provider;
 }
 
 export interface ProviderNeeds {
   readonly sentry: boolean;
   readonly pagerduty: boolean;
+  /** Set when the catalog has backups or log retention. */
+  readonly storage?: StorageSettings;
+  /** Set when the catalog has `grafana`. */
+  readonly grafana?: GrafanaConfig;
 }
 
 export function createProviders(config: LookoutConfig, needs: ProviderNeeds): Providers {
@@ -27,5 +39,8 @@ export function createProviders(config: LookoutConfig, needs: ProviderNeeds): Pr
     }),
     sentry: needs.sentry ? new sentry.Provider("sentry", { baseUrl: config.sentry.baseUrl, token: config.sentry.token }) : undefined,
     pagerduty: needs.pagerduty ? new pagerduty.Provider("pagerduty", { token: config.pagerduty.token, serviceRegion: config.pagerduty.serviceRegion }) : undefined,
+    aws: needs.storage ? new aws.Provider("aws", { region: needs.storage.region }) : undefined,
+    awsReplica: needs.storage?.replicaRegion ? new aws.Provider("aws-replica", { region: needs.storage.replicaRegion }) : undefined,
+    grafana: needs.grafana ? new grafana.Provider("grafana", { url: needs.grafana.url, auth: needs.grafana.auth }) : undefined,
   };
 }

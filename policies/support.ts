@@ -13,6 +13,16 @@ export const DATADOG_SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsT
 export const DATADOG_MONITOR = "datadog:index/monitor:Monitor";
 /** `datadog.ServiceLevelObjective`. */
 export const DATADOG_SLO = "datadog:index/serviceLevelObjective:ServiceLevelObjective";
+/** `datadog.pagerduty.ServiceObject`: its `serviceName` is the `@pagerduty-<serviceName>` handle. */
+export const DATADOG_PAGERDUTY_SERVICE_OBJECT = "datadog:pagerduty/serviceObject:ServiceObject";
+/** `pagerduty.Schedule`. */
+export const PAGERDUTY_SCHEDULE = "pagerduty:index/schedule:Schedule";
+/** `pagerduty.EscalationPolicy`. */
+export const PAGERDUTY_ESCALATION_POLICY = "pagerduty:index/escalationPolicy:EscalationPolicy";
+/** `pagerduty.Service`. */
+export const PAGERDUTY_SERVICE = "pagerduty:index/service:Service";
+/** `pagerduty.ServiceIntegration`. */
+export const PAGERDUTY_SERVICE_INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration";
 
 /** The part of ResourceValidationArgs that config reading needs (eases testing). */
 export interface ConfigSource {
@@ -99,4 +109,23 @@ export function listInWords(items: readonly string[]): string {
 /** An object-valued property, or undefined. */
 export function objectProp(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** What `readKnown` returns for a value that is unknown in a preview. */
+export const UNKNOWN: unique symbol = Symbol("unknown during preview");
+
+/**
+ * `read()`'s value, or UNKNOWN when it reads a value unknown in a preview (the ID of a
+ * resource not created yet). @pulumi/policy throws on reading an unknown, and an
+ * uncaught throw turns the whole policy into "can't run during preview"; this confines
+ * it to the one value. Any other error propagates.
+ */
+export function readKnown<T>(read: () => T): T | typeof UNKNOWN {
+  try {
+    return read();
+  } catch (error) {
+    // @pulumi/policy's UnknownValueError (proxy.ts) is internal: recognized by its class name.
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") return UNKNOWN;
+    throw error;
+  }
 }

@@ -161,7 +161,9 @@ function syntheticsTest(urn: string, name: string, inputs: Record<string, unknow
 }
 
 // `__defaults` is an SDK-internal key: the engine drops it before a pack sees the properties.
-const compliant = { ...compliantSyntheticsTest(), __defaults: [] };
+// Severity p2: a P0/P1 check would also need its PagerDuty service in the stack
+// (urgent-alerts-reach-pagerduty; test/oncallPolicies.test.ts runs that stack over gRPC).
+const compliant = { ...compliantSyntheticsTest(), tags: ["env:prod", "service:checkout", "team:payments", "severity:p2"], __defaults: [] };
 
 const RESOURCES: PlannedResource[] = [
   { urn: STACK, type: "pulumi:pulumi:Stack", name: "lookout-prod", dependencies: [], protect: false, custom: false, inputs: {} },
@@ -177,7 +179,7 @@ const RESOURCES: PlannedResource[] = [
   },
   { urn: COMPONENT, type: "lookout:datadog:Uptime", name: "checkout", parent: STACK, dependencies: [], protect: false, custom: false, inputs: {} },
   syntheticsTest(GOOD, "checkout-health", compliant),
-  syntheticsTest(BAD, "checkout-orders", { ...compliant, name: "[prod] checkout orders", tags: ["env:prod", "service:checkout", "severity:p1"] }),
+  syntheticsTest(BAD, "checkout-orders", { ...compliant, name: "[prod] checkout orders", tags: ["env:prod", "service:checkout", "severity:p2"] }),
 ];
 
 const PROBES: PlannedResource[] = [
@@ -244,7 +246,31 @@ describe("runPolicyPacks over gRPC", () => {
 
   it("describes the packs it ran, with the effective config", () => {
     expect(both.packs.map((p) => [p.name, p.version, p.policies.map((x) => x.name)])).toEqual([
-      ["lookout-conventions", "0.1.0", ["latency-alerts-use-percentiles", "monitor-tags-and-runbook", "monitor-thresholds-agree", "synthetics-tags-and-runbook", "uptime-frequency-and-locations"]],
+      [
+        "lookout-conventions",
+        "0.1.0",
+        [
+          "backup-buckets-encrypted",
+          "backup-buckets-protected",
+          "backup-buckets-versioned",
+          "backup-retention",
+          "buckets-private",
+          "buckets-tls-only",
+          "dashboard-refresh-rate",
+          "dashboard-uid-title-tags-folder",
+          "escalation-has-two-levels",
+          "latency-alerts-use-percentiles",
+          "log-retention-tiers",
+          "monitor-tags-and-runbook",
+          "monitor-thresholds-agree",
+          "schedules-have-two-people",
+          "staging-never-pages",
+          "status-page-covers-p0-checks",
+          "synthetics-tags-and-runbook",
+          "uptime-frequency-and-locations",
+          "urgent-alerts-reach-pagerduty",
+        ],
+      ],
       ["lookout-test-inspect", "0.0.1", ["boom", "crash", "echo-resource", "stack-shape"]],
     ]);
     expect(both.packs[0].config["uptime-frequency-and-locations"]).toEqual({

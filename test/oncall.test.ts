@@ -113,9 +113,10 @@ describe("one routing table decides every handle", () => {
   });
 
   it("without routing, messages carry no handle and Sentry e-mails the issue owners", () => {
-    const minimal = loadCatalog(path.join(__dirname, "fixtures", "catalogs", "minimal.yaml"));
-    const web = minimal.services.find((s) => s.name === "web")!;
-    expect(String(httpTestArgs("prod", web, web.endpoints[0]).message)).not.toContain("Notify:");
+    const unrouted = loadCatalog(path.join(__dirname, "fixtures", "catalogs", "alerts.yaml"));
+    const api = unrouted.services[0];
+    expect(unrouted.routing).toBeUndefined();
+    expect(String(monitorArgs("prod", api, api.alerts[0]).message)).not.toContain("Notify:");
     expect(issueActions(undefined, "storefront", { pagerdutyServices: {} })).toEqual([
       { id: "sentry.mail.actions.NotifyEmailAction", targetType: "IssueOwners", fallthroughType: "ActiveMembers" },
     ]);

@@ -8,6 +8,7 @@ import { configOf, DATADOG_SYNTHETICS_TEST, parseTags } from "../policies/suppor
 import { frequencyAndLocationsSchema, syntheticsTagsAndRunbook, tagsAndRunbookSchema, uptimeFrequencyAndLocations, uptimePolicies } from "../policies/uptime";
 import { violations as violationsOf } from "./support/policies";
 import { alertPolicies } from "../policies/alerts";
+import { oncallPolicies } from "../policies/oncall";
 import { compliantSyntheticsTest } from "./support/synthetics";
 
 type Props = Record<string, unknown>;
@@ -28,7 +29,7 @@ function withProps(change: Props): Props {
 
 describe("pack shape", () => {
   it("has kebab-case names, a description, a level and a config schema with defaults for every policy", () => {
-    for (const policy of [...uptimePolicies, ...alertPolicies]) {
+    for (const policy of [...uptimePolicies, ...alertPolicies, ...oncallPolicies]) {
       expect(policy.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(policy.description.length).toBeGreaterThan(20);
       expect(policy.enforcementLevel).toBe("mandatory");

@@ -144,9 +144,11 @@ describe("the Uptime component under mocks", () => {
 
   it("keeps every URN when services and endpoints are reordered", async () => {
     const text = (await import("fs")).readFileSync(MINIMAL, "utf8");
-    const services = text.indexOf("services:\n") + "services:\n".length;
-    const [first, second] = text.slice(services).split(/\n(?=  - name: api)/);
-    const reordered = `${text.slice(0, services)}${second}\n${first}`;
+    const doc = parseDocument(text, { merge: true });
+    const services = doc.get("services");
+    if (!isSeq(services)) throw new Error("minimal.yaml has no services list");
+    services.items.reverse();
+    const reordered = doc.toString();
     expect(reordered).not.toBe(text);
     const again = parseCatalog([{ file: MINIMAL, text: reordered }]);
     const urns = async (c: Catalog) => (await planFor(c)).resources.map((r) => r.urn).sort();

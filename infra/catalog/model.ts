@@ -6,9 +6,13 @@
 
 import type { Comparison, Percentile, SignalName } from "./signals";
 import type { Quantity } from "./units";
+import type { Backup, LogRetention, StatusPage } from "./modelStorage";
+import type { GrafanaSettings } from "./modelDashboards";
 
 export type { Comparison, Percentile, SignalName } from "./signals";
 export type { Quantity } from "./units";
+export type * from "./modelStorage";
+export type * from "./modelDashboards";
 
 export type Severity = "P0" | "P1" | "P2" | "P3";
 export const SEVERITIES: readonly Severity[] = ["P0", "P1", "P2", "P3"];
@@ -343,4 +347,12 @@ export interface Catalog {
   /** The PagerDuty services routes page, sorted by name. */
   readonly pagerdutyServices: readonly PagerdutyService[];
   readonly maintenance: readonly MaintenanceWindow[];
+  /** Backups kept in S3, sorted by name. */
+  readonly backups: readonly Backup[];
+  /** Log retention per product and level, sorted by product. */
+  readonly logs: readonly LogRetention[];
+  /** Status pages, one per product, sorted by product; components in display order. */
+  readonly statusPages: readonly StatusPage[];
+  /** Grafana folders, data sources and dashboards; absent: the stack creates no Grafana resource. */
+  readonly grafana?: GrafanaSettings;
 }

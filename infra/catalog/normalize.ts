@@ -24,6 +24,8 @@ import type {
 import { BODY_ASSERTION_PATTERN, Defaults, type RawDefaults, type RawEndpoint, type RawJourney } from "./schema";
 import { checkBurnRates, normalizeAlert, normalizeSentry, normalizeSlo, type Site } from "./normalizeAlerts";
 import { type FileSite, normalizeOncall } from "./normalizeOncall";
+import { normalizeStorage } from "./normalizeStorage";
+import { normalizeDashboards } from "./normalizeDashboards";
 import { durationMs, durationSeconds, percent } from "./units";
 
 /** Datadog API tests run every 30 s to every 7 days. */
@@ -104,6 +106,16 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       source: source(file, path),
     });
   }
+  const storage = normalizeStorage(
+    files.map((f) => ({ data: f.data, report: (p: readonly PropertyKey[], m: string) => report(f, p, m), source: (p: readonly PropertyKey[]) => source(f, p) })),
+    environment?.value,
+    normalizedServices,
+    productNames,
+  );
+  const grafana = normalizeDashboards(
+    files.flatMap((f) => (f.data.grafana ? [{ value: f.data.grafana, path: ["grafana"], site: siteOf(f) }] : [])),
+    { products: productNames, teams: new Set(normalizedServices.map((s) => s.team)) },
+  );
   if (issues.length > 0 || !environment) return undefined;
 
   const routing = single(files, "routing", report);
@@ -128,6 +140,8 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     routing: oncall.routing,
     pagerdutyServices: oncall.pagerdutyServices,
     maintenance: oncall.maintenance,
+    ...storage,
+    ...(grafana ? { grafana } : {}),
   };
   return deepFreeze(catalog);
 }
@@ -156,6 +170,7 @@ const NAMED_LISTS: Readonly<Record<string, { what: string; nested: Readonly<Reco
   services: { what: "service", nested: { endpoints: "endpoint", journeys: "journey", alerts: "alert", slos: "SLO" } },
   teams: { what: "team", nested: {} },
   maintenance: { what: "maintenance window", nested: {} },
+  backups: { what: "backup", nested: {} },
 };
 
 /** Products and services are unique across files; endpoints, journeys and steps within their parent. */

@@ -9,6 +9,8 @@
  */
 import { z } from "zod";
 import { MaintenanceWindow, Routing, Team } from "./schemaOncall";
+import { StorageKeys } from "./schemaStorage";
+import { Grafana } from "./schemaDashboards";
 import { PERCENTILES } from "./signals";
 
 import {
@@ -297,6 +299,8 @@ export const CatalogFileSchema = z
     teams: z.array(Team).default([]).meta({ description: "On-call teams: members, rotations, escalation ladder, chat channels." }),
     routing: Routing.optional().meta({ description: "For each severity, where alerts go and how urgently (set in one file)." }),
     maintenance: z.array(MaintenanceWindow).default([]).meta({ description: "Planned windows: no page, no alert." }),
+    ...StorageKeys,
+    grafana: Grafana.optional(),
   })
   .meta({ title: "Lookout catalog", description: "Monitoring as code: one catalog per Pulumi stack." });
 
