@@ -8,7 +8,9 @@ import { EXIT, InputError } from "./errors";
 import { computePlan } from "./engine/plan";
 import { findProjectRoot } from "./engine/stackConfig";
 import { renderPlanText } from "./render/text";
+import { type DashboardsFlags, writeDashboards } from "./dashboards";
 import { Progress } from "./render/progress";
+import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review";
 
 interface PlanFlags {
   stack: string;
@@ -68,6 +70,31 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--policy-config <file>", "policy config JSON (as pulumi preview --policy-pack-config)")
     .option("--json", "print the plan as one JSON document")
     .action((flags: PlanFlags) => run(plan(flags, write)));
+
+  program
+    .command("dashboards")
+    .description("Write the stack's Grafana dashboards as JSON (sorted keys), one file per dashboard, ready to import by hand.")
+    .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
+    .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
+    .requiredOption("--out <dir>", "folder to write the dashboards to (created if missing)")
+    .action((flags: DashboardsFlags) => run(writeDashboards(flags, write)));
+
+  program
+    .command("thresholds")
+    .description("List every threshold the plan provisions (monitors, checks, SLOs, Sentry rules, escalation, retention, dashboards) with its catalog source.")
+    .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
+    .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
+    .option("--format <format>", "table, markdown or json", "table")
+    .action((flags: ThresholdsFlags) => run(thresholds(flags, write)));
+
+  program
+    .command("diff")
+    .description("Plan a git revision and the working tree; report resources and thresholds that change, looser ones first.")
+    .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
+    .requiredOption("--base <ref>", "the git revision to compare with, e.g. origin/main or HEAD~1")
+    .option("--format <format>", "text, markdown or json", "text")
+    .option("--fail-on <what>", "exit 1 when P0/P1 alerts are removed or loosened, or retention shortened: looser")
+    .action((flags: DiffFlags) => run(diff(flags, write)));
 
   return program;
 }

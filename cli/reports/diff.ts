@@ -1,0 +1,179 @@
+/**
+ * What changes between two plans: resources added, removed, replaced (a new URN) and
+ * changed, every threshold change with its direction, and policy results. Pure: plans
+ * in, a `PlanDiff` out. `planAtRef` makes the base plan from a git revision.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { InputError } from "../errors";
+import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
+import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
+import { thresholdsOfResource } from "./thresholds";
+
+/** A key stable across plans for one setting of one resource. */
+function rowKey(urn: string, setting: string): string {
+  return `${urn}#${setting}`;
+}
+
+/** Whether moving from `before` to `after` alerts later, less often, pages fewer people or keeps data shorter. */
+export function directionOf(row: ThresholdRow, before: number | string, after: number | string): Direction {
+  if (typeof before !== "number" || typeof after !== "number" || before === after || row.looserWhen === "neutral") return "neutral";
+  const higher = after > before;
+  return (row.looserWhen === "higher") === higher ? "looser" : "tighter";
+}
+
+function isUrgent(severity: string | undefined): boolean {
+  return severity === "P0" || severity === "P1";
+}
+
+function change(resource: PlanResource, rows: readonly ThresholdRow[]): ResourceChange {
+  const severity = rows.find((r) => r.severity)?.severity;
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    ...(severity ? { severity } : {}),
+    ...(resource.source ? { source: resource.source } : {}),
+  };
+}
+
+/** Canonical JSON: sorted keys, so two equal inputs compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function policyKey(p: PlanPolicyResult): string {
+  return [p.pack, p.policy, p.urn ?? "", p.message].join("\u0000");
+}
+
+export interface DiffMeta {
+  readonly stack: string;
+  readonly baseRef: string;
+  readonly baseCommit: string;
+  readonly headRef: string;
+}
+
+export function diffPlans(base: Plan, head: Plan, meta: DiffMeta): PlanDiff {
+  const baseByUrn = new Map(base.resources.map((r) => [r.urn, r]));
+  const headByUrn = new Map(head.resources.map((r) => [r.urn, r]));
+  const rowsOf = new Map<PlanResource, ThresholdRow[]>();
+  const rows = (r: PlanResource) => rowsOf.get(r) ?? (rowsOf.set(r, thresholdsOfResource(r)), rowsOf.get(r)!);
+
+  let removed = base.resources.filter((r) => !headByUrn.has(r.urn));
+  let added = head.resources.filter((r) => !baseByUrn.has(r.urn));
+  // The same type and name under another URN (a new parent): Pulumi replaces it.
+  const replaced: { before: PlanResource; after: PlanResource }[] = [];
+  for (const before of removed) {
+    const after = added.find((a) => a.type === before.type && a.name === before.name);
+    if (after) replaced.push({ before, after });
+  }
+  removed = removed.filter((r) => !replaced.some((p) => p.before === r));
+  added = added.filter((r) => !replaced.some((p) => p.after === r));
+
+  const pairs: [PlanResource, PlanResource][] = [
+    ...head.resources.flatMap((h): [PlanResource, PlanResource][] => {
+      const b = baseByUrn.get(h.urn);
+      return b ? [[b, h]] : [];
+    }),
+    ...replaced.map((p): [PlanResource, PlanResource] => [p.before, p.after]),
+  ];
+
+  const changed = pairs
+    .filter(([b, h]) => b.urn === h.urn && canonical(b.inputs) !== canonical(h.inputs))
+    .map(([b, h]) => {
+      const keys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])].filter((k) => canonical(b.inputs[k]) !== canonical(h.inputs[k])).sort();
+      return { ...change(h, rows(h)), keys };
+    });
+
+  const thresholds: ThresholdChange[] = [];
+  for (const [b, h] of pairs) {
+    const before = new Map(rows(b).map((r) => [r.setting, r]));
+    const after = new Map(rows(h).map((r) => [r.setting, r]));
+    for (const setting of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+      const was = before.get(setting);
+      const is = after.get(setting);
+      if (was && is && was.value === is.value) continue;
+      const row = is ?? was!;
+      // A setting that appears tightens (a new warning, a new bound); one that goes away loosens.
+      const direction: Direction = was && is ? directionOf(row, was.value, is.value) : row.looserWhen === "neutral" ? "neutral" : is ? "tighter" : "looser";
+      const loud = direction === "looser" && (isUrgent(was?.severity) || isUrgent(is?.severity) || row.kind === "retention");
+      thresholds.push({ row, ...(was ? { before: was } : {}), ...(is ? { after: is } : {}), direction, loud });
+    }
+  }
+  thresholds.sort((x, y) => Number(y.loud) - Number(x.loud) || order(x.direction) - order(y.direction) || rowKey(x.row.urn, x.row.setting).localeCompare(rowKey(y.row.urn, y.row.setting)));
+
+  const basePolicies = new Map(base.policies.map((p) => [policyKey(p), p]));
+  const headPolicies = new Map(head.policies.map((p) => [policyKey(p), p]));
+  const removedChanges = removed.map((r) => change(r, rows(r)));
+  const loud = [
+    ...removedChanges.filter((r) => isUrgent(r.severity)).map((r) => `Removed ${r.severity} ${r.name}${r.source ? ` (was ${r.source})` : ""}`),
+    ...removedChanges.filter((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").map((r) => `Removed retention rules ${r.name}`),
+    ...thresholds.filter((t) => t.loud).map((t) => `Looser ${t.row.severity ?? t.row.kind} ${t.row.resource} ${t.row.setting}: ${t.before?.display ?? "—"} → ${t.after?.display ?? "removed"}${t.row.source ? ` (${t.row.source})` : ""}`),
+  ];
+  return {
+    stack: meta.stack,
+    base: { ref: meta.baseRef, commit: meta.baseCommit },
+    head: { ref: meta.headRef },
+    added: added.map((r) => change(r, rows(r))),
+    removed: removedChanges,
+    replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
+    changed,
+    thresholds,
+    policies: {
+      introduced: [...headPolicies].filter(([k]) => !basePolicies.has(k)).map(([, p]) => p),
+      fixed: [...basePolicies].filter(([k]) => !headPolicies.has(k)).map(([, p]) => p),
+    },
+    loud,
+  };
+}
+
+function order(direction: Direction): number {
+  return direction === "looser" ? 0 : direction === "tighter" ? 1 : 2;
+}
+
+function git(root: string, args: readonly string[]): string {
+  try {
+    return execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new InputError(`git ${args.join(" ")}: ${stderr || (error as Error).message}`);
+  }
+}
+
+/**
+ * Plans revision `ref` of the project: a temporary git worktree sharing this checkout's
+ * `node_modules`, planned by that revision's own `lookout plan --json`.
+ */
+export function planAtRef(projectRoot: string, ref: string, stack: string): { plan: Plan; commit: string } {
+  const top = git(projectRoot, ["rev-parse", "--show-toplevel"]);
+  const commit = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  const relative = path.relative(top, projectRoot);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-base-"));
+  git(projectRoot, ["worktree", "add", "--detach", "--force", dir, commit]);
+  try {
+    const root = path.join(dir, relative);
+    for (const modules of ["node_modules", path.join("policies", "node_modules")]) {
+      const source = path.join(projectRoot, modules);
+      if (fs.existsSync(source) && !fs.existsSync(path.join(root, modules))) fs.symlinkSync(source, path.join(root, modules), "dir");
+    }
+    const result = spawnSync(process.execPath, [path.join(root, "bin", "lookout.js"), "plan", "--stack", stack, "--json"], {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 1024 * 1024 * 1024,
+    });
+    // Exit 1 is a plan with mandatory violations: still a plan to compare.
+    if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
+      throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}:\n${result.stderr.trim()}`);
+    }
+    return { plan: JSON.parse(result.stdout) as Plan, commit };
+  } finally {
+    spawnSync("git", ["-C", projectRoot, "worktree", "remove", "--force", dir], { stdio: "ignore" });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

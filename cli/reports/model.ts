@@ -1,0 +1,79 @@
+/**
+ * What reviewers read: every threshold a plan provisions, and what changes between two
+ * plans. Built from plans only (never from catalogs or components), so they describe
+ * exactly what Datadog, PagerDuty, Sentry, AWS and Grafana will be given.
+ */
+import type { PlanPolicyResult } from "../engine/plan";
+
+/** One provisioned threshold or timing setting of one resource. */
+export interface ThresholdRow {
+  /** The resource's URN: with `setting`, the row's identity across plans. */
+  readonly urn: string;
+  /** The resource's name, e.g. `alerts-tickets-payments-payment-success-rate`. */
+  readonly resource: string;
+  /** The resource type token. */
+  readonly type: string;
+  /** What kind of thing it is, for grouping: monitor, synthetics, slo, burn-rate, sentry, escalation, schedule, pagerduty-service, retention, dashboard. */
+  readonly kind: string;
+  /** The catalog service (or team, for on-call resources). */
+  readonly service: string;
+  /** What is measured, in a few words: a signal, a query, an endpoint, a policy. */
+  readonly what: string;
+  /** The setting: critical, warning, recovery, window, interval, locations, target, delay-1 … */
+  readonly setting: string;
+  /** The value, as a number when it is one (seconds for times, percent for targets). */
+  readonly value: number | string;
+  /** The value as a reader wants it: `1%`, `5m`, `> 95`. */
+  readonly display: string;
+  /** P0–P3 when the resource carries one. */
+  readonly severity?: string;
+  /** Where it notifies: its handles (`@pagerduty-…`), or Sentry's action kinds. */
+  readonly route?: string;
+  /** How to judge a change of this setting; see `Direction`. */
+  readonly looserWhen: "higher" | "lower" | "neutral";
+  /** The catalog `file:line:column` it came from. */
+  readonly source?: string;
+}
+
+/** A change in the direction of alerting later or less often, paging fewer people, keeping data shorter. */
+export type Direction = "looser" | "tighter" | "neutral";
+
+export interface ThresholdChange {
+  readonly row: ThresholdRow;
+  /** Undefined: the setting is new (a new resource, or a new setting on one). */
+  readonly before?: ThresholdRow;
+  /** Undefined: the setting went away. */
+  readonly after?: ThresholdRow;
+  readonly direction: Direction;
+  /** A P0/P1 resource loosened, or retention shortened: listed first, loudly. */
+  readonly loud: boolean;
+}
+
+export interface ResourceChange {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly severity?: string;
+  readonly source?: string;
+}
+
+export interface PlanDiff {
+  readonly stack: string;
+  readonly base: { readonly ref: string; readonly commit: string };
+  readonly head: { readonly ref: string };
+  readonly added: readonly ResourceChange[];
+  readonly removed: readonly ResourceChange[];
+  /** The same resource (type and name) under a new URN: Pulumi replaces it unless aliased. */
+  readonly replaced: readonly { readonly before: ResourceChange; readonly after: ResourceChange }[];
+  /** Same URN, different inputs: the input keys that changed. */
+  readonly changed: readonly (ResourceChange & { readonly keys: readonly string[] })[];
+  readonly thresholds: readonly ThresholdChange[];
+  readonly policies: {
+    /** Violations head has and base had not. */
+    readonly introduced: readonly PlanPolicyResult[];
+    /** Violations base had and head has not. */
+    readonly fixed: readonly PlanPolicyResult[];
+  };
+  /** Removed P0/P1 resources and loud threshold changes: what a reviewer must see first. */
+  readonly loud: readonly string[];
+}

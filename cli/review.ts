@@ -1,0 +1,74 @@
+/**
+ * Reviewers' commands: `lookout thresholds` (every threshold the plan provisions) and
+ * `lookout diff` (what a change does to them, against a git revision).
+ */
+import Table from "cli-table3";
+import { EXIT, InputError } from "./errors";
+import { computePlan } from "./engine/plan";
+import { findProjectRoot } from "./engine/stackConfig";
+import { diffPlans, planAtRef } from "./reports/diff";
+import type { ThresholdRow } from "./reports/model";
+import { renderDiffMarkdown, renderDiffText } from "./reports/renderDiff";
+import { thresholdsOf } from "./reports/thresholds";
+
+export interface ThresholdsFlags {
+  stack: string;
+  catalog?: string;
+  format: string;
+}
+
+export interface DiffFlags {
+  stack: string;
+  base: string;
+  format: string;
+  failOn?: string;
+}
+
+function oneOf(value: string, allowed: readonly string[], option: string): void {
+  if (!allowed.includes(value)) throw new InputError(`${option} must be one of ${allowed.join(", ")}, not "${value}"`);
+}
+
+export async function thresholds(flags: ThresholdsFlags, write: (text: string) => void): Promise<number> {
+  oneOf(flags.format, ["table", "markdown", "json"], "--format");
+  const plan = await computePlan({ projectRoot: findProjectRoot(process.cwd()), stack: flags.stack, catalog: flags.catalog, withoutDefaultPack: true });
+  const rows = thresholdsOf(plan);
+  if (flags.format === "json") write(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (flags.format === "markdown") write(thresholdsMarkdown(plan.stack, rows));
+  else write(`${thresholdsTable(rows)}\n${rows.length} thresholds in stack ${plan.stack}\n`);
+  return EXIT.ok;
+}
+
+const COLUMNS = ["service", "kind", "what", "setting", "value", "severity", "route", "source"] as const;
+
+function cells(row: ThresholdRow): string[] {
+  return [row.service, row.kind, row.what, row.setting, row.display, row.severity ?? "", row.route ?? "", row.source ?? ""];
+}
+
+function thresholdsTable(rows: readonly ThresholdRow[]): string {
+  const table = new Table({ head: [...COLUMNS], style: { head: [], border: [] }, wordWrap: true, colWidths: [18, 12, 34, 20, 14, 9, 34, 26] });
+  for (const row of rows) table.push(cells(row));
+  return table.toString();
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function thresholdsMarkdown(stack: string, rows: readonly ThresholdRow[]): string {
+  const lines = [`## Thresholds of stack \`${stack}\``, "", `| ${COLUMNS.join(" | ")} |`, `|${COLUMNS.map(() => "---").join("|")}|`];
+  for (const row of rows) lines.push(`| ${cells(row).map(escapeCell).join(" | ")} |`);
+  return `${lines.join("\n")}\n`;
+}
+
+export async function diff(flags: DiffFlags, write: (text: string) => void): Promise<number> {
+  oneOf(flags.format, ["text", "markdown", "json"], "--format");
+  if (flags.failOn !== undefined) oneOf(flags.failOn, ["looser"], "--fail-on");
+  const projectRoot = findProjectRoot(process.cwd());
+  const head = await computePlan({ projectRoot, stack: flags.stack });
+  const { plan: base, commit } = planAtRef(projectRoot, flags.base, flags.stack);
+  const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" });
+  if (flags.format === "json") write(`${JSON.stringify(result, null, 2)}\n`);
+  else if (flags.format === "markdown") write(renderDiffMarkdown(result, head));
+  else write(renderDiffText(result, head));
+  return flags.failOn === "looser" && result.loud.length > 0 ? EXIT.mandatoryViolation : EXIT.ok;
+}

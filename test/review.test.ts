@@ -1,0 +1,155 @@
+/**
+ * Reviewers' reports end to end: `lookout thresholds` on a fixture, and `lookout diff`
+ * in a temporary git repository whose second commit loosens a P0 threshold, removes an
+ * alert and reorders the catalog.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlanDiff, ThresholdRow } from "../cli/reports/model";
+import { directionOf } from "../cli/reports/diff";
+
+const ROOT = path.resolve(__dirname, "..");
+const FIXTURE = path.join("test", "fixtures", "catalogs", "review.yaml");
+
+function lookout(args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [path.join(cwd, "bin", "lookout.js"), ...args], { cwd, encoding: "utf8", timeout: 180_000, maxBuffer: 256 * 1024 * 1024 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("lookout thresholds", () => {
+  let rows: ThresholdRow[];
+  beforeAll(() => {
+    const run = lookout(["thresholds", "--stack", "prod", "--catalog", FIXTURE, "--format", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    rows = JSON.parse(run.stdout) as ThresholdRow[];
+  });
+  const row = (resource: string, setting: string) => rows.find((r) => r.resource === resource && r.setting === setting);
+
+  it("reads each alert's thresholds from the planned monitor, with its route and catalog line", () => {
+    expect(row("alerts-checkout-error-rate", "critical")).toMatchObject({
+      service: "checkout",
+      kind: "monitor",
+      value: 1,
+      display: "> 1",
+      severity: "P0",
+      route: "@pagerduty-shop-payments @slack-acme-pay",
+      source: `${FIXTURE}:34:9`,
+    });
+    expect(row("alerts-checkout-error-rate", "warning")).toMatchObject({ value: 0.5 });
+    expect(row("alerts-checkout-error-rate", "window")).toMatchObject({ value: 300, display: "5m" });
+    expect(row("alerts-checkout-latency", "critical")).toMatchObject({ value: 1, severity: "P1" });
+  });
+
+  it("covers checks, SLOs, burn rates and escalation", () => {
+    expect(row("uptime-checkout-health", "interval")).toMatchObject({ kind: "synthetics", value: 60, display: "1m", source: `${FIXTURE}:32:9` });
+    expect(row("uptime-checkout-health", "down-after")).toMatchObject({ value: 120 });
+    expect(row("slos-checkout-availability", "target-30d")).toMatchObject({ kind: "slo", value: 99.9 });
+    expect(row("slos-checkout-availability-burn-fast", "burn-factor")).toMatchObject({ value: 14.4, display: "14.4×" });
+    expect(row("oncall-payments", "delay-1")).toMatchObject({ kind: "escalation", value: 300, display: "5 min" });
+    expect(row("oncall-payments", "levels")).toMatchObject({ value: 2 });
+  });
+
+  it("prints a table and markdown with the same rows", () => {
+    const table = lookout(["thresholds", "--stack", "prod", "--catalog", FIXTURE]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`${rows.length} thresholds in stack prod\\n$`));
+    const markdown = lookout(["thresholds", "--stack", "prod", "--catalog", FIXTURE, "--format", "markdown"]);
+    expect(markdown.stdout.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| service")).length).toBe(rows.length);
+  });
+
+  it("rejects an unknown format with exit 2", () => {
+    expect(lookout(["thresholds", "--stack", "prod", "--format", "csv"])).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be one of table, markdown, json, not "csv"') });
+  });
+});
+
+describe("the direction of a change", () => {
+  const row = (looserWhen: ThresholdRow["looserWhen"]) => ({ looserWhen }) as ThresholdRow;
+  it.each([
+    ["higher", 1, 2, "looser"],
+    ["higher", 2, 1, "tighter"],
+    ["lower", 95, 90, "looser"],
+    ["lower", 90, 95, "tighter"],
+    ["neutral", 10, 30, "neutral"],
+  ] as const)("looser when %s: %d → %d is %s", (when, before, after, direction) => expect(directionOf(row(when), before, after)).toBe(direction));
+});
+
+describe("lookout diff against a git revision", () => {
+  let repo: string;
+  let result: PlanDiff;
+  let markdown: { code: number | null; stdout: string };
+
+  beforeAll(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-review-"));
+    for (const item of ["bin", "cli", "infra", "policies", "dashboards", "Pulumi.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"]) {
+      const from = path.join(ROOT, item);
+      if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, filter: (src) => !src.includes("node_modules") });
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
+    fs.mkdirSync(path.join(repo, "stacks"));
+    const catalog = fs.readFileSync(path.join(ROOT, FIXTURE), "utf8");
+    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), catalog);
+    // Sentry, storage and dashboards need settings this small catalog does not use.
+    fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n");
+    const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { stdio: "ignore" });
+    git("init", "-q");
+    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "add", "-A");
+    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qm", "base");
+
+    // The change under review: a P0 threshold raised, an alert removed, services reordered.
+    const [head, services] = catalog.split("\nservices:\n");
+    const blocks = services.split(/\n(?=  - name: )/);
+    const changed = [...blocks].reverse().map((b) =>
+      b.replace("        critical: 1%\n", "        critical: 2%\n").replace(/      - name: latency\n(        .*\n)+?(?=    slos:)/, ""),
+    );
+    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), `${head}\nservices:\n${changed.join("\n").replace(/\n*$/, "\n")}`);
+    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qam", "loosen");
+
+    const json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
+    expect(json.code, json.stderr).toBe(0);
+    result = JSON.parse(json.stdout) as PlanDiff;
+    markdown = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "markdown"], repo);
+  }, 240_000);
+
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it("classifies the raised P0 error-rate threshold as looser, loudly", () => {
+    const critical = result.thresholds.find((t) => t.row.resource === "alerts-checkout-error-rate" && t.row.setting === "critical");
+    expect(critical).toMatchObject({ direction: "looser", loud: true, before: { value: 1 }, after: { value: 2 } });
+    expect(result.thresholds.filter((t) => t.row.resource !== "alerts-checkout-latency")).toHaveLength(1);
+  });
+
+  it("lists the removed P1 alert as removed, loudly", () => {
+    expect(result.removed.map((r) => [r.name, r.severity])).toEqual([["alerts-checkout-latency", "P1"]]);
+    expect(result.loud[0]).toMatch(/^Removed P1 alerts-checkout-latency \(was stacks\/prod.yaml:\d+:9\)$/);
+    expect(result.loud[1]).toMatch(/^Looser P0 alerts-checkout-error-rate critical: > 1 → > 2/);
+  });
+
+  it("shows nothing for the reordering: no other resource added, replaced or changed", () => {
+    expect(result.added).toEqual([]);
+    expect(result.replaced).toEqual([]);
+    expect(result.changed.map((c) => c.name)).toEqual(["alerts-checkout-error-rate"]);
+    expect(result.base.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("leads the markdown with the removed and loosened alerts", () => {
+    expect(markdown.code).toBe(0);
+    const removedAt = markdown.stdout.indexOf("alerts-checkout-latency");
+    const looserAt = markdown.stdout.indexOf("alerts-checkout-error-rate");
+    expect(removedAt).toBeGreaterThan(-1);
+    expect(looserAt).toBeGreaterThan(-1);
+    expect(markdown.stdout.slice(0, Math.max(removedAt, looserAt))).not.toContain("<details>");
+  });
+
+  it("fails with --fail-on looser", () => {
+    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser", "--format", "json"], repo).code).toBe(1);
+  }, 120_000);
+
+  it("says which revision it cannot find, exit 2", () => {
+    const run = lookout(["diff", "--base", "no-such-ref", "--stack", "prod"], repo);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/git rev-parse/);
+  }, 120_000);
+});
