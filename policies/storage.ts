@@ -17,7 +17,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { configOf, DATADOG_SYNTHETICS_TEST, listInWords, parseTags } from "./support";
+import { configOf, DATADOG_SYNTHETICS_TEST, listInWords, parseTags, readKnown, UNKNOWN } from "./support";
 
 // ---------------------------------------------------------------------------------------
 // Resource types (tokens; the pack imports no provider SDK) and reading known values
@@ -45,23 +45,18 @@ export const DATADOG_STATUS_PAGE_DEGRADATION_TEMPLATE = "datadog:index/statusPag
 /** The tag Lookout puts on its buckets: backup, log-archive, access-logs. */
 export const PURPOSE_TAG = "lookout:purpose";
 
-const UNKNOWN: unique symbol = Symbol("unknown during preview");
 type Known<T> = T | typeof UNKNOWN;
 
 /** The value at `path`, undefined when absent, UNKNOWN when unknown in a preview. */
 function read(value: unknown, ...path: PropertyKey[]): Known<unknown> {
-  try {
+  return readKnown(() => {
     let current = value;
     for (const key of path) {
       if (current === null || typeof current !== "object") return undefined;
       current = (current as Record<PropertyKey, unknown>)[key];
     }
     return current;
-  } catch (error) {
-    // @pulumi/policy's UnknownValueError is internal: recognized by its message.
-    if (error instanceof Error && /can't be known during preview/.test(error.message)) return UNKNOWN;
-    throw error;
-  }
+  });
 }
 
 /** An array's items (each read safely); [] for anything else, UNKNOWN for an unknown array. */

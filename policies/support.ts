@@ -125,7 +125,7 @@ export function readKnown<T>(read: () => T): T | typeof UNKNOWN {
     return read();
   } catch (error) {
     // @pulumi/policy's UnknownValueError (proxy.ts) is internal: recognized by its class name.
-    if (error instanceof Error && error.constructor.name === "UnknownValueError") return UNKNOWN;
+    if (error instanceof Error && (error.constructor.name === "UnknownValueError" || /can't be known during preview/.test(error.message))) return UNKNOWN;
     throw error;
   }
 }

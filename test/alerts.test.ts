@@ -1,9 +1,9 @@
 import * as path from "path";
+import { catalogIssues } from "./support/catalogs";
 import { describe, expect, it } from "vitest";
 import { compileAlert, describeAlert, queryValue } from "../infra/alertQueries";
 import { Alerts } from "../infra/alerts";
-import { CatalogError } from "../infra/catalog/errors";
-import { loadCatalog, parseCatalog } from "../infra/catalog/load";
+import { loadCatalog } from "../infra/catalog/load";
 import type { Alert, Catalog } from "../infra/catalog/model";
 import { SIGNAL_NAMES } from "../infra/catalog/signals";
 import { parseQuantity } from "../infra/catalog/units";
@@ -154,15 +154,7 @@ function withAlert(alertYaml: string): string {
   ].join("\n");
 }
 
-function errorsOf(text: string): string[] {
-  try {
-    parseCatalog([{ file: "cat.yaml", text }]);
-  } catch (error) {
-    if (error instanceof CatalogError) return error.issues.map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+const errorsOf = (text: string): string[] => catalogIssues(text);
 
 describe("bad alerts: every error at its line:column", () => {
   it("names the valid signals when one is unknown", () => {

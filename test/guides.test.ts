@@ -4,18 +4,14 @@
  * and severity. Read from the planned resources (what `lookout plan --json` prints), not
  * from the catalog, so a bug anywhere between YAML and provider inputs shows here.
  */
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/engine/plan";
+import { planOfStack } from "./support/plans";
 
-const ROOT = path.join(__dirname, "..");
 let plan: Plan;
 beforeAll(() => {
   // Exactly what the issue's check runs: npm run plan -- --stack prod --json.
-  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), "plan", "--stack", "prod", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`lookout plan exited ${run.status}: ${run.stderr}`);
-  plan = JSON.parse(run.stdout) as Plan;
+  plan = planOfStack("prod");
 });
 
 function resource(name: string): PlanResource {
@@ -186,9 +182,7 @@ describe("every alert of every kind carries a route", () => {
   });
 
   it("staging never pages: no PagerDuty resource, no @pagerduty handle", () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), "plan", "--stack", "staging", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
-    expect(run.status, run.stderr).toBe(0);
-    const staging = JSON.parse(run.stdout) as Plan;
+    const staging = planOfStack("staging");
     expect(staging.resources.filter((r) => r.type.startsWith("pagerduty:"))).toEqual([]);
     expect(staging.resources.filter((r) => JSON.stringify(r.inputs).includes("@pagerduty-")).map((r) => r.name)).toEqual([]);
   });

@@ -4,10 +4,10 @@
  * guide's executive (refresh 30 s), operations (10 s) and business-intelligence (5 m)
  * dashboards among them — each in its team's folder, its JSON valid and sorted.
  */
-import { spawnSync } from "child_process";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/engine/plan";
+import { planOfStack } from "./support/plans";
 import { dashboardProblems, dataSourceRefs } from "../dashboards";
 import { stableStringify } from "../dashboards/json";
 import { declaredQueries } from "../dashboards/signals";
@@ -16,9 +16,7 @@ import { loadCatalog } from "../infra/catalog/load";
 const ROOT = path.join(__dirname, "..");
 let plan: Plan;
 beforeAll(() => {
-  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), "plan", "--stack", "prod", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`lookout plan exited ${run.status}: ${run.stderr}`);
-  plan = JSON.parse(run.stdout) as Plan;
+  plan = planOfStack("prod");
 });
 
 const ofType = (type: string) => plan.resources.filter((r) => r.type === type);

@@ -3,27 +3,15 @@
  * every value named here is a line of one of the five guides in ../shared/seeds and must
  * reach the planned resources (what `lookout plan --json` prints), not just the catalog.
  */
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { planOfStack } from "./support/plans";
 import type { Plan, PlanResource } from "../cli/engine/plan";
 import { storagePolicies } from "../policies/storage";
 
-const ROOT = path.join(__dirname, "..");
 const PRODUCTS = ["agent-marketplace", "prompt-marketplace", "sixfb-ticketing", "carbot-crm"];
 const DATABASES = ["agents-database", "prompts-database", "tickets-database", "carbot-database"];
 
-function planOf(stack: string): Plan {
-  // Exactly what the issue's check runs: npm run plan -- --stack <stack> --json.
-  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), "plan", "--stack", stack, "--json"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024, // the prod plan is a few MB of JSON
-  });
-  if (run.status !== 0) throw new Error(`lookout plan --stack ${stack} exited ${run.status}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Plan;
-}
+const planOf = planOfStack;
 
 let prod: Plan;
 let staging: Plan;

@@ -5,8 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { catalogIssues } from "./support/catalogs";
 import { describe, expect, it } from "vitest";
-import { CatalogError } from "../infra/catalog/errors";
 import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import { withOffset } from "../infra/catalog/normalizeOncall";
@@ -184,15 +184,7 @@ function stagingOf(file: string): string {
     .replace(/  severities:\n(    P\d: .*\n){4}/, "  severities:\n    P0: { chat: [alerts] }\n    P1: { chat: [alerts] }\n    P2: { chat: [alerts] }\n    P3: { chat: [alerts] }\n");
 }
 
-function errorsOf(text: string): string[] {
-  try {
-    parseCatalog([{ file: "cat.yaml", text }]);
-  } catch (error) {
-    if (error instanceof CatalogError) return error.issues.map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+const errorsOf = (text: string): string[] => catalogIssues(text);
 
 const base = () => fs.readFileSync(FIXTURE, "utf8");
 

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { catalogIssues } from "./support/catalogs";
 import { parseDocument, isMap, isSeq } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRunResult } from "../cli/engine/mockRun";
@@ -13,7 +14,6 @@ import type { PlannedResource } from "../cli/engine/resource";
 import { freshnessMonitorArgs } from "../infra/backupMonitors";
 import { roleName } from "../infra/backups";
 import { bucketNames, invalidBucketNames, logRules, retentionRules } from "../infra/buckets";
-import { CatalogError } from "../infra/catalog/errors";
 import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import {
@@ -41,15 +41,7 @@ function edit(from: string, to: string, text = TEXT): string {
   return text.replace(from, to);
 }
 
-function issuesOf(text: string): string[] {
-  try {
-    parseCatalog([{ file: "storage.yaml", text }]);
-  } catch (error) {
-    if (error instanceof CatalogError) return error.issues.map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+const issuesOf = (text: string): string[] => catalogIssues(text, "storage.yaml");
 
 /** `line:column` of `needle` in `text` (its `nth` occurrence, 1-based). */
 function at(text: string, needle: string, nth = 1): string {
