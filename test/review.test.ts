@@ -92,19 +92,22 @@ describe("lookout diff against a git revision", () => {
     const catalog = fs.readFileSync(path.join(ROOT, FIXTURE), "utf8");
     fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), catalog);
     // Sentry, storage and dashboards need settings this small catalog does not use.
-    fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n");
+    fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: acme-review\n  aws:region: eu-west-1\n");
     const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { stdio: "ignore" });
     git("init", "-q");
     git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "add", "-A");
     git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qm", "base");
 
-    // The change under review: a P0 threshold raised, an alert removed, services reordered.
-    const [head, services] = catalog.split("\nservices:\n");
+    // The change under review: a P0 threshold raised, an alert removed, services
+    // reordered, the database backups kept 14 days instead of 30.
+    const [head, rest] = catalog.split("\nservices:\n");
+    const [services, backups] = rest.split("\nbackups:\n");
     const blocks = services.split(/\n(?=  - name: )/);
     const changed = [...blocks].reverse().map((b) =>
       b.replace("        critical: 1%\n", "        critical: 2%\n").replace(/      - name: latency\n(        .*\n)+?(?=    slos:)/, ""),
     );
-    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), `${head}\nservices:\n${changed.join("\n").replace(/\n*$/, "\n")}`);
+    const shorter = backups.replace("retention: 30d", "retention: 14d");
+    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), `${head}\nservices:\n${changed.join("\n").replace(/\n*$/, "\n")}backups:\n${shorter}`);
     git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qam", "loosen");
 
     const json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
@@ -118,7 +121,21 @@ describe("lookout diff against a git revision", () => {
   it("classifies the raised P0 error-rate threshold as looser, loudly", () => {
     const critical = result.thresholds.find((t) => t.row.resource === "alerts-checkout-error-rate" && t.row.setting === "critical");
     expect(critical).toMatchObject({ direction: "looser", loud: true, before: { value: 1 }, after: { value: 2 } });
-    expect(result.thresholds.filter((t) => t.row.resource !== "alerts-checkout-latency")).toHaveLength(1);
+  });
+
+  it("classifies the shortened backup retention as looser, loudly", () => {
+    const retention = result.thresholds.filter((t) => t.row.kind === "retention");
+    expect(retention.length).toBeGreaterThan(0);
+    for (const t of retention) expect(t).toMatchObject({ direction: "looser", loud: true, before: { value: 30 }, after: { value: 14 } });
+  });
+
+  it("changes no other threshold", () => {
+    expect(result.thresholds.filter((t) => t.row.kind !== "retention").map((t) => `${t.row.resource} ${t.row.setting}`)).toEqual(["alerts-checkout-error-rate critical"]);
+  });
+
+  it("reports the retention below the guides as a policy violation the change introduces", () => {
+    expect(result.policies.introduced.map((p) => p.policy)).toContain("backup-retention");
+    expect(result.policies.fixed).toEqual([]);
   });
 
   it("lists the removed P1 alert as removed, loudly", () => {
@@ -130,7 +147,7 @@ describe("lookout diff against a git revision", () => {
   it("shows nothing for the reordering: no other resource added, replaced or changed", () => {
     expect(result.added).toEqual([]);
     expect(result.replaced).toEqual([]);
-    expect(result.changed.map((c) => c.name)).toEqual(["alerts-checkout-error-rate"]);
+    expect(result.changed.map((c) => c.name).filter((n) => !n.startsWith("backups-"))).toEqual(["alerts-checkout-error-rate"]);
     expect(result.base.commit).toMatch(/^[0-9a-f]{40}$/);
   });
 
@@ -145,6 +162,13 @@ describe("lookout diff against a git revision", () => {
 
   it("fails with --fail-on looser", () => {
     expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser", "--format", "json"], repo).code).toBe(1);
+  }, 120_000);
+
+  it("reports malformed stack config as bad input, exit 2", () => {
+    fs.writeFileSync(path.join(repo, "Pulumi.bad.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: Not_A_Prefix\n  aws:region: eu-west-1\n");
+    const run = lookout(["plan", "--stack", "bad"], repo);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: invalid stack config: lookout:bucketPrefix "Not_A_Prefix" must be 3 to 30 lower-case letters/);
   }, 120_000);
 
   it("says which revision it cannot find, exit 2", () => {
