@@ -5,6 +5,7 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { alertPolicies } from "./alerts";
+import { boundsPolicies } from "./bounds";
 import { dashboardPolicies } from "./dashboards";
 import { oncallPolicies } from "./oncall";
 import { storagePolicies } from "./storage";
@@ -12,5 +13,5 @@ import { uptimePolicies } from "./uptime";
 
 new PolicyPack("lookout-conventions", {
   description: "Monitoring conventions from the guides: tags and runbooks on every check and alert, production check frequency and locations, consistent thresholds, percentile latency alerts, urgent alerts paging a PagerDuty service that escalates in time, on-call schedules and escalation deep enough, staging that never pages; backups protected, versioned, encrypted, private, TLS-only and retained; log tiers; P0 checks on the status page; dashboards refreshing no faster than 10 s, each with a UID, title, tags and folder.",
-  policies: [...uptimePolicies, ...alertPolicies, ...oncallPolicies, ...storagePolicies, ...dashboardPolicies],
+  policies: [...uptimePolicies, ...alertPolicies, ...oncallPolicies, ...storagePolicies, ...dashboardPolicies, ...boundsPolicies],
 });

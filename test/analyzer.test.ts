@@ -240,7 +240,8 @@ describe("runPolicyPacks over gRPC", () => {
   });
 
   it("reports nothing of the conventions pack for the compliant test, the stack, the component or the provider", () => {
-    const conventions = both.diagnostics.filter((d) => d.pack === "lookout-conventions");
+    // monitoring-budget (advisory, stack-level) prices these 1-minute checks over 001's $60/month: a stack finding, not one of a resource.
+    const conventions = both.diagnostics.filter((d) => d.pack === "lookout-conventions" && d.policy !== "monitoring-budget");
     expect(conventions.map((d) => d.urn)).toEqual([BAD]);
   });
 
@@ -250,6 +251,10 @@ describe("runPolicyPacks over gRPC", () => {
         "lookout-conventions",
         "0.1.0",
         [
+          "alert-thresholds-recommended",
+          "alert-thresholds-within-bounds",
+          "alert-windows-not-flapping",
+          "alert-windows-recommended",
           "backup-buckets-encrypted",
           "backup-buckets-protected",
           "backup-buckets-versioned",
@@ -263,7 +268,10 @@ describe("runPolicyPacks over gRPC", () => {
           "log-retention-tiers",
           "monitor-tags-and-runbook",
           "monitor-thresholds-agree",
+          "monitoring-budget",
           "schedules-have-two-people",
+          "slo-targets-recommended",
+          "slo-targets-within-bounds",
           "staging-never-pages",
           "status-page-covers-p0-checks",
           "synthetics-tags-and-runbook",
@@ -325,16 +333,17 @@ describe("runPolicyPacks over gRPC", () => {
   });
 
   it("turns every violation advisory with policy config { all: advisory }", () => {
-    expect(allAdvisory.diagnostics.map((d) => [d.policy, d.urn, d.enforcementLevel])).toEqual([["synthetics-tags-and-runbook", BAD, "advisory"]]);
+    const resourceFindings = allAdvisory.diagnostics.filter((d) => d.policy !== "monitoring-budget"); // advisory anyway
+    expect(resourceFindings.map((d) => [d.policy, d.urn, d.enforcementLevel])).toEqual([["synthetics-tags-and-runbook", BAD, "advisory"]]);
   });
 
   it("applies a raised minLocations to every test", () => {
-    expect(fourLocations.diagnostics.map((d) => [d.policy, d.urn, d.enforcementLevel])).toEqual([
+    expect(fourLocations.diagnostics.filter((d) => d.policy !== "monitoring-budget").map((d) => [d.policy, d.urn, d.enforcementLevel])).toEqual([
       ["synthetics-tags-and-runbook", BAD, "mandatory"],
       ["uptime-frequency-and-locations", GOOD, "mandatory"],
       ["uptime-frequency-and-locations", BAD, "mandatory"],
     ]);
-    expect(fourLocations.diagnostics[1].message).toContain("runs from 3 locations (aws:us-east-1, aws:us-west-2, aws:eu-west-1). Add 1 more location to reach at least 4");
+    expect(fourLocations.diagnostics.filter((d) => d.policy !== "monitoring-budget")[1].message).toContain("runs from 3 locations (aws:us-east-1, aws:us-west-2, aws:eu-west-1). Add 1 more location to reach at least 4");
   });
 });
 

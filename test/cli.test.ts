@@ -24,7 +24,8 @@ describe("lookout plan, end to end", () => {
     expect(minimal.code).toBe(0);
     const plan = JSON.parse(minimal.stdout);
     expect(Object.keys(plan)).toEqual(["project", "stack", "resources", "outputs", "policies", "summary"]);
-    expect(plan).toMatchObject({ project: "lookout", stack: "prod", policies: [] });
+    // The only finding: monitoring-budget (advisory) prices the 1-minute checks over 001's $60/month.
+    expect(plan).toMatchObject({ project: "lookout", stack: "prod", policies: [{ policy: "monitoring-budget", enforcementLevel: "advisory" }] });
     for (const resource of plan.resources) {
       expect(Object.keys(resource)).toEqual(expect.arrayContaining(["urn", "type", "name", "dependencies", "protect", "inputs"]));
     }
@@ -49,7 +50,7 @@ describe("lookout plan, end to end", () => {
         "pulumi:pulumi:Stack": 1,
       },
       mandatory: 0,
-      advisory: 0,
+      advisory: 1,
     });
     expect(plan.outputs).toMatchObject({ environment: "prod", services: ["api", "web"] });
   });

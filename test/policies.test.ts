@@ -9,6 +9,7 @@ import { frequencyAndLocationsSchema, syntheticsTagsAndRunbook, tagsAndRunbookSc
 import { violations as violationsOf } from "./support/policies";
 import { alertPolicies } from "../policies/alerts";
 import { oncallPolicies } from "../policies/oncall";
+import { boundsPolicies } from "../policies/bounds";
 import { compliantSyntheticsTest } from "./support/synthetics";
 
 type Props = Record<string, unknown>;
@@ -34,6 +35,26 @@ describe("pack shape", () => {
       expect(policy.description.length).toBeGreaterThan(20);
       expect(policy.enforcementLevel).toBe("mandatory");
       for (const property of Object.values(policy.configSchema?.properties ?? {})) expect(property.default).toBeDefined();
+    }
+  });
+
+  it("gives the threshold-bounds rules kebab-case names, a description, a level and defaults that cite a guide", () => {
+    expect(boundsPolicies.map((p) => `${p.name} ${p.enforcementLevel}`)).toEqual([
+      "alert-thresholds-within-bounds mandatory",
+      "alert-thresholds-recommended advisory",
+      "slo-targets-within-bounds mandatory",
+      "slo-targets-recommended advisory",
+      "alert-windows-not-flapping mandatory",
+      "alert-windows-recommended advisory",
+      "monitoring-budget advisory",
+    ]);
+    for (const policy of boundsPolicies) {
+      expect(policy.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(policy.description.length).toBeGreaterThan(20);
+      for (const property of Object.values(policy.configSchema?.properties ?? {})) {
+        expect(property.default).toBeDefined();
+        expect(property.description).toMatch(/00\d|DESIGN|assumption|Core Web Vitals/);
+      }
     }
   });
 
