@@ -11,6 +11,7 @@ import { renderPlanText } from "./render/text";
 import { type DashboardsFlags, writeDashboards } from "./dashboards";
 import { Progress } from "./render/progress";
 import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review";
+import { policies, type PoliciesFlags } from "./policies";
 
 interface PlanFlags {
   stack: string;
@@ -78,6 +79,14 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .requiredOption("--out <dir>", "folder to write the dashboards to (created if missing)")
     .action((flags: DashboardsFlags) => run(writeDashboards(flags, write)));
+
+  program
+    .command("policies")
+    .description("List every rule of the policy packs (the project's and --policy-pack): level, severity, description, config defaults and the guides it cites.")
+    .addOption(new Option("--policy-pack <dir>", "an extra policy pack to list (repeatable)").default([]).argParser(collect))
+    .option("--json", "print the rules as one JSON array")
+    .option("--markdown", "print the README's policy table (Markdown)")
+    .action((flags: PoliciesFlags) => run(policies(flags, write)));
 
   program
     .command("thresholds")

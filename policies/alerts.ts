@@ -42,7 +42,7 @@ export const monitorTagsAndRunbook: ResourceValidationPolicy = {
   name: "monitor-tags-and-runbook",
   description:
     "Every Datadog monitor and SLO carries the tags env:, service:, team:, severity: (config requiredTagKeys), " +
-    "and every monitor a 'Runbook: https://…' line in its message.",
+    "and every monitor a 'Runbook: https://…' line in its message (001 §6 Alert Management; 002 §Alert Routing & Escalation; 000 §Documentation: Runbooks).",
   enforcementLevel: "mandatory",
   configSchema: monitorTagsSchema,
   validateResource: validateMonitorTags,
@@ -141,7 +141,9 @@ function validatePercentiles(args: ResourceValidationArgs, reportViolation: Repo
 
 export const latencyAlertsUsePercentiles: ResourceValidationPolicy = {
   name: "latency-alerts-use-percentiles",
-  description: "Latency monitors (APM trace durations, RUM timings) alert on a percentile, never on an average.",
+  description:
+    "Latency monitors (APM trace durations, RUM timings) alert on a percentile, never on an average " +
+    "(001 §2 API Response Times: P50/P95/P99; 002 §API Performance; 004 §Critical Alerts to Set Up: p95 > 2 s).",
   enforcementLevel: "mandatory",
   validateResource: validatePercentiles,
 };

@@ -134,7 +134,7 @@ function validateIdentity(args: ResourceValidationArgs, reportViolation: ReportV
 
 export const dashboardUidTitleTagsFolder: ResourceValidationPolicy = {
   name: "dashboard-uid-title-tags-folder",
-  description: "Every Grafana dashboard has a stable UID, a title and tags in its JSON, and a folder.",
+  description: "Every Grafana dashboard has a stable UID, a title and tags in its JSON, and a folder (002 §Real-Time Dashboards: each dashboard's audience and owner).",
   enforcementLevel: "mandatory",
   severity: "medium",
   validateResource: validateIdentity,

@@ -531,7 +531,7 @@ export const stagingNeverPages: StackValidationPolicy = {
   name: "staging-never-pages",
   description:
     "No Datadog monitor or synthetics test tagged with a non-paging environment (config nonPagingEnvironments: staging) names a " +
-    "@pagerduty- handle, and a stack whose alerts are all in such environments declares no PagerDuty resource.",
+    "@pagerduty- handle, and a stack whose alerts are all in such environments declares no PagerDuty resource (DESIGN.md severity ladder: staging never pages a person).",
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: stagingSchema,

@@ -146,7 +146,7 @@ function keysOf(view: BucketView): PolicyResource[] {
 
 export const backupBucketsProtected = stackPolicy(
   "backup-buckets-protected",
-  "Backup buckets (tag lookout:purpose=backup) and the KMS keys that encrypt them are protected: no change can delete them.",
+  "Backup buckets (tag lookout:purpose=backup) and the KMS keys that encrypt them are protected: no change can delete them (000 §Backup Systems 3; 004 §3; DESIGN.md rule 5).",
   undefined,
   (args, report) => {
     for (const view of bucketViews(args.resources).filter(isBackup)) {
@@ -176,7 +176,7 @@ export const backupBucketsProtected = stackPolicy(
 
 export const backupBucketsVersioned = stackPolicy(
   "backup-buckets-versioned",
-  "Backup buckets have versioning Enabled (an aws.s3.BucketVersioning naming the bucket), so an overwritten or deleted backup stays recoverable.",
+  "Backup buckets have versioning Enabled (an aws.s3.BucketVersioning naming the bucket), so an overwritten or deleted backup stays recoverable (000 §Backup Systems 3; 004 §3; DESIGN.md rule 5).",
   undefined,
   (args, report) => {
     for (const view of bucketViews(args.resources).filter(isBackup)) {
@@ -255,7 +255,7 @@ function deniesUnencryptedUploads(statement: Statement): boolean {
 
 export const backupBucketsEncrypted = stackPolicy(
   "backup-buckets-encrypted",
-  "Backup buckets encrypt by default with SSE-KMS and a customer managed key that rotates, and their policy denies uploads that do not ask for SSE-KMS.",
+  "Backup buckets encrypt by default with SSE-KMS and a customer managed key that rotates, and their policy denies uploads that do not ask for SSE-KMS (000 §Backup Systems 3; 004 §3; DESIGN.md rule 5).",
   undefined,
   (args, report) => {
     for (const view of bucketViews(args.resources).filter(isBackup)) {
@@ -305,7 +305,7 @@ const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-
 export const bucketsPrivate = stackPolicy(
   "buckets-private",
   "Every S3 bucket blocks all public access (the four flags of an aws.s3.BucketPublicAccessBlock), disables ACLs (ownership BucketOwnerEnforced) " +
-    "and grants nothing to everyone in its policy.",
+    "and grants nothing to everyone in its policy (DESIGN.md rule 5; 001 §5 Log Management).",
   undefined,
   (args, report) => {
     for (const view of bucketViews(args.resources)) {
@@ -350,7 +350,7 @@ function deniesInsecureTransport(statement: Statement, bucket: string | undefine
 
 export const bucketsTlsOnly = stackPolicy(
   "buckets-tls-only",
-  'Every S3 bucket\'s policy denies all requests without TLS (Deny s3:* to "*" on the bucket and its objects when aws:SecureTransport is false).',
+  'Every S3 bucket\'s policy denies all requests without TLS (Deny s3:* to "*" on the bucket and its objects when aws:SecureTransport is false; DESIGN.md rule 5; 000 §Security Monitoring 1).',
   undefined,
   (args, report) => {
     for (const view of bucketViews(args.resources)) {
@@ -543,7 +543,7 @@ const CHECK_SUBTYPES = new Set(["http", "multi"]);
 export const statusPageCoversP0Checks = stackPolicy(
   "status-page-covers-p0-checks",
   "Once the stack has a Datadog status page, every P0 uptime check (HTTP and multistep synthetics tests tagged severity:p0 in config environments) " +
-    "feeds a status-page component: a degradation template named after the check marks the components it informs.",
+    "feeds a status-page component: a degradation template named after the check marks the components it informs (001 §3 Status Page; 000 §Site Down Procedure 5).",
   statusCoverageSchema,
   (args, report) => {
     if (!args.resources.some((r) => r.type === DATADOG_STATUS_PAGE)) return; // no page in this stack

@@ -61,7 +61,8 @@ export const syntheticsTagsAndRunbook: ResourceValidationPolicy = {
   name: "synthetics-tags-and-runbook",
   description:
     "Every Datadog synthetics test carries the tags env:, service:, team:, severity: (config requiredTagKeys) " +
-    "and a 'Runbook: https://…' line in its message, so its alerts reach the owning team and say what to do.",
+    "and a 'Runbook: https://…' line in its message, so its alerts reach the owning team and say what to do " +
+    "(001 §6 Alert Management; 002 §Alert Routing & Escalation; 000 §Documentation: Runbooks).",
   enforcementLevel: "mandatory",
   severity: "medium",
   configSchema: tagsAndRunbookSchema,
@@ -184,7 +185,8 @@ export const uptimeFrequencyAndLocations: ResourceValidationPolicy = {
   description:
     "Uptime checks (Datadog synthetics tests) whose env: tag is in config environments run at least every maxIntervalSeconds " +
     "(optionsList.tickEvery; multistep journeys: maxJourneyIntervalSeconds) from at least minLocations locations. TLS tests (subtype ssl) are exempt from the interval " +
-    "(certificates expire over days: a daily check suffices) but not from the locations (edges serve certificates per region).",
+    "(certificates expire over days: a daily check suffices) but not from the locations (edges serve certificates per region). " +
+    "Sources: 000 §Tools Integration 5 (1, 2 or 5 minute checks); 001 §3 (every 5 minutes); 002 §Synthetic Monitoring (us-east, us-west, eu-west).",
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: frequencyAndLocationsSchema,

@@ -987,3 +987,40 @@ export async function runPolicyPacks(packDirs: readonly string[], resources: rea
     await Promise.all(sessions.map((s) => s.close()));
   }
 }
+
+/** What a pack declares (GetAnalyzerInfo), without analyzing anything. */
+export interface PolicyPackInfo {
+  /** The pack folder, absolute. */
+  readonly dir: string;
+  readonly name: string;
+  readonly version: string;
+  readonly displayName?: string;
+  /** Sorted by name, as the CLI lists them. */
+  readonly policies: readonly PolicyInfo[];
+}
+
+/**
+ * Starts every pack as `runPolicyPacks` does (spawn, Handshake, ConfigureStack,
+ * GetAnalyzerInfo) and returns what each declares; analyzes nothing. Throws
+ * PolicyPackError when a pack fails; every started pack process is stopped in all cases.
+ */
+export async function describePolicyPacks(packDirs: readonly string[], options: Pick<AnalyzeOptions, "project" | "stack" | "organization" | "config" | "configSecretKeys" | "stackTags" | "startTimeoutMs" | "rpcTimeoutMs" | "tsNodeCacheDirectory"> & { readonly dryRun?: boolean }): Promise<PolicyPackInfo[]> {
+  if (packDirs.length === 0) return [];
+  const protocol = loadProtocol();
+  const sessions = packDirs.map((dir) => PackSession.create(dir, protocol, { ...options, dryRun: options.dryRun ?? true }));
+  try {
+    await allOrFirstError(
+      sessions.map(async (session) => {
+        await session.start();
+        await session.describe();
+      }),
+    );
+    return sessions.map((session): PolicyPackInfo => {
+      const info = session.info;
+      if (!info) throw new PolicyPackError(session.dir, "not described");
+      return { dir: session.dir, name: info.name, version: info.version, ...(info.displayName ? { displayName: info.displayName } : {}), policies: info.policies };
+    });
+  } finally {
+    await Promise.all(sessions.map((s) => s.close()));
+  }
+}
