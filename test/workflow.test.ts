@@ -81,7 +81,7 @@ describe(".github/workflows/preview.yml", () => {
     const commands = checks.steps.map((s) => s.run?.trim()).filter(Boolean);
     expect(commands.slice(0, 2)).toEqual(["npm ci", "npm test"]);
     for (const stack of STACKS) {
-      expect(commands).toContain(`npm run plan -- --stack ${stack}`);
+      expect(commands).toContain(`npm run plan -- --stack ${stack} --policy-config policies/config/${stack}.json`);
       const diff = checks.steps.find((s) => s.run?.includes(`--stack ${stack} --format markdown > diff-${stack}.md`));
       expect(diff, `diff step for ${stack}`).toBeDefined();
       expect(diff!.run).toMatch(/^npx lookout diff --base "origin\/\$BASE_REF" /);
@@ -123,7 +123,7 @@ describe(".github/workflows/preview.yml", () => {
     expect(preview.strategy?.matrix?.stack).toEqual(STACKS);
     const [pulumi] = uses(preview, "pulumi/actions");
     expect(pulumi.uses).toBe("pulumi/actions@v6");
-    expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policies", "comment-on-pr": true });
+    expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policies", policyPackConfigs: "policies/config/${{ matrix.stack }}.json", "comment-on-pr": true });
     expect(String(pulumi.with?.["stack-name"])).toContain("matrix.stack");
     expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write" });
   });
@@ -142,7 +142,7 @@ describe(".github/workflows/preview.yml", () => {
     expect(up.strategy?.matrix?.stack).toEqual(["staging", "prod"]);
     expect(up.strategy?.["max-parallel"]).toBe(1);
     const [pulumi] = uses(up, "pulumi/actions");
-    expect(pulumi.with).toMatchObject({ command: "up", policyPacks: "policies" });
+    expect(pulumi.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "policies/config/${{ matrix.stack }}.json" });
     expect(up.permissions).toEqual({ contents: "read" });
     // Only `up` deploys, and only on main.
     const deployers = jobs.filter(([, job]) => job.steps.some((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command === "up"));
