@@ -33,14 +33,14 @@ describe("lookout thresholds", () => {
       service: "checkout",
       kind: "monitor",
       value: 1,
-      display: "> 1",
+      display: "> 1%",
       severity: "P0",
       route: "@pagerduty-shop-payments @slack-acme-pay",
       source: `${FIXTURE}:34:9`,
     });
     expect(row("alerts-checkout-error-rate", "warning")).toMatchObject({ value: 0.5 });
     expect(row("alerts-checkout-error-rate", "window")).toMatchObject({ value: 300, display: "5m" });
-    expect(row("alerts-checkout-latency", "critical")).toMatchObject({ value: 1, severity: "P1" });
+    expect(row("alerts-checkout-latency", "critical")).toMatchObject({ value: 1, display: "> 1 s", severity: "P1" });
   });
 
   it("covers checks, SLOs, burn rates and escalation", () => {
@@ -141,7 +141,7 @@ describe("lookout diff against a git revision", () => {
   it("lists the removed P1 alert as removed, loudly", () => {
     expect(result.removed.map((r) => [r.name, r.severity])).toEqual([["alerts-checkout-latency", "P1"]]);
     expect(result.loud[0]).toMatch(/^Removed P1 alerts-checkout-latency \(was stacks\/prod.yaml:\d+:9\)$/);
-    expect(result.loud[1]).toMatch(/^Looser P0 alerts-checkout-error-rate critical: > 1 → > 2/);
+    expect(result.loud[1]).toMatch(/^Looser P0 alerts-checkout-error-rate critical: > 1% → > 2%/);
   });
 
   it("shows nothing for the reordering: no other resource added, replaced or changed", () => {

@@ -52,6 +52,25 @@ function severityOf(tags: Map<string, string>): string | undefined {
   return s ? s.toUpperCase() : undefined;
 }
 
+/** A millisecond count for readers: 250 ms, 2.5 s. */
+function milliseconds(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toPrecision(6))} s` : `${Number(ms.toPrecision(6))} ms`;
+}
+
+/**
+ * A monitor threshold in the unit its signal's query yields, written for a reader: RUM
+ * timings are nanoseconds, APM latency seconds, database times milliseconds; rates in %.
+ */
+function inUnit(signal: string | undefined, value: number): string {
+  if (!signal) return String(value);
+  if (signal.startsWith("rum.") && signal !== "rum.cls") return milliseconds(value / 1e6);
+  if (signal === "http.latency") return milliseconds(value * 1000);
+  if (signal === "db.query-time") return milliseconds(value);
+  if (signal === "storage.usage") return `${Number((value * 100).toPrecision(6))}%`;
+  if (/rate|ratio|change|drop/.test(signal)) return `${value}%`;
+  return String(value);
+}
+
 /** Datadog monitors: the comparison, thresholds and window of the query; burn rates from their tags. */
 function monitorRows(inputs: Inputs): Row[] {
   const tags = tagsOf(inputs);
@@ -83,7 +102,7 @@ function monitorRows(inputs: Inputs): Row[] {
     const value = num(thresholds[setting]);
     if (value === undefined) continue;
     const name = setting === "criticalRecovery" ? "recovery" : setting;
-    rows.push({ ...base, what, setting: name, value, display: `${comparison} ${value}`, looserWhen: above ? "higher" : "lower" });
+    rows.push({ ...base, what, setting: name, value, display: `${comparison} ${inUnit(tags.get("signal"), value)}`, looserWhen: above ? "higher" : "lower" });
   }
   const window = /last_(\d+[smhdw])/.exec(query)?.[1] ?? /\.last\("(\d+[smhdw])"\)/.exec(query)?.[1];
   if (window) rows.push({ ...base, what, setting: "window", value: seconds(window), display: window, looserWhen: "higher" });
