@@ -5,6 +5,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "./catalog/model";
+import { type NotifyTargets, routeDependencies } from "./notify";
 import { idsByKey, mergeRecords } from "./outputs";
 import { monitorArgs } from "./monitors";
 import { sourced } from "./sources";
@@ -12,6 +13,8 @@ import { sourced } from "./sources";
 export interface AlertsArgs {
   readonly environment: string;
   readonly services: readonly Service[];
+  /** What makes the handles of the messages exist (the on-call component); each resource waits for its own. */
+  readonly notify?: NotifyTargets;
 }
 
 /** All alert monitors of a stack: one `ServiceAlerts` per service that has alerts. */
@@ -23,7 +26,7 @@ export class Alerts extends pulumi.ComponentResource {
     super("lookout:alerts:Alerts", name, {}, opts);
     const perService = args.services
       .filter((service) => service.alerts.length > 0)
-      .map((service) => new ServiceAlerts(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this, dependsOn: opts?.dependsOn }));
+      .map((service) => new ServiceAlerts(`${name}-${service.name}`, { environment: args.environment, service, notify: args.notify }, { parent: this }));
     this.monitorIds = mergeRecords(perService.map((s) => s.monitorIds));
     this.registerOutputs({ monitorIds: this.monitorIds });
   }
@@ -32,6 +35,8 @@ export class Alerts extends pulumi.ComponentResource {
 export interface ServiceAlertsArgs {
   readonly environment: string;
   readonly service: Service;
+  /** What makes the handles of the messages exist (the on-call component); each resource waits for its own. */
+  readonly notify?: NotifyTargets;
 }
 
 export class ServiceAlerts extends pulumi.ComponentResource {
@@ -44,7 +49,10 @@ export class ServiceAlerts extends pulumi.ComponentResource {
     const monitors: Record<string, datadog.Monitor> = {};
     for (const alert of service.alerts) {
       monitors[alert.name] = sourced(
-        new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), { parent: this, dependsOn: opts?.dependsOn }),
+        new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), {
+          parent: this,
+          dependsOn: routeDependencies(args.notify, service, alert.severity),
+        }),
         alert.source,
       );
     }

@@ -36,6 +36,7 @@ import {
   trustPolicy,
   writerPolicy,
 } from "./policyDocuments";
+import { type NotifyTargets, routeDependencies } from "./notify";
 import { sourced } from "./sources";
 
 export interface ReplicaRegion {
@@ -57,7 +58,8 @@ export interface StorageArgs {
   /** The catalog's services: a backup's service owns its freshness alert. */
   readonly services: readonly Service[];
   /** What freshness monitors wait for (the notification routes their messages name). */
-  readonly monitorsAfter?: readonly pulumi.Resource[];
+  /** What makes the freshness alerts' handles exist (the on-call component). */
+  readonly notify?: NotifyTargets;
 }
 
 /** The stack's storage. Pass the primary `aws` and the `datadog` provider in `opts.providers`. */
@@ -96,7 +98,7 @@ export class Storage extends pulumi.ComponentResource {
           region: args.region,
           accessLogBucket: accessLogs.bucketName,
           replica: backup.replicate && replica && replicaAccessLogs ? { ...replica, accessLogBucket: replicaAccessLogs.bucketName } : undefined,
-          monitorsAfter: args.monitorsAfter,
+          notify: args.notify,
         },
         { parent: this },
       );
@@ -179,7 +181,8 @@ export interface BackupSetArgs {
   readonly region: string;
   readonly accessLogBucket: pulumi.Input<string>;
   readonly replica?: ReplicaRegion & { readonly accessLogBucket: pulumi.Input<string> };
-  readonly monitorsAfter?: readonly pulumi.Resource[];
+  /** What makes the freshness alerts' handles exist (the on-call component). */
+  readonly notify?: NotifyTargets;
 }
 
 /** IAM role names are per account: they carry the environment and the backup's key. */
@@ -265,7 +268,7 @@ export class BackupSet extends pulumi.ComponentResource {
     this.monitor = mark(
       new datadog.Monitor(`${name}-freshness`, freshnessMonitorArgs(environment, service, backup, bucketName), {
         ...child,
-        dependsOn: [...(metric ? [metric] : []), ...(args.monitorsAfter ?? [])],
+        dependsOn: [...(metric ? [metric] : []), ...routeDependencies(args.notify, service, backup.freshness.severity)],
       }),
     );
 

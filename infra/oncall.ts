@@ -21,6 +21,8 @@ import {
   serviceObjectArgs,
   slackChannelArgs,
 } from "./pagerduty";
+import { slackHandle } from "./catalog/normalizeOncall";
+import type { NotifyTargets } from "./notify";
 import { sourced } from "./sources";
 
 export interface OncallArgs {
@@ -33,9 +35,11 @@ export interface OncallProviders {
   readonly pagerduty?: pulumi.ProviderResource;
 }
 
-export class Oncall extends pulumi.ComponentResource {
+export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
   /** PagerDuty service IDs keyed by service name. */
   public readonly pagerdutyServiceIds: pulumi.Output<Record<string, string>>;
+  /** The Datadog object behind each handle: `@pagerduty-…` service objects, `@slack-…` channels. */
+  private readonly handles = new Map<string, pulumi.Resource>();
 
   constructor(name: string, args: OncallArgs, providers: OncallProviders, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:oncall:Oncall", name, {}, opts);
@@ -44,7 +48,7 @@ export class Oncall extends pulumi.ComponentResource {
 
     // Slack channels every route posts to.
     for (const target of slackTargets(catalog)) {
-      new datadog.slack.Channel(`${name}-slack-${target.channel.slice(1)}`, slackChannelArgs(target), dd);
+      this.handles.set(slackHandle(target.account, target.channel), new datadog.slack.Channel(`${name}-slack-${target.channel.slice(1)}`, slackChannelArgs(target), dd));
     }
 
     const pdServices: Record<string, pagerduty.Service> = {};
@@ -85,6 +89,10 @@ export class Oncall extends pulumi.ComponentResource {
     this.registerOutputs({ pagerdutyServiceIds: this.pagerdutyServiceIds });
   }
 
+  public resourcesFor(handles: readonly string[]): pulumi.Resource[] {
+    return handles.flatMap((h) => this.handles.get(h) ?? []);
+  }
+
   /** The service, its integrations, and the Datadog service object that makes `@pagerduty-<name>` work. */
   private pagerdutyService(
     name: string,
@@ -98,7 +106,7 @@ export class Oncall extends pulumi.ComponentResource {
     const key = `${name}-${service.name}`;
     const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd), team.source);
     const fromDatadog = new pagerduty.ServiceIntegration(`${key}-datadog`, integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
-    new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), dd);
+    this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), dd));
     if (service.sentry && vendors.sentryVendor) {
       new pagerduty.ServiceIntegration(`${key}-sentry`, integrationArgs("Sentry", created.id, vendors.sentryVendor), pd);
     }

@@ -72,10 +72,10 @@ export async function lookout(): Promise<StackOutputs> {
 
   // Routes first: every Datadog message names their handles, which must exist before it.
   const oncall = new Oncall("oncall", { catalog }, { datadog: providers.datadog, pagerduty: providers.pagerduty });
-  const datadog = { providers: { datadog: providers.datadog }, dependsOn: [oncall] };
-  const uptime = new Uptime("uptime", { environment, services }, datadog);
-  const alerts = new Alerts("alerts", { environment, services }, datadog);
-  const slos = new Slos("slos", { environment, services }, datadog);
+  const datadog = { providers: { datadog: providers.datadog } };
+  const uptime = new Uptime("uptime", { environment, services, notify: oncall }, datadog);
+  const alerts = new Alerts("alerts", { environment, services, notify: oncall }, datadog);
+  const slos = new Slos("slos", { environment, services, notify: oncall }, datadog);
   const sentry =
     providers.sentry && sentryOrganization
       ? new SentryAlerting(
@@ -96,7 +96,7 @@ export async function lookout(): Promise<StackOutputs> {
             backups: catalog.backups,
             logs: catalog.logs,
             services,
-            monitorsAfter: [oncall],
+            notify: oncall,
           },
           { providers: { aws: providers.aws, datadog: providers.datadog } },
         )

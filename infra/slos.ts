@@ -5,6 +5,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { BurnRateAlert, Service, Slo } from "./catalog/model";
+import { type NotifyTargets, routeDependencies } from "./notify";
 import { idsByKey, mergeRecords } from "./outputs";
 import { sourced } from "./sources";
 import {
@@ -18,6 +19,8 @@ import {
 export interface SlosArgs {
   readonly environment: string;
   readonly services: readonly Service[];
+  /** What makes the handles of the messages exist (the on-call component); each resource waits for its own. */
+  readonly notify?: NotifyTargets;
 }
 
 /** All SLOs of a stack: one `ServiceSlos` per service that has SLOs. */
@@ -29,7 +32,7 @@ export class Slos extends pulumi.ComponentResource {
     super("lookout:slo:Slos", name, {}, opts);
     const perService = args.services
       .filter((service) => service.slos.length > 0)
-      .map((service) => new ServiceSlos(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this, dependsOn: opts?.dependsOn }));
+      .map((service) => new ServiceSlos(`${name}-${service.name}`, { environment: args.environment, service, notify: args.notify }, { parent: this }));
     this.sloIds = mergeRecords(perService.map((s) => s.sloIds));
     this.registerOutputs({ sloIds: this.sloIds });
   }
@@ -38,6 +41,8 @@ export class Slos extends pulumi.ComponentResource {
 export interface ServiceSlosArgs {
   readonly environment: string;
   readonly service: Service;
+  /** What makes the handles of the messages exist (the on-call component); each resource waits for its own. */
+  readonly notify?: NotifyTargets;
 }
 
 /** One service's SLOs and their burn-rate alerts. Child names derive from catalog keys. */
@@ -54,23 +59,26 @@ export class ServiceSlos extends pulumi.ComponentResource {
     const { environment, service } = args;
     const slos: Record<string, datadog.ServiceLevelObjective> = {};
     const monitors: Record<string, datadog.Monitor> = {};
-    const monitor = (key: string, monitorArgs: datadog.MonitorArgs, slo: Slo): datadog.Monitor =>
-      (monitors[key] = sourced(new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this, dependsOn: opts?.dependsOn }), slo.source));
+    // Only the notifying monitor of a tier waits for its route; a composite's halves notify nobody.
+    const monitor = (key: string, monitorArgs: datadog.MonitorArgs, slo: Slo, notifies?: BurnRateAlert): datadog.Monitor => {
+      const dependsOn = notifies ? routeDependencies(args.notify, service, notifies.severity) : [];
+      return (monitors[key] = sourced(new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this, dependsOn }), slo.source));
+    };
 
     const burnRateAlerts = (slo: Slo, sloId: pulumi.Input<string>, tier: BurnRateAlert) => {
       const key = `${slo.name}-burn-${tier.name}`;
       if (fitsBurnRateAlert(tier)) {
-        monitor(key, burnRateMonitorArgs(environment, service, slo, sloId, tier), slo);
+        monitor(key, burnRateMonitorArgs(environment, service, slo, sloId, tier), slo, tier);
         return;
       }
       const long = monitor(`${key}-long`, errorRatioMonitorArgs(environment, service, slo, tier, "long"), slo);
       const short = monitor(`${key}-short`, errorRatioMonitorArgs(environment, service, slo, tier, "short"), slo);
-      monitor(key, burnRateCompositeArgs(environment, service, slo, tier, long.id, short.id), slo);
+      monitor(key, burnRateCompositeArgs(environment, service, slo, tier, long.id, short.id), slo, tier);
     };
 
     for (const slo of service.slos) {
       const objective = sourced(
-        new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this, dependsOn: opts?.dependsOn }),
+        new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this }),
         slo.source,
       );
       slos[slo.name] = objective;

@@ -4,7 +4,8 @@
  */
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import type { Service, SourceRef } from "./catalog/model";
+import type { Service, Severity, SourceRef } from "./catalog/model";
+import { type NotifyTargets, routeDependencies } from "./notify";
 import { sourced } from "./sources";
 import { idsByKey, mergeRecords } from "./outputs";
 import { httpTestArgs, journeyTestArgs, tlsTestArgs } from "./synthetics";
@@ -12,6 +13,8 @@ import { httpTestArgs, journeyTestArgs, tlsTestArgs } from "./synthetics";
 export interface UptimeArgs {
   readonly environment: string;
   readonly services: readonly Service[];
+  /** What makes the handles of the messages exist (the on-call component); each resource waits for its own. */
+  readonly notify?: NotifyTargets;
 }
 
 /** All uptime checks of a stack: one `ServiceUptime` per service. */
@@ -22,7 +25,7 @@ export class Uptime extends pulumi.ComponentResource {
   constructor(name: string, args: UptimeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:uptime:Uptime", name, {}, opts);
     const perService = args.services.map(
-      (service) => new ServiceUptime(`${name}-${service.name}`, { environment: args.environment, service }, { parent: this, dependsOn: opts?.dependsOn }),
+      (service) => new ServiceUptime(`${name}-${service.name}`, { environment: args.environment, service, notify: args.notify }, { parent: this }),
     );
     this.testIds = mergeRecords(perService.map((s) => s.testIds));
     this.registerOutputs({ testIds: this.testIds });
@@ -32,6 +35,8 @@ export class Uptime extends pulumi.ComponentResource {
 export interface ServiceUptimeArgs {
   readonly environment: string;
   readonly service: Service;
+  /** What makes the handles of the messages exist (the on-call component); each resource waits for its own. */
+  readonly notify?: NotifyTargets;
 }
 
 /** One service's checks. Child names derive from catalog keys, never positions. */
@@ -45,12 +50,13 @@ export class ServiceUptime extends pulumi.ComponentResource {
     super("lookout:uptime:ServiceUptime", name, {}, opts);
     const { environment, service } = args;
     const tests: Record<string, datadog.SyntheticsTest> = {};
-    const create = (key: string, testArgs: datadog.SyntheticsTestArgs, source: SourceRef) => {
-      tests[key] = sourced(new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this, dependsOn: opts?.dependsOn }), source);
+    const create = (key: string, testArgs: datadog.SyntheticsTestArgs, check: { severity: Severity; source: SourceRef }) => {
+      const dependsOn = routeDependencies(args.notify, service, check.severity);
+      tests[key] = sourced(new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this, dependsOn }), check.source);
     };
-    for (const endpoint of service.endpoints) create(endpoint.name, httpTestArgs(environment, service, endpoint), endpoint.source);
-    for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check), check.source);
-    for (const journey of service.journeys) create(`journey-${journey.name}`, journeyTestArgs(environment, service, journey), journey.source);
+    for (const endpoint of service.endpoints) create(endpoint.name, httpTestArgs(environment, service, endpoint), endpoint);
+    for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check), check);
+    for (const journey of service.journeys) create(`journey-${journey.name}`, journeyTestArgs(environment, service, journey), journey);
     this.tests = tests;
     this.testIds = idsByKey(service.name, tests);
     this.registerOutputs({ testIds: this.testIds });

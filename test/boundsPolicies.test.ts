@@ -233,11 +233,11 @@ async function plan(text: string): Promise<PlannedResource[]> {
       pagerduty: catalog.pagerdutyServices.length > 0 ? new pagerduty.Provider("pagerduty", { token: "offline" }) : undefined,
     };
     const oncall = new Oncall("oncall", { catalog }, providers);
-    const opts = { providers: { datadog: providers.datadog }, dependsOn: [oncall] };
+    const opts = { providers: { datadog: providers.datadog } };
     const { environment, services } = catalog;
-    new Uptime("uptime", { environment, services }, opts);
-    new Alerts("alerts", { environment, services }, opts);
-    new Slos("slos", { environment, services }, opts);
+    new Uptime("uptime", { environment, services, notify: oncall }, opts);
+    new Alerts("alerts", { environment, services, notify: oncall }, opts);
+    new Slos("slos", { environment, services, notify: oncall }, opts);
   });
   return run.resources;
 }

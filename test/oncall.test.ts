@@ -236,3 +236,20 @@ describe("bad on-call input: every error at its line:column", () => {
     ]);
   });
 });
+
+describe("each notifying resource waits for exactly the handles its message names", () => {
+  it("depends on the route's PagerDuty service object and Slack channel, not the whole on-call component", async () => {
+    const { Alerts } = await import("../infra/alerts");
+    const run = await runComponents(() => {
+      const dd = new datadog.Provider("datadog", {});
+      const oncall = new Oncall("oncall", { catalog }, { datadog: dd, pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) });
+      new Alerts("alerts", { environment: "prod", services: catalog.services, notify: oncall }, { providers: { datadog: dd } });
+    });
+    const urn = (name: string) => run.resources.find((r) => r.name === name)!.urn;
+    const deps = (name: string) => [...run.resources.find((r) => r.name === name)!.dependencies].sort();
+    // P1: pages shop-payments and posts to #pay-alerts.
+    expect(deps("alerts-checkout-errors")).toEqual([urn("oncall-shop-payments-handle"), urn("oncall-slack-pay-alerts")].sort());
+    // P3: chat only.
+    expect(deps("alerts-checkout-slow")).toEqual([urn("oncall-slack-pay-alerts")]);
+  });
+});
