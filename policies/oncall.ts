@@ -32,6 +32,7 @@ import {
   parseTags,
   readKnown,
   UNKNOWN,
+  environmentsProperty,
 } from "./support";
 
 // ---------------------------------------------------------------------------------------
@@ -149,13 +150,7 @@ export const urgentAlertsSchema: PolicyConfigSchema = {
         "Values of the severity: tag that must page (default [\"p0\", \"p1\"]: DESIGN.md's severity ladder pages P0 and P1 at high urgency; " +
         "001 §6 answers them within 5 and 15 minutes, 002 within its Critical 5 min and High 15 min SLAs).",
     },
-    pagingEnvironments: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      uniqueItems: true,
-      default: ["prod"],
-      description: "Values of the env: tag whose urgent alerts must page (default [\"prod\"]: staging never pages, DESIGN.md).",
-    },
+    pagingEnvironments: environmentsProperty(["prod"], "Values of the env: tag whose urgent alerts must page (default [\"prod\"]: staging never pages, DESIGN.md)."),
     responseMinutes: {
       type: "object",
       additionalProperties: { type: "integer", minimum: 1 },
@@ -472,13 +467,7 @@ export interface StagingConfig {
 
 export const stagingSchema: PolicyConfigSchema = {
   properties: {
-    nonPagingEnvironments: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      uniqueItems: true,
-      default: ["staging"],
-      description: "Values of the env: tag that never page a person (default [\"staging\"]: DESIGN.md \"Staging never pages a person\").",
-    },
+    nonPagingEnvironments: environmentsProperty(["staging"], "Values of the env: tag that never page a person (default [\"staging\"]: DESIGN.md \"Staging never pages a person\")."),
   },
 };
 

@@ -17,7 +17,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { configOf, DATADOG_SYNTHETICS_TEST, listInWords, parseTags, readKnown, UNKNOWN } from "./support";
+import { configOf, DATADOG_SYNTHETICS_TEST, listInWords, parseTags, readKnown, UNKNOWN, environmentsProperty } from "./support";
 
 // ---------------------------------------------------------------------------------------
 // Resource types (tokens; the pack imports no provider SDK) and reading known values
@@ -527,13 +527,7 @@ export interface StatusCoverageConfig {
 
 export const statusCoverageSchema: PolicyConfigSchema = {
   properties: {
-    environments: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      uniqueItems: true,
-      default: ["prod"],
-      description: "Values of the env: tag whose P0 uptime checks must feed a status page (default [\"prod\"]: the page users read).",
-    },
+    environments: environmentsProperty(["prod"], "Values of the env: tag whose P0 uptime checks must feed a status page (default [\"prod\"]: the page users read)."),
   },
 };
 

@@ -97,6 +97,11 @@ export function missingTagKeys(tags: unknown, required: readonly string[]): stri
   return required.filter((key) => (present.get(key) ?? "") === "");
 }
 
+/** A config property listing values of the `env:` tag a rule applies to. */
+export function environmentsProperty(defaults: string[], description: string): PolicyConfigSchema["properties"][string] {
+  return { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true, default: defaults, description };
+}
+
 /** A `Runbook: https://…` line anywhere in a notification message. */
 export const RUNBOOK_LINE = /^[ \t]*Runbook:[ \t]*https:\/\/\S+/m;
 

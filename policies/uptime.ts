@@ -4,7 +4,7 @@
  * a stack overrides them with `--policy-pack-config` / `lookout plan --policy-config`.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, DATADOG_SYNTHETICS_TEST, distinctStrings, listInWords, missingTagKeys, objectProp, parseTags, requiredTagKeysSchema, RUNBOOK_LINE } from "./support";
+import { configOf, DATADOG_SYNTHETICS_TEST, distinctStrings, listInWords, missingTagKeys, objectProp, parseTags, requiredTagKeysSchema, RUNBOOK_LINE, environmentsProperty } from "./support";
 
 // ---------------------------------------------------------------------------------------
 // synthetics-tags-and-runbook
@@ -93,13 +93,7 @@ export interface FrequencyAndLocationsConfig {
  */
 export const frequencyAndLocationsSchema: PolicyConfigSchema = {
   properties: {
-    environments: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      uniqueItems: true,
-      default: ["prod"],
-      description: "Values of the env: tag whose synthetics tests must meet the bounds (default [\"prod\"]).",
-    },
+    environments: environmentsProperty(["prod"], "Values of the env: tag whose synthetics tests must meet the bounds (default [\"prod\"])."),
     maxIntervalSeconds: {
       type: "integer",
       minimum: 30,
