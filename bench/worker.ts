@@ -1,67 +1,85 @@
 /**
- * One benchmark measurement in a fresh process (so peak RSS is its own):
- *   plan  <catalog.yaml>  the Lookout program under mocks, then the policy pack
- *   floor <count>         the same number of bare resources under the same mocks
+ * One benchmark measurement in a fresh process (the bench samples its memory):
+ *   plan        <catalog.yaml>  `lookout plan`'s computation: the program (sharded as the
+ *                               CLI would), then the policy pack over gRPC
+ *   floor       <count>         the same number of bare resources under plain runtime
+ *                               mocks, as a Pulumi program's unit test registers them
+ *   floor-tuned <count>         bare resources under Lookout's mock run (no stack frames
+ *                               for the SDK's promises)
  * Prints one JSON line.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { runPolicyPacks } from "../cli/engine/analyzer";
+import { computePlan } from "../cli/engine/plan";
 import { runUnderMocks } from "../cli/engine/mockRun";
-import { readStackSettings } from "../cli/engine/stackConfig";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The smallest custom resource: what the engine itself costs per resource. */
+/** The smallest custom resource: what the SDK itself costs per resource. */
 class Bare extends pulumi.CustomResource {
   constructor(name: string, value: number) {
     super("bench:index:Bare", name, { value });
   }
 }
 
+/** `count` resources in all, the root stack included. */
+function registerBare(count: number): Record<string, never> {
+  for (let i = 1; i < count; i++) new Bare(`bare-${i}`, i);
+  return {};
+}
+
 async function plan(catalog: string) {
-  const settings = readStackSettings(ROOT, "prod", { "lookout:catalog": catalog });
-  const program = require(path.join(ROOT, "infra")) as () => Promise<unknown>;
-  const start = process.hrtime.bigint();
-  const run = await runUnderMocks({ ...settings, preview: true, program });
-  const planned = process.hrtime.bigint();
-  const analysis = await runPolicyPacks([path.join(ROOT, "policies")], run.resources, {
-    project: settings.project,
-    stack: settings.stack,
-    dryRun: true,
-    config: settings.config,
+  const start = performance.now();
+  const marks: Record<string, number> = {};
+  const shards = process.env.BENCH_SHARDS;
+  const result = await computePlan({
+    projectRoot: ROOT,
+    stack: "prod",
+    catalog,
+    ...(shards ? { shards: shards === "auto" ? "auto" : Number(shards) } : {}),
+    onTiming: (finished) => (marks[finished] = performance.now()),
   });
-  const analyzed = process.hrtime.bigint();
   return {
-    resources: run.resources.length,
-    planMs: Number(planned - start) / 1e6,
-    policyMs: Number(analyzed - planned) / 1e6,
-    violations: analysis.diagnostics.length,
+    resources: result.summary.resources,
+    programMs: marks.program - start,
+    policyMs: marks.policies - marks.program,
+    mandatory: result.summary.mandatory,
   };
 }
 
+/** Plain mocks: `setMocks`, the program in the root stack, stack traces and source maps as they come. */
 async function floor(count: number) {
-  const start = process.hrtime.bigint();
-  const run = await runUnderMocks({
-    project: "bench",
-    stack: "floor",
-    config: {},
-    secretKeys: [],
-    preview: true,
-    program: async () => {
-      // count includes the root stack, which runUnderMocks registers itself
-      for (let i = 1; i < count; i++) new Bare(`bare-${i}`, i);
-      return {};
+  const start = performance.now();
+  let registered = 0;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered++;
+        return { id: undefined, state: args.inputs };
+      },
+      call: (args) => args.inputs,
     },
-  });
-  return { resources: run.resources.length, planMs: Number(process.hrtime.bigint() - start) / 1e6 };
+    "bench",
+    "floor",
+    true,
+  );
+  await pulumi.runtime.runInPulumiStack(async () => registerBare(count));
+  await pulumi.runtime.disconnect();
+  return { resources: registered + 1, programMs: performance.now() - start };
+}
+
+async function floorTuned(count: number) {
+  const start = performance.now();
+  const run = await runUnderMocks({ project: "bench", stack: "floor", config: {}, secretKeys: [], preview: true, program: async () => registerBare(count) });
+  return { resources: run.resources.length, programMs: performance.now() - start };
 }
 
 (async () => {
   const [mode, arg] = process.argv.slice(2);
-  const result = mode === "plan" ? await plan(arg) : await floor(Number(arg));
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ mode, ...result, peakRssMb })}\n`);
+  const result = mode === "plan" ? await plan(arg) : mode === "floor" ? await floor(Number(arg)) : await floorTuned(Number(arg));
+  const ownPeakMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ mode, ...result, ownPeakMb })}\n`);
+  process.exit(0);
 })().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

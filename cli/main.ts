@@ -3,7 +3,7 @@
  * typed errors map to exit codes here and nowhere else.
  */
 import * as fs from "fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, InputError } from "./errors";
 import { computePlan } from "./engine/plan";
 import { findProjectRoot } from "./engine/stackConfig";
@@ -19,6 +19,13 @@ interface PlanFlags {
   policyPack: string[];
   policyConfig?: string;
   json?: boolean;
+  shards: number | "auto";
+  jobs?: number;
+}
+
+function positiveInteger(flag: string, value: string): number {
+  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1, got "${value}"`);
+  return Number(value);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -51,6 +58,8 @@ async function plan(flags: PlanFlags, write: (text: string) => void): Promise<nu
     policyPacks: flags.policyPack,
     policyConfig: flags.policyConfig === undefined ? undefined : readPolicyConfig(flags.policyConfig),
     onProgress: (event) => progress.update(event),
+    shards: flags.shards,
+    jobs: flags.jobs,
   }).finally(() => progress.done());
   write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPlanText(result)}\n`);
   return result.summary.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.ok;
@@ -70,6 +79,12 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .addOption(new Option("--policy-pack <dir>", "an extra policy pack to run (repeatable)").default([]).argParser(collect))
     .option("--policy-config <file>", "policy config JSON (as pulumi preview --policy-pack-config)")
     .option("--json", "print the plan as one JSON document")
+    .addOption(
+      new Option("--shards <n>", "worker processes the services are split over; auto: one per 100 services above 100 (same plan either way)")
+        .default("auto")
+        .argParser((value) => (value === "auto" ? "auto" : positiveInteger("--shards", value))),
+    )
+    .addOption(new Option("--jobs <n>", "shards planned at a time (default: one per core, at most 4)").argParser((value) => positiveInteger("--jobs", value)))
     .action((flags: PlanFlags) => run(plan(flags, write)));
 
   program

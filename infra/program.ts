@@ -18,6 +18,7 @@ import type { SentryRouteTargets } from "./sentryRules";
 import { Slos } from "./slos";
 import { type StatusPageOutput, StatusPages } from "./statusPage";
 import { Dashboards } from "./dashboards";
+import { registersStackWide, servicesOfThisRun } from "./shard";
 import { Uptime } from "./uptime";
 
 /** A bad catalog, shown to the user without a stack trace by the Pulumi CLI. */
@@ -69,23 +70,26 @@ export async function lookout(): Promise<StackOutputs> {
   const grafanaConfig = catalog.grafana ? readGrafanaConfig(catalog.grafana.postgres !== undefined) : undefined;
   const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages, storage, grafana: grafanaConfig });
   const { environment, services } = catalog;
+  // All of it, unless the offline engine plans this run as one shard of many (infra/shard.ts).
+  const own = servicesOfThisRun(services);
+  const stackWide = registersStackWide();
 
   // Routes first: every Datadog message names their handles, which must exist before it.
   const oncall = new Oncall("oncall", { catalog }, { datadog: providers.datadog, pagerduty: providers.pagerduty });
   const datadog = { providers: { datadog: providers.datadog } };
-  const uptime = new Uptime("uptime", { environment, services, notify: oncall }, datadog);
-  const alerts = new Alerts("alerts", { environment, services, notify: oncall }, datadog);
-  const slos = new Slos("slos", { environment, services, notify: oncall }, datadog);
+  const uptime = new Uptime("uptime", { environment, services: own, notify: oncall }, datadog);
+  const alerts = new Alerts("alerts", { environment, services: own, notify: oncall }, datadog);
+  const slos = new Slos("slos", { environment, services: own, notify: oncall }, datadog);
   const sentry =
     providers.sentry && sentryOrganization
       ? new SentryAlerting(
           "sentry",
-          { environment, organization: sentryOrganization, services, targets: sentryTargets(catalog, sentryOrganization, providers.sentry) },
+          { environment, organization: sentryOrganization, services: own, targets: sentryTargets(catalog, sentryOrganization, providers.sentry) },
           { providers: { sentry: providers.sentry } },
         )
       : undefined;
   const stored =
-    storage && providers.aws
+    stackWide && storage && providers.aws
       ? new Storage(
           "storage",
           {
@@ -101,9 +105,9 @@ export async function lookout(): Promise<StackOutputs> {
           { providers: { aws: providers.aws, datadog: providers.datadog } },
         )
       : undefined;
-  const statusPages = catalog.statusPages.length > 0 ? new StatusPages("status", { environment, pages: catalog.statusPages, services }, datadog) : undefined;
+  const statusPages = stackWide && catalog.statusPages.length > 0 ? new StatusPages("status", { environment, pages: catalog.statusPages, services }, datadog) : undefined;
   const dashboards =
-    grafanaConfig && providers.grafana
+    stackWide && grafanaConfig && providers.grafana
       ? new Dashboards("dashboards", { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
       : undefined;
   return {

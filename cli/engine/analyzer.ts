@@ -945,10 +945,36 @@ async function allOrFirstError<T>(promises: readonly Promise<T>[]): Promise<T[]>
  * every started pack process is stopped in all cases.
  */
 export async function runPolicyPacks(packDirs: readonly string[], resources: readonly PlannedResource[], options: AnalyzeOptions): Promise<PolicyRunResult> {
-  if (packDirs.length === 0) return { packs: [], diagnostics: [] };
+  const packs = await openPolicyPacks(packDirs, options);
+  try {
+    return await packs.analyze(resources);
+  } finally {
+    await packs.close();
+  }
+}
+
+/** Started, described and configured packs, ready to analyze one stack's resources. */
+export interface OpenPolicyPacks {
+  /** Analyze for every resource, then AnalyzeStack, in every pack. Once. */
+  analyze(resources: readonly PlannedResource[]): Promise<PolicyRunResult>;
+  /** Stops every pack process. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts every pack (spawn, Handshake, GetAnalyzerInfo, the policy config checked,
+ * Configure, ConfigureStack) without analyzing anything: the packs' start (a TypeScript
+ * compile) can run while the program does. Throws as `runPolicyPacks`; on a throw no
+ * pack process is left running.
+ */
+export async function openPolicyPacks(packDirs: readonly string[], options: AnalyzeOptions): Promise<OpenPolicyPacks> {
+  if (packDirs.length === 0) return { analyze: async () => ({ packs: [], diagnostics: [] }), close: async () => undefined };
   const userConfig = parsePolicyConfig(options.policyConfig ?? {});
   const protocol = loadProtocol();
   const sessions = packDirs.map((dir) => PackSession.create(dir, protocol, options));
+  const close = async (): Promise<void> => {
+    await Promise.all(sessions.map((s) => s.close()));
+  };
   try {
     await allOrFirstError(
       sessions.map(async (session) => {
@@ -970,22 +996,31 @@ export async function runPolicyPacks(packDirs: readonly string[], resources: rea
     }
     if (problems.length > 0) throw new PolicyConfigError(problems);
     await allOrFirstError(sessions.map((s) => s.configure()));
-
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const total = resources.length * sessions.length;
-    let analyzed = 0;
-    const progress = (): void => {
-      analyzed++;
-      options.onProgress?.(analyzed, total);
-    };
-    const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
-    const perPack = await allOrFirstError(
-      sessions.map(async (s) => [...(await s.analyzeEach(resources, byUrn, concurrency, progress)), ...(await s.analyzeStack(resources, byUrn))]),
-    );
-    return { packs: sessions.map((s) => s.run()), diagnostics: perPack.flat().sort(compareDiagnostics) };
-  } finally {
-    await Promise.all(sessions.map((s) => s.close()));
+  } catch (error) {
+    await close();
+    throw error;
   }
+
+  let analyzing = false;
+  return {
+    close,
+    async analyze(resources) {
+      if (analyzing) throw new Error("the packs have analyzed a stack already");
+      analyzing = true;
+      const byUrn = new Map(resources.map((r) => [r.urn, r]));
+      const total = resources.length * sessions.length;
+      let analyzed = 0;
+      const progress = (): void => {
+        analyzed++;
+        options.onProgress?.(analyzed, total);
+      };
+      const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+      const perPack = await allOrFirstError(
+        sessions.map(async (s) => [...(await s.analyzeEach(resources, byUrn, concurrency, progress)), ...(await s.analyzeStack(resources, byUrn))]),
+      );
+      return { packs: sessions.map((s) => s.run()), diagnostics: perPack.flat().sort(compareDiagnostics) };
+    },
+  };
 }
 
 /** What a pack declares (GetAnalyzerInfo), without analyzing anything. */

@@ -5,15 +5,18 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
 import { CatalogError } from "../../infra/catalog/errors";
+import { loadCatalog } from "../../infra/catalog/load";
 import type { SourceRef } from "../../infra/catalog/model";
-import { sourceKey, takeSources } from "../../infra/sources";
+import { sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
-import { PolicyConfigError, type PolicyDiagnostic, runPolicyPacks } from "./analyzer";
-import { runUnderMocks } from "./mockRun";
+import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic } from "./analyzer";
+import { type ProgramRun, runProgram } from "./program";
 import { redact } from "./redact";
 import type { PlannedResource } from "./resource";
-import { readStackSettings } from "./stackConfig";
+import { runShards, shardJobs } from "./shards";
+import { readStackSettings, type StackSettings } from "./stackConfig";
 
 export interface PlanResource {
   readonly urn: string;
@@ -62,54 +65,103 @@ export interface PlanOptions {
   /** The user's policy config (`--policy-config FILE`'s content). */
   readonly policyConfig?: Readonly<Record<string, unknown>>;
   readonly onProgress?: (event: { phase: "register" | "analyze"; done: number; total?: number }) => void;
+  /** When the program's run ends and when the policies' does (benchmarks). */
+  readonly onTiming?: (finished: "program" | "policies") => void;
+  /**
+   * Worker processes the services are split over ("auto": one process up to
+   * SERVICES_PER_SHARD services, else one shard per SERVICES_PER_SHARD). 1 runs the
+   * program in this process. Every choice gives the same plan.
+   */
+  readonly shards?: number | "auto";
+  /** Shards planned at a time (default: one per core, at most 4). */
+  readonly jobs?: number;
 }
 
 /** The full plan: the program's resources and every pack's verdict. */
 export async function computePlan(options: PlanOptions): Promise<Plan> {
-  const settings = readStackSettings(
-    options.projectRoot,
-    options.stack,
-    options.catalog === undefined ? {} : { "lookout:catalog": path.resolve(options.catalog) },
-  );
-  const program = loadProgram(options.projectRoot);
-  let run;
-  let sources = new Map<string, SourceRef>();
-  try {
-    run = await runUnderMocks({
-      project: settings.project,
-      stack: settings.stack,
-      config: settings.config,
-      secretKeys: settings.secretKeys,
-      preview: true,
-      program,
-      onRegister: (done) => options.onProgress?.({ phase: "register", done }),
-    });
-  } catch (error) {
-    throw asInputError(error) ?? error;
-  } finally {
-    sources = takeSources();
-  }
-
-  const packs = [
+  const overrides: Record<string, string> = options.catalog === undefined ? {} : { "lookout:catalog": path.resolve(options.catalog) };
+  const settings = readStackSettings(options.projectRoot, options.stack, overrides);
+  const packDirs = [
     ...(options.withoutDefaultPack ? [] : [path.join(options.projectRoot, "policies")]),
     ...(options.policyPacks ?? []).map((p) => path.resolve(p)),
   ].map(realPack);
-  const analysis = packs.length
-    ? await runPolicyPacks(packs, run.resources, {
-        project: settings.project,
-        stack: settings.stack,
-        dryRun: true,
-        config: settings.config,
-        configSecretKeys: settings.secretKeys,
-        policyConfig: options.policyConfig,
-        onProgress: (done, total) => options.onProgress?.({ phase: "analyze", done, total }),
-      }).catch((error: unknown) => {
-        // A policy config naming no policy or an undeclared property is the user's input.
-        throw error instanceof PolicyConfigError ? new InputError(error.message) : error;
-      })
-    : { packs: [], diagnostics: [] as PolicyDiagnostic[] };
+  const services = serviceNames(settings);
+  const shardCount = options.shards === undefined || options.shards === "auto" ? autoShards(services.length) : Math.max(1, Math.floor(options.shards));
 
-  return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics, sources);
+  // The packs start (a TypeScript compile) while the program runs; settled, so that a
+  // failing start is reported after the program's own errors, never as one of them.
+  const opening = openPolicyPacks(packDirs, {
+    project: settings.project,
+    stack: settings.stack,
+    dryRun: true,
+    config: settings.config,
+    configSecretKeys: settings.secretKeys,
+    policyConfig: options.policyConfig,
+    onProgress: (done, total) => options.onProgress?.({ phase: "analyze", done, total }),
+  }).then(
+    (packs) => ({ packs }),
+    (error: unknown) => ({ error }),
+  );
+  let run: ProgramRun;
+  try {
+    const onRegister = (done: number) => options.onProgress?.({ phase: "register", done });
+    run =
+      shardCount > 1
+        ? await runShards(shardJobs({ projectRoot: options.projectRoot, stack: options.stack, overrides }, services, shardCount), {
+            parallel: options.jobs ?? defaultJobs(),
+            workerHeapMb: WORKER_HEAP_MB,
+            onRegister,
+          })
+        : await runProgram(settings, { onRegister });
+  } catch (error) {
+    const opened = await opening;
+    if ("packs" in opened) await opened.packs.close();
+    throw error;
+  }
+  options.onTiming?.("program");
+
+  const opened = await opening;
+  if ("error" in opened) {
+    // A policy config naming no policy or an undeclared property is the user's input.
+    throw opened.error instanceof PolicyConfigError ? new InputError(opened.error.message) : opened.error;
+  }
+  let analysis;
+  try {
+    analysis = await opened.packs.analyze(run.resources);
+  } finally {
+    await opened.packs.close();
+  }
+  options.onTiming?.("policies");
+  return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics, run.sources);
+}
+
+/** Services per shard when `--shards auto` splits a catalog (about 2,200 resources with the shipped mix). */
+export const SERVICES_PER_SHARD = 100;
+/** A worker's V8 heap limit: low enough that it collects garbage before its memory balloons. */
+const WORKER_HEAP_MB = 1024;
+
+/** One process up to SERVICES_PER_SHARD services; above, a shard per SERVICES_PER_SHARD. */
+export function autoShards(services: number): number {
+  return services <= SERVICES_PER_SHARD ? 1 : Math.ceil(services / SERVICES_PER_SHARD);
+}
+
+/** Workers at a time: one per core, at most 4 (each holds its shard's resources). */
+function defaultJobs(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+/** The catalog's service names, in catalog order; the whole catalog validated first (a bad one fails here, whole). */
+function serviceNames(settings: StackSettings): string[] {
+  const file = settings.config["lookout:catalog"];
+  if (file === undefined) return [];
+  const absolute = path.resolve(settings.projectRoot, file);
+  const relative = path.relative(process.cwd(), absolute);
+  try {
+    return loadCatalog(relative === "" ? "." : relative.startsWith("..") ? absolute : relative).services.map((s) => s.name);
+  } catch (error) {
+    if (error instanceof CatalogError) throw new InputError(error.message);
+    throw error;
+  }
 }
 
 export function assemblePlan(
@@ -171,23 +223,4 @@ function realPack(dir: string): string {
   } catch {
     throw new InputError(`policy pack ${dir} does not exist`);
   }
-}
-
-/** The program: what `pulumi up` would run (Pulumi.yaml main: infra/). */
-function loadProgram(projectRoot: string): () => Promise<unknown> {
-  const exported: unknown = require(path.join(projectRoot, "infra"));
-  if (typeof exported !== "function") throw new InputError(`${projectRoot}/infra does not export the program function`);
-  return exported as () => Promise<unknown>;
-}
-
-/** A bad catalog surfaces from the program as CatalogRunError (carrying the CatalogError). */
-function asInputError(error: unknown): InputError | undefined {
-  const catalogError =
-    error instanceof CatalogError ? error : (error as { catalogError?: unknown } | null)?.catalogError;
-  if (catalogError instanceof CatalogError) return new InputError(catalogError.message);
-  // Missing or malformed stack config (infra/config.ts): the user's input, not a crash.
-  if (error instanceof Error && /^(Missing required configuration variable|invalid stack config: )/.test(error.message)) {
-    return new InputError(error.message.split("\n")[0]);
-  }
-  return undefined;
 }

@@ -1,0 +1,72 @@
+/**
+ * One run of the project's Pulumi program under mocks, in this process: the resources
+ * it registers, its stack outputs and the catalog sources the components recorded. A
+ * bad catalog or bad stack config becomes the user's InputError. Both engine paths (a
+ * single process, and each worker of a sharded plan) run the program through here.
+ */
+import * as path from "path";
+import { CatalogError } from "../../infra/catalog/errors";
+import type { SourceRef } from "../../infra/catalog/model";
+import { type Shard, setShard } from "../../infra/shard";
+import { takeSources } from "../../infra/sources";
+import { InputError } from "../errors";
+import { runUnderMocks } from "./mockRun";
+import type { PlannedResource } from "./resource";
+import type { StackSettings } from "./stackConfig";
+
+export interface ProgramRun {
+  /** In registration order. */
+  readonly resources: PlannedResource[];
+  /** The root stack's outputs, in wire form. */
+  readonly outputs: Record<string, unknown>;
+  /** Catalog positions keyed by `sourceKey(type, name)`. */
+  readonly sources: Map<string, SourceRef>;
+}
+
+export interface ProgramRunOptions {
+  /** Register only this part of the stack (a worker of a sharded plan). */
+  readonly shard?: Shard;
+  readonly onRegister?: (count: number) => void;
+}
+
+export async function runProgram(settings: StackSettings, options: ProgramRunOptions = {}): Promise<ProgramRun> {
+  const program = loadProgram(settings.projectRoot);
+  setShard(options.shard);
+  try {
+    const run = await runUnderMocks({
+      project: settings.project,
+      stack: settings.stack,
+      config: settings.config,
+      secretKeys: settings.secretKeys,
+      preview: true,
+      program,
+      onRegister: options.onRegister,
+    });
+    return { resources: run.resources, outputs: run.outputs, sources: takeSources() };
+  } catch (error) {
+    takeSources();
+    throw asInputError(error) ?? error;
+  } finally {
+    setShard(undefined);
+  }
+}
+
+/** The program: what `pulumi up` would run (Pulumi.yaml main: infra/). */
+function loadProgram(projectRoot: string): () => Promise<unknown> {
+  const exported: unknown = require(path.join(projectRoot, "infra"));
+  if (typeof exported !== "function") throw new InputError(`${projectRoot}/infra does not export the program function`);
+  return exported as () => Promise<unknown>;
+}
+
+/** A bad catalog surfaces from the program as CatalogRunError (carrying the CatalogError). */
+export function asInputError(error: unknown): InputError | undefined {
+  if (error instanceof InputError) return error;
+  const catalogError =
+    error instanceof CatalogError ? error : (error as { catalogError?: unknown } | null)?.catalogError;
+  if (catalogError instanceof CatalogError) return new InputError(catalogError.message);
+  // Missing or malformed stack config (infra/config.ts): the user's input, not a crash.
+  if (error instanceof Error && /^(Missing required configuration variable|invalid stack config: )/.test(error.message)) {
+    return new InputError(error.message.split("\n")[0]);
+  }
+  return undefined;
+}

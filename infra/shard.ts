@@ -1,0 +1,36 @@
+/**
+ * Which part of the stack this run registers. The offline engine plans a large catalog
+ * in shards, one worker process each: every shard runs the whole program over the whole
+ * catalog (validated as a whole), registers the stack-wide resources every part refers
+ * to (providers, on-call) and its own services' checks, alerts, SLOs and Sentry
+ * projects; one shard also registers the rest (storage, status pages, dashboards). The
+ * engine merges the shards' registrations into the plan a single run gives (a test
+ * compares them). Under `pulumi up` and a single-process `lookout plan` no shard is
+ * set: everything registers.
+ */
+import type { Service } from "./catalog/model";
+
+export interface Shard {
+  /** The services whose own resources this shard registers. */
+  readonly services: ReadonlySet<string>;
+  /** Whether this shard registers the resources no service owns alone (storage, status pages, dashboards). */
+  readonly stackWide: boolean;
+}
+
+let current: Shard | undefined;
+
+/** Sets (or, with undefined, clears) the shard the next program run registers. */
+export function setShard(shard: Shard | undefined): void {
+  current = shard;
+}
+
+/** The services whose own resources this run registers: all of them unless sharded. */
+export function servicesOfThisRun(services: readonly Service[]): readonly Service[] {
+  const shard = current;
+  return shard ? services.filter((s) => shard.services.has(s.name)) : services;
+}
+
+/** Whether this run registers the stack-wide resources that no service owns alone. */
+export function registersStackWide(): boolean {
+  return current?.stackWide ?? true;
+}
