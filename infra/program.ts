@@ -18,7 +18,7 @@ import type { SentryRouteTargets } from "./sentryRules";
 import { Slos } from "./slos";
 import { type StatusPageOutput, StatusPages } from "./statusPage";
 import { Dashboards } from "./dashboards";
-import { registersStackWide, servicesOfThisRun } from "./shard";
+import { catalogOfThisRun, registersStackWide, servicesOfThisRun } from "./shard";
 import { Uptime } from "./uptime";
 
 /** A bad catalog, shown to the user without a stack trace by the Pulumi CLI. */
@@ -59,7 +59,7 @@ export function loadStackCatalog(): Catalog {
 
 export async function lookout(): Promise<StackOutputs> {
   const config = readConfig();
-  const catalog = loadStackCatalog();
+  const catalog = catalogOfThisRun() ?? loadStackCatalog();
   const usesSentry = catalog.services.some((s) => s.sentry !== undefined);
   // Read before any resource exists: a missing setting fails the run, not half of it.
   const sentryOrganization = usesSentry ? requireSentryOrganization() : undefined;

@@ -8,9 +8,11 @@
  * compares them). Under `pulumi up` and a single-process `lookout plan` no shard is
  * set: everything registers.
  */
-import type { Service } from "./catalog/model";
+import type { Catalog, Service } from "./catalog/model";
 
 export interface Shard {
+  /** The whole catalog, loaded and validated once by the engine for all shards. */
+  readonly catalog: Catalog;
   /** The services whose own resources this shard registers. */
   readonly services: ReadonlySet<string>;
   /** Whether this shard registers the resources no service owns alone (storage, status pages, dashboards). */
@@ -22,6 +24,11 @@ let current: Shard | undefined;
 /** Sets (or, with undefined, clears) the shard the next program run registers. */
 export function setShard(shard: Shard | undefined): void {
   current = shard;
+}
+
+/** The catalog the engine loaded for this shard, if sharded (else the program loads it). */
+export function catalogOfThisRun(): Catalog | undefined {
+  return current?.catalog;
 }
 
 /** The services whose own resources this run registers: all of them unless sharded. */

@@ -208,7 +208,7 @@ describe("runPolicyPacks over gRPC", () => {
   let both: PolicyRunResult;
   let allAdvisory: PolicyRunResult;
   let fourLocations: PolicyRunResult;
-  const progress: Array<[number, number]> = [];
+  const progress: Array<[number, number | undefined]> = [];
 
   beforeAll(async () => {
     [both, allAdvisory, fourLocations] = await Promise.all([

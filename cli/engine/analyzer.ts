@@ -116,7 +116,8 @@ export interface AnalyzeOptions {
   readonly policyConfig?: Readonly<Record<string, PolicyConfigEntry | unknown>>;
   /** Analyze calls in flight per pack (default 16). */
   readonly concurrency?: number;
-  readonly onProgress?: (analyzed: number, total: number) => void;
+  /** `total` is known once the last resource is in (streamed analysis). */
+  readonly onProgress?: (analyzed: number, total: number | undefined) => void;
   /** Time allowed from spawn to port line (default 120 s: a cold TypeScript compile). */
   readonly startTimeoutMs?: number;
   /** Deadline of each RPC (default 300 s). */
@@ -508,6 +509,8 @@ class PackSession {
   private closing = false;
   /** Provider messages by provider URN: a stack has few providers and many resources. */
   private readonly providers = new Map<string, AnalyzerPb.AnalyzerProviderResource>();
+  /** AnalyzeStack's entries, serialized as each resource is analyzed. */
+  private readonly stackEntries = new Map<string, Uint8Array>();
   private child: ChildProcess | undefined;
   private client: AnalyzerGrpcPb.AnalyzerClient | undefined;
   private project: PolicyProject | undefined;
@@ -823,62 +826,113 @@ class PackSession {
     });
   }
 
-  /** Analyze for every resource, `concurrency` calls in flight. */
-  async analyzeEach(resources: readonly PlannedResource[], byUrn: ReadonlyMap<string, PlannedResource>, concurrency: number, progress: () => void): Promise<PolicyDiagnostic[]> {
+  /**
+   * Analyze for each resource as it is added, `concurrency` calls in flight. `byUrn`
+   * must hold a resource's provider by the time the resource is added (providers
+   * register before the resources that use them). After the first failed call no
+   * further call starts; `done` rejects with that failure once the calls in flight end.
+   */
+  analyzer(byUrn: ReadonlyMap<string, PlannedResource>, concurrency: number, progress: () => void): { add(resource: PlannedResource): void; done(): Promise<PolicyDiagnostic[]> } {
     const { pb } = this.protocol;
-    const found: PolicyDiagnostic[][] = new Array<PolicyDiagnostic[]>(resources.length);
-    let next = 0;
-    let failed = false;
-    const worker = async (): Promise<void> => {
-      while (next < resources.length && !failed) {
-        const index = next++;
-        const resource = resources[index];
-        const request = new pb.AnalyzeRequest();
-        request.setUrn(resource.urn);
-        request.setType(resource.type);
-        request.setName(resource.name);
-        request.setProperties(this.properties(resource));
-        request.setOptions(this.resourceOptions(resource));
-        const provider = this.providerOf(resource, byUrn);
-        if (provider) request.setProvider(provider);
-        const response = await this.call(`Analyze(${resource.urn})`, this.rpc.analyze.bind(this.rpc), request).catch((error: unknown) => {
-          failed = true; // the other workers stop taking resources
-          throw error;
-        });
-        found[index] = this.diagnosticsOf(response, resource.urn);
-        progress();
-      }
+    const queue: (PlannedResource | undefined)[] = [];
+    const found: PolicyDiagnostic[] = [];
+    let head = 0;
+    let active = 0;
+    let failure: { error: unknown } | undefined;
+    let closed = false;
+    let settle: (() => void) | undefined;
+    const analyzeOne = async (resource: PlannedResource): Promise<PolicyDiagnostic[]> => {
+      const request = new pb.AnalyzeRequest();
+      request.setUrn(resource.urn);
+      request.setType(resource.type);
+      request.setName(resource.name);
+      request.setProperties(this.properties(resource));
+      request.setOptions(this.resourceOptions(resource));
+      const provider = this.providerOf(resource, byUrn);
+      if (provider) request.setProvider(provider);
+      this.stackEntries.set(resource.urn, this.stackEntry(resource, byUrn, request.getProperties() as StructPb.Struct));
+      const response = await this.call(`Analyze(${resource.urn})`, this.rpc.analyze.bind(this.rpc), request);
+      return this.diagnosticsOf(response, resource.urn);
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, resources.length)) }, worker));
-    return found.flat();
+    const pump = (): void => {
+      while (failure === undefined && active < concurrency && head < queue.length) {
+        const resource = queue[head] as PlannedResource;
+        queue[head++] = undefined; // analyzed resources are not kept here
+        active++;
+        analyzeOne(resource)
+          .then(
+            (diagnostics) => {
+              found.push(...diagnostics);
+              progress();
+            },
+            (error: unknown) => {
+              failure ??= { error };
+            },
+          )
+          .finally(() => {
+            active--;
+            pump();
+          });
+      }
+      if (active === 0 && (failure !== undefined || (closed && head === queue.length))) settle?.();
+    };
+    return {
+      add: (resource) => {
+        if (closed) throw new Error("resources added after the last");
+        queue.push(resource);
+        pump();
+      },
+      done: () =>
+        new Promise<PolicyDiagnostic[]>((resolve, reject) => {
+          closed = true;
+          settle = () => (failure ? reject(failure.error) : resolve(found));
+          pump();
+        }),
+    };
   }
 
-  /** AnalyzeStack once with every resource (UNIMPLEMENTED: no stack policies). */
-  async analyzeStack(resources: readonly PlannedResource[], byUrn: ReadonlyMap<string, PlannedResource>): Promise<PolicyDiagnostic[]> {
+  /** A resource as AnalyzeStack carries it, serialized (kept small until the stack is sent). */
+  private stackEntry(resource: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>, properties: StructPb.Struct): Uint8Array {
     const { pb } = this.protocol;
-    const request = new pb.AnalyzeStackRequest();
-    request.setResourcesList(
-      resources.map((resource) => {
-        const r = new pb.AnalyzerResource();
-        r.setUrn(resource.urn);
-        r.setType(resource.type);
-        r.setName(resource.name);
-        r.setProperties(this.properties(resource));
-        r.setOptions(this.resourceOptions(resource));
-        const provider = this.providerOf(resource, byUrn);
-        if (provider) r.setProvider(provider);
-        r.setParent(resource.parent ?? "");
-        r.setDependenciesList([...resource.dependencies]);
-        for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
-          if (urns.length === 0) continue; // as the engine: properties without dependencies are left out
-          const deps = new pb.AnalyzerPropertyDependencies();
-          deps.setUrnsList([...urns]);
-          r.getPropertydependenciesMap().set(key, deps);
-        }
-        return r;
-      }),
-    );
-    const response = await this.call("AnalyzeStack", this.rpc.analyzeStack.bind(this.rpc), request, true);
+    const r = new pb.AnalyzerResource();
+    r.setUrn(resource.urn);
+    r.setType(resource.type);
+    r.setName(resource.name);
+    r.setProperties(properties);
+    r.setOptions(this.resourceOptions(resource));
+    const provider = this.providerOf(resource, byUrn);
+    if (provider) r.setProvider(provider);
+    r.setParent(resource.parent ?? "");
+    r.setDependenciesList([...resource.dependencies]);
+    for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+      if (urns.length === 0) continue; // as the engine: properties without dependencies are left out
+      const deps = new pb.AnalyzerPropertyDependencies();
+      deps.setUrnsList([...urns]);
+      r.getPropertydependenciesMap().set(key, deps);
+    }
+    return r.serializeBinary();
+  }
+
+  /**
+   * AnalyzeStack once with every resource, in `resources`' order (UNIMPLEMENTED: no
+   * stack policies). The request is written from the entries serialized at Analyze
+   * time (AnalyzeStackRequest is `repeated AnalyzerResource resources = 1`): a stack of
+   * 20,000 resources as protobuf objects all at once would take a gigabyte.
+   */
+  async analyzeStack(resources: readonly PlannedResource[], byUrn: ReadonlyMap<string, PlannedResource>): Promise<PolicyDiagnostic[]> {
+    const entries = resources.map((resource) => {
+      const entry = this.stackEntries.get(resource.urn) ?? this.stackEntry(resource, byUrn, this.properties(resource));
+      this.stackEntries.delete(resource.urn);
+      return entry;
+    });
+    const request = repeatedField(1, entries);
+    const definition = this.protocol.rpc.AnalyzerService.analyzeStack;
+    const client = this.rpc;
+    const send: UnaryMethod<Buffer, AnalyzerPb.AnalyzeResponse> = (req, metadata, options, callback) =>
+      client.makeUnaryRequest(definition.path, (buffer: Buffer) => buffer, definition.responseDeserialize, req, metadata, options, (error, response) =>
+        callback(error, response as AnalyzerPb.AnalyzeResponse),
+      );
+    const response = await this.call("AnalyzeStack", send, request, true);
     return response ? this.diagnosticsOf(response, undefined) : [];
   }
 
@@ -931,6 +985,32 @@ function compareDiagnostics(a: PolicyDiagnostic, b: PolicyDiagnostic): number {
   return 0;
 }
 
+/** A protobuf message made of one repeated message field: each entry as tag, length, bytes. */
+export function repeatedField(field: number, entries: readonly Uint8Array[]): Buffer {
+  const tag = (field << 3) | 2; // wire type 2: length-delimited
+  const varint = (n: number, out: number[]): void => {
+    while (n > 0x7f) {
+      out.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    out.push(n);
+  };
+  const heads = entries.map((entry) => {
+    const head: number[] = [];
+    varint(tag, head);
+    varint(entry.length, head);
+    return head;
+  });
+  const buffer = Buffer.allocUnsafe(entries.reduce((sum, entry, i) => sum + heads[i].length + entry.length, 0));
+  let at = 0;
+  entries.forEach((entry, i) => {
+    for (const byte of heads[i]) buffer[at++] = byte;
+    buffer.set(entry, at);
+    at += entry.length;
+  });
+  return buffer;
+}
+
 /** Rejects with the first rejection, after every promise settled. */
 async function allOrFirstError<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   const settled = await Promise.allSettled(promises);
@@ -955,10 +1035,19 @@ export async function runPolicyPacks(packDirs: readonly string[], resources: rea
 
 /** Started, described and configured packs, ready to analyze one stack's resources. */
 export interface OpenPolicyPacks {
-  /** Analyze for every resource, then AnalyzeStack, in every pack. Once. */
+  /** Analyze for every resource, then AnalyzeStack, in every pack. Once (this or `stream`). */
   analyze(resources: readonly PlannedResource[]): Promise<PolicyRunResult>;
+  /** The same, with resources analyzed as they come: while the program still runs. */
+  stream(): PolicyStream;
   /** Stops every pack process. */
   close(): Promise<void>;
+}
+
+/** Resources analyzed as they are added (each once, providers before their users). */
+export interface PolicyStream {
+  add(resource: PlannedResource): void;
+  /** After the last `add`: AnalyzeStack over `resources` (exactly the ones added) and every verdict. */
+  finish(resources: readonly PlannedResource[]): Promise<PolicyRunResult>;
 }
 
 /**
@@ -968,7 +1057,10 @@ export interface OpenPolicyPacks {
  * pack process is left running.
  */
 export async function openPolicyPacks(packDirs: readonly string[], options: AnalyzeOptions): Promise<OpenPolicyPacks> {
-  if (packDirs.length === 0) return { analyze: async () => ({ packs: [], diagnostics: [] }), close: async () => undefined };
+  if (packDirs.length === 0) {
+    const none = { add: () => undefined, finish: async () => ({ packs: [], diagnostics: [] }) };
+    return { analyze: none.finish, stream: () => none, close: async () => undefined };
+  }
   const userConfig = parsePolicyConfig(options.policyConfig ?? {});
   const protocol = loadProtocol();
   const sessions = packDirs.map((dir) => PackSession.create(dir, protocol, options));
@@ -1002,23 +1094,40 @@ export async function openPolicyPacks(packDirs: readonly string[], options: Anal
   }
 
   let analyzing = false;
+  const stream = (): PolicyStream => {
+    if (analyzing) throw new Error("the packs have analyzed a stack already");
+    analyzing = true;
+    const byUrn = new Map<string, PlannedResource>();
+    let added = 0;
+    let analyzed = 0;
+    let total: number | undefined;
+    const progress = (): void => {
+      analyzed++;
+      options.onProgress?.(analyzed, total);
+    };
+    const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+    const analyzers = sessions.map((s) => s.analyzer(byUrn, concurrency, progress));
+    return {
+      add(resource) {
+        byUrn.set(resource.urn, resource);
+        added++;
+        for (const a of analyzers) a.add(resource);
+      },
+      async finish(resources) {
+        if (resources.length !== added) throw new Error(`AnalyzeStack over ${resources.length} resources, but ${added} were analyzed`);
+        total = added * sessions.length;
+        const perPack = await allOrFirstError(sessions.map(async (s, i) => [...(await analyzers[i].done()), ...(await s.analyzeStack(resources, byUrn))]));
+        return { packs: sessions.map((s) => s.run()), diagnostics: perPack.flat().sort(compareDiagnostics) };
+      },
+    };
+  };
   return {
     close,
+    stream,
     async analyze(resources) {
-      if (analyzing) throw new Error("the packs have analyzed a stack already");
-      analyzing = true;
-      const byUrn = new Map(resources.map((r) => [r.urn, r]));
-      const total = resources.length * sessions.length;
-      let analyzed = 0;
-      const progress = (): void => {
-        analyzed++;
-        options.onProgress?.(analyzed, total);
-      };
-      const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
-      const perPack = await allOrFirstError(
-        sessions.map(async (s) => [...(await s.analyzeEach(resources, byUrn, concurrency, progress)), ...(await s.analyzeStack(resources, byUrn))]),
-      );
-      return { packs: sessions.map((s) => s.run()), diagnostics: perPack.flat().sort(compareDiagnostics) };
+      const s = stream();
+      for (const resource of resources) s.add(resource);
+      return s.finish(resources);
     },
   };
 }

@@ -50,6 +50,8 @@ export interface MockRunOptions {
   /** The program: what the Pulumi runtime would call (infra/index.ts's export). */
   readonly program: () => Promise<unknown>;
   readonly onRegister?: (count: number) => void;
+  /** Each resource as it registers (its inputs complete; its provider registered before it). */
+  readonly onResource?: (resource: PlannedResource) => void;
 }
 
 export interface MockRunResult {
@@ -148,7 +150,7 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
     req.getPropertydependenciesMap().forEach((value, key) => {
       propertyDependencies[key] = value.getUrnsList().map(translate);
     });
-    resources.push({
+    const resource: PlannedResource = {
       urn,
       type,
       name: req.getName(),
@@ -160,8 +162,10 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
       retainOnDelete: req.getRetainondelete?.() ?? false,
       custom: req.getCustom(),
       inputs: req.getObject()?.toJavaScript() ?? {},
-    });
+    };
+    resources.push(resource);
     options.onRegister?.(resources.length);
+    options.onResource?.(resource);
     register(req, (err, response) => {
       if (response) byMockUrn.set(response.getUrn(), { urn, chain });
       callback(err, response);

@@ -8,10 +8,10 @@ import * as path from "path";
 import * as os from "os";
 import { CatalogError } from "../../infra/catalog/errors";
 import { loadCatalog } from "../../infra/catalog/load";
-import type { SourceRef } from "../../infra/catalog/model";
+import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
-import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic } from "./analyzer";
+import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyStream } from "./analyzer";
 import { type ProgramRun, runProgram } from "./program";
 import { redact } from "./redact";
 import type { PlannedResource } from "./resource";
@@ -85,8 +85,9 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     ...(options.withoutDefaultPack ? [] : [path.join(options.projectRoot, "policies")]),
     ...(options.policyPacks ?? []).map((p) => path.resolve(p)),
   ].map(realPack);
-  const services = serviceNames(settings);
-  const shardCount = options.shards === undefined || options.shards === "auto" ? autoShards(services.length) : Math.max(1, Math.floor(options.shards));
+  const catalog = stackCatalog(settings);
+  const services = catalog?.services.length ?? 0;
+  const shardCount = options.shards === undefined || options.shards === "auto" ? autoShards(services) : Math.max(1, Math.floor(options.shards));
 
   // The packs start (a TypeScript compile) while the program runs; settled, so that a
   // failing start is reported after the program's own errors, never as one of them.
@@ -102,17 +103,35 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     (packs) => ({ packs }),
     (error: unknown) => ({ error }),
   );
+  // Resources are analyzed as they come (from the program, or a shard at a time), so the
+  // packs work while the program still runs; until the packs are up they wait here.
+  let stream: PolicyStream | undefined;
+  const waiting: PlannedResource[] = [];
+  const analyzed = new Set<string>();
+  const analyze = (resource: PlannedResource): void => {
+    if (analyzed.has(resource.urn)) return; // registered by more than one shard (the merge checks they agree)
+    analyzed.add(resource.urn);
+    if (stream) stream.add(resource);
+    else waiting.push(resource);
+  };
+  void opening.then((opened) => {
+    if (!("packs" in opened)) return;
+    stream = opened.packs.stream();
+    for (const resource of waiting.splice(0)) stream.add(resource);
+  });
+
   let run: ProgramRun;
   try {
     const onRegister = (done: number) => options.onProgress?.({ phase: "register", done });
     run =
-      shardCount > 1
-        ? await runShards(shardJobs({ projectRoot: options.projectRoot, stack: options.stack, overrides }, services, shardCount), {
-            parallel: options.jobs ?? defaultJobs(),
+      shardCount > 1 && catalog
+        ? await runShards({ projectRoot: options.projectRoot, stack: options.stack, overrides, catalog }, shardJobs(catalog.services.map((s) => s.name), shardCount), {
+            workers: options.jobs ?? defaultJobs(),
             workerHeapMb: WORKER_HEAP_MB,
             onRegister,
+            onShard: (resources) => resources.forEach(analyze),
           })
-        : await runProgram(settings, { onRegister });
+        : await runProgram(settings, { onRegister, onResource: analyze });
   } catch (error) {
     const opened = await opening;
     if ("packs" in opened) await opened.packs.close();
@@ -127,7 +146,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   }
   let analysis;
   try {
-    analysis = await opened.packs.analyze(run.resources);
+    analysis = await (stream as PolicyStream).finish(run.resources);
   } finally {
     await opened.packs.close();
   }
@@ -135,29 +154,29 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics, run.sources);
 }
 
-/** Services per shard when `--shards auto` splits a catalog (about 2,200 resources with the shipped mix). */
-export const SERVICES_PER_SHARD = 100;
+/** Services per shard when `--shards auto` splits a catalog (about 1,100 resources with the shipped mix). */
+export const SERVICES_PER_SHARD = 50;
 /** A worker's V8 heap limit: low enough that it collects garbage before its memory balloons. */
-const WORKER_HEAP_MB = 1024;
+const WORKER_HEAP_MB = 512;
 
 /** One process up to SERVICES_PER_SHARD services; above, a shard per SERVICES_PER_SHARD. */
 export function autoShards(services: number): number {
   return services <= SERVICES_PER_SHARD ? 1 : Math.ceil(services / SERVICES_PER_SHARD);
 }
 
-/** Workers at a time: one per core, at most 4 (each holds its shard's resources). */
+/** Worker processes: one per core but one (the policy pack analyzes on it meanwhile), at most 4. */
 function defaultJobs(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism()));
+  return Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
-/** The catalog's service names, in catalog order; the whole catalog validated first (a bad one fails here, whole). */
-function serviceNames(settings: StackSettings): string[] {
+/** The stack's catalog, validated whole (a bad one fails here, before anything runs); the program's own reading of it. */
+function stackCatalog(settings: StackSettings): Catalog | undefined {
   const file = settings.config["lookout:catalog"];
-  if (file === undefined) return [];
+  if (file === undefined) return undefined;
   const absolute = path.resolve(settings.projectRoot, file);
   const relative = path.relative(process.cwd(), absolute);
   try {
-    return loadCatalog(relative === "" ? "." : relative.startsWith("..") ? absolute : relative).services.map((s) => s.name);
+    return loadCatalog(relative === "" ? "." : relative.startsWith("..") ? absolute : relative);
   } catch (error) {
     if (error instanceof CatalogError) throw new InputError(error.message);
     throw error;

@@ -27,6 +27,7 @@ export interface ProgramRunOptions {
   /** Register only this part of the stack (a worker of a sharded plan). */
   readonly shard?: Shard;
   readonly onRegister?: (count: number) => void;
+  readonly onResource?: (resource: PlannedResource) => void;
 }
 
 export async function runProgram(settings: StackSettings, options: ProgramRunOptions = {}): Promise<ProgramRun> {
@@ -41,6 +42,7 @@ export async function runProgram(settings: StackSettings, options: ProgramRunOpt
       preview: true,
       program,
       onRegister: options.onRegister,
+      onResource: options.onResource,
     });
     return { resources: run.resources, outputs: run.outputs, sources: takeSources() };
   } catch (error) {

@@ -1,41 +1,54 @@
 /**
- * A worker of a sharded plan (see shards.ts): receives one ShardJob over IPC, runs the
- * program for that shard under mocks and sends back its registrations, or why it
- * failed. Started by `runShards` with tsx registered.
+ * A worker of a sharded plan (see shards.ts). Receives the setup (the stack and its
+ * validated catalog) once, then plans one shard per job message: the program under
+ * mocks, registering that shard's part; sends back its registrations or why it failed.
+ * Exits when the engine closes the channel. Started by `runShards` with tsx registered.
  */
-import { readStackSettings } from "./stackConfig";
 import { asInputError, runProgram } from "./program";
-import type { ShardJob, ShardMessage } from "./shards";
+import type { FromWorker, ShardJob, ShardSetup, ToWorker } from "./shards";
+import { readStackSettings, type StackSettings } from "./stackConfig";
 
 // Stack traces are not printed here; source-mapping them costs the SDK dearly.
 process.setSourceMapsEnabled(false);
 
 const PROGRESS_EVERY = 250;
 
-function send(message: ShardMessage): Promise<void> {
+function send(message: FromWorker): Promise<void> {
   return new Promise((resolve, reject) => process.send?.(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
 }
 
-async function plan(job: ShardJob): Promise<ShardMessage> {
+function failed(error: unknown): FromWorker {
+  const input = asInputError(error);
+  if (input) return { kind: "failed", input: true, message: input.message };
+  return { kind: "failed", input: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+}
+
+async function plan(setup: ShardSetup, settings: StackSettings, job: ShardJob): Promise<FromWorker> {
   try {
-    const settings = readStackSettings(job.projectRoot, job.stack, job.overrides);
     const run = await runProgram(settings, {
-      shard: { services: new Set(job.services), stackWide: job.stackWide },
+      shard: { catalog: setup.catalog, services: new Set(job.services), stackWide: job.stackWide },
       onRegister: (count) => {
         if (count % PROGRESS_EVERY === 0) void send({ kind: "progress", registered: count });
       },
     });
     return { kind: "done", resources: run.resources, outputs: run.outputs, sources: [...run.sources] };
   } catch (error) {
-    const input = asInputError(error);
-    if (input) return { kind: "failed", input: true, message: input.message };
-    return { kind: "failed", input: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return failed(error);
   }
 }
 
-process.once("message", (job: ShardJob) => {
-  void plan(job)
-    .then(send)
-    .then(() => process.exit(0))
-    .catch(() => process.exit(1));
+let setup: { setup: ShardSetup; settings: StackSettings } | { error: unknown } | undefined;
+process.on("message", (message: ToWorker) => {
+  if (message.kind === "setup") {
+    try {
+      setup = { setup: message, settings: readStackSettings(message.projectRoot, message.stack, message.overrides) };
+    } catch (error) {
+      setup = { error };
+    }
+    return;
+  }
+  const ready = setup;
+  const reply = !ready ? Promise.resolve(failed(new Error("a job before the setup"))) : "error" in ready ? Promise.resolve(failed(ready.error)) : plan(ready.setup, ready.settings, message);
+  void reply.then(send).catch(() => process.exit(1));
 });
+process.on("disconnect", () => process.exit(0));

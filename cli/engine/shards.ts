@@ -10,28 +10,36 @@
  * resources every shard registers (providers, on-call) must come out identical, and the
  * merge checks that they do.
  */
-import { fork, type ChildProcess } from "child_process";
+import { type ChildProcess, fork } from "child_process";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
-import type { SourceRef } from "../../infra/catalog/model";
+import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
 import type { ProgramRun } from "./program";
 import type { PlannedResource } from "./resource";
 
-/** What a worker plans: the stack (as `readStackSettings` reads it) and its part of it. */
-export interface ShardJob {
+/** The stack every shard belongs to, as `readStackSettings` reads it, and its catalog. */
+export interface ShardSetup {
   readonly projectRoot: string;
   readonly stack: string;
   /** Stack config overrides (`lookout:catalog` from --catalog). */
   readonly overrides: Readonly<Record<string, string>>;
-  /** The services whose own resources it registers. */
+  /** The catalog, loaded and validated once (workers get a copy, not the file). */
+  readonly catalog: Catalog;
+}
+
+/** One shard: the services whose own resources it registers. */
+export interface ShardJob {
   readonly services: readonly string[];
   /** Whether it also registers the stack-wide resources (storage, status pages, dashboards). */
   readonly stackWide: boolean;
 }
 
-/** Messages from a worker. */
-export type ShardMessage =
+/** Messages to a worker: the setup once, then jobs one at a time. */
+export type ToWorker = ({ readonly kind: "setup" } & ShardSetup) | ({ readonly kind: "job" } & ShardJob);
+
+/** Messages from a worker, per job. */
+export type FromWorker =
   | { readonly kind: "progress"; readonly registered: number }
   | {
       readonly kind: "done";
@@ -55,89 +63,128 @@ export function splitServices(names: readonly string[], count: number): string[]
   return Array.from({ length: shards }, (_, i) => names.slice(Math.floor((i * names.length) / shards), Math.floor(((i + 1) * names.length) / shards)));
 }
 
-/** The shards of a stack: the first also registers the stack-wide resources. */
-export function shardJobs(base: Omit<ShardJob, "services" | "stackWide">, names: readonly string[], count: number): ShardJob[] {
-  return splitServices(names, count).map((services, i) => ({ ...base, services, stackWide: i === 0 }));
+/** The shards of a catalog: the first also registers the stack-wide resources. */
+export function shardJobs(names: readonly string[], count: number): ShardJob[] {
+  return splitServices(names, count).map((services, i) => ({ services, stackWide: i === 0 }));
 }
 
 export interface RunShardsOptions {
-  /** Workers at a time. */
-  readonly parallel: number;
+  /** Worker processes, each planning one shard after another. */
+  readonly workers: number;
   /** V8 heap limit of each worker, MB: a lower one makes the worker collect garbage sooner. */
   readonly workerHeapMb?: number;
   /** Registered resources over all shards so far. */
   readonly onRegister?: (count: number) => void;
+  /** A shard's resources, in its registration order, as it ends. */
+  readonly onShard?: (resources: readonly PlannedResource[]) => void;
 }
 
 const WORKER = path.join(__dirname, "shardWorker.ts");
 const STDERR_TAIL = 4_000;
 
 /**
- * Runs every job in a worker, `parallel` at a time, and merges the runs. The first
- * failure stops the other workers and rejects: InputError for the user's input (every
- * shard validates the same catalog, so it is the error a single run gives), Error else.
+ * Plans every shard in `workers` worker processes (each loads the program once and
+ * plans one shard after another; its memory returns between shards) and merges the
+ * runs. The first failure stops every worker and rejects: InputError for the user's
+ * input, Error else.
  */
-export async function runShards(jobs: readonly ShardJob[], options: RunShardsOptions): Promise<ProgramRun> {
+export async function runShards(setup: ShardSetup, jobs: readonly ShardJob[], options: RunShardsOptions): Promise<ProgramRun> {
   const runs = new Array<ProgramRun>(jobs.length);
   const registered = new Array<number>(jobs.length).fill(0);
-  const live = new Set<ChildProcess>();
+  const workers: ShardWorker[] = [];
   let next = 0;
-  let failure: unknown;
-  const worker = async (): Promise<void> => {
+  let failure: { error: unknown } | undefined;
+  const drive = async (worker: ShardWorker): Promise<void> => {
     while (next < jobs.length && failure === undefined) {
       const index = next++;
       try {
-        runs[index] = await runWorker(jobs[index], index, jobs.length, options.workerHeapMb, live, (count) => {
+        runs[index] = await worker.plan(jobs[index], `shard ${index + 1} of ${jobs.length}`, (count) => {
           registered[index] = count;
           options.onRegister?.(registered.reduce((a, b) => a + b, 0));
         });
+        options.onShard?.(runs[index].resources);
       } catch (error) {
-        failure ??= error;
-        for (const child of live) child.kill("SIGKILL");
+        failure ??= { error };
+        for (const w of workers) w.kill();
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, jobs.length)) }, worker));
-  if (failure !== undefined) throw failure;
+  try {
+    for (let i = 0; i < Math.max(1, Math.min(options.workers, jobs.length)); i++) workers.push(new ShardWorker(setup, options.workerHeapMb));
+    await Promise.all(workers.map(drive));
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+  if (failure) throw failure.error;
   return mergeRuns(runs);
 }
 
-function runWorker(job: ShardJob, index: number, count: number, heapMb: number | undefined, live: Set<ChildProcess>, onRegister: (count: number) => void): Promise<ProgramRun> {
-  const what = `shard ${index + 1} of ${count} (${job.services.length} services from ${job.services[0] ?? "none"})`;
-  return new Promise<ProgramRun>((resolve, reject) => {
-    const child = fork(WORKER, [], {
+/** A worker process: started with the setup, then one job at a time. */
+class ShardWorker {
+  private readonly child: ChildProcess;
+  private stderr = "";
+  private exited: Promise<void>;
+  private exitDescription = "";
+  private current: { onMessage: (message: FromWorker) => void; onExit: () => void } | undefined;
+
+  constructor(setup: ShardSetup, heapMb: number | undefined) {
+    this.child = fork(WORKER, [], {
       execArgv: ["--require", require.resolve("tsx/cjs"), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
-    live.add(child);
-    let stderr = "";
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL);
+    this.child.stderr?.setEncoding("utf8");
+    this.child.stderr?.on("data", (chunk: string) => {
+      this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
     });
-    let result: ProgramRun | undefined;
-    let failed: Error | undefined;
-    child.on("message", (message: ShardMessage) => {
-      if (message.kind === "progress") onRegister(message.registered);
-      else if (message.kind === "done") {
-        onRegister(message.resources.length);
-        result = { resources: message.resources, outputs: message.outputs, sources: new Map(message.sources) };
-      } else {
-        failed = message.input ? new InputError(message.message) : new Error(`${what}: ${message.message}`);
-      }
+    this.child.on("message", (message: FromWorker) => this.current?.onMessage(message));
+    this.exited = new Promise((resolve) => {
+      this.child.on("exit", (code, signal) => {
+        this.exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code ?? "?"}`;
+        this.current?.onExit();
+        resolve();
+      });
     });
-    child.on("error", (error) => {
-      failed ??= new Error(`${what}: ${error.message}`);
+    this.child.on("error", () => undefined); // reported through "exit"
+    this.send({ kind: "setup", ...setup });
+  }
+
+  private send(message: ToWorker): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  plan(job: ShardJob, what: string, onRegister: (count: number) => void): Promise<ProgramRun> {
+    const label = `${what} (${job.services.length} services from ${job.services[0] ?? "none"})`;
+    return new Promise<ProgramRun>((resolve, reject) => {
+      this.current = {
+        onMessage: (message) => {
+          if (message.kind === "progress") return onRegister(message.registered);
+          this.current = undefined;
+          if (message.kind === "done") {
+            onRegister(message.resources.length);
+            resolve({ resources: message.resources, outputs: message.outputs, sources: new Map(message.sources) });
+          } else reject(message.input ? new InputError(message.message) : new Error(`${label}: ${message.message}`));
+        },
+        onExit: () => {
+          this.current = undefined;
+          const stderr = this.stderr.trim();
+          reject(new Error(`${label}: the worker ${this.exitDescription}${stderr ? `\n--- stderr (end) ---\n${stderr}` : ""}`));
+        },
+      };
+      if (this.exitDescription) this.current.onExit();
+      else this.send({ kind: "job", ...job });
     });
-    child.on("exit", (code, signal) => {
-      live.delete(child);
-      if (failed) reject(failed);
-      else if (result && code === 0) resolve(result);
-      else reject(new Error(`${what} ${signal ? `was killed by ${signal}` : `exited with code ${code ?? "?"}`}${stderr.trim() ? `\n--- stderr (end) ---\n${stderr.trim()}` : ""}`));
-    });
-    child.send(job);
-  });
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
+
+  /** Lets the worker end (it exits when its channel closes) and waits for it. */
+  async stop(): Promise<void> {
+    if (this.child.connected) this.child.disconnect();
+    await this.exited;
+  }
 }
 
 /**
