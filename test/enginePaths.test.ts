@@ -13,7 +13,8 @@ import { syntheticCatalog } from "../bench/catalog";
 import { repeatedField } from "../cli/engine/analyzer";
 import type { ProgramRun } from "../cli/engine/program";
 import type { PlannedResource } from "../cli/engine/resource";
-import { mergeRuns, ShardMergeError, shardJobs, splitServices } from "../cli/engine/shards";
+import { mergeRuns, runShards, ShardMergeError, shardJobs, splitServices } from "../cli/engine/shards";
+import type { Catalog } from "../infra/catalog/model";
 import { Progress } from "../cli/render/progress";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -101,6 +102,38 @@ describe("bad input fails the same way on every path, and whole", () => {
       expect(run.stdout).toBe("");
     }
   });
+});
+
+describe("a worker that fails", () => {
+  it("fails the plan with the shard and the program's error, and no plan is made of the shards that ended", async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-failing-worker-"));
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: lookout\nruntime: nodejs\nmain: infra/\n");
+    fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), "config: {}\n");
+    fs.mkdirSync(path.join(project, "infra"));
+    // A program that registers in the first shard and crashes in the second.
+    fs.writeFileSync(
+      path.join(project, "infra", "index.js"),
+      `const shard = require(${JSON.stringify(path.join(ROOT, "infra", "shard.ts"))});
+module.exports = async () => {
+  if (shard.registersStackWide()) return {};
+  throw new Error("the program crashed in a later shard");
+};
+`,
+    );
+    const catalog = { services: [{ name: "a" }, { name: "b" }] } as unknown as Catalog;
+    const registered: number[] = [];
+    const shards: number[] = [];
+    const failure = await runShards({ projectRoot: project, stack: "prod", overrides: {}, catalog }, shardJobs(["a", "b"], 2), {
+      workers: 1,
+      onRegister: (count) => registered.push(count),
+      onShard: (resources) => shards.push(resources.length),
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/^shard 2 of 2 \(1 services from b\): Error: the program crashed in a later shard/);
+    // The first shard's root stack came back, counted once; no plan was merged from it.
+    expect(shards).toEqual([1]);
+    expect(registered).toEqual([1]);
+  }, 60_000);
 });
 
 describe("splitting services into shards", () => {

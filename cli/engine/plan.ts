@@ -157,7 +157,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
 /** Services per shard when `--shards auto` splits a catalog (about 1,100 resources with the shipped mix). */
 export const SERVICES_PER_SHARD = 50;
 /** A worker's V8 heap limit: low enough that it collects garbage before its memory balloons. */
-const WORKER_HEAP_MB = 512;
+const WORKER_HEAP_MB = 768;
 
 /** One process up to SERVICES_PER_SHARD services; above, a shard per SERVICES_PER_SHARD. */
 export function autoShards(services: number): number {

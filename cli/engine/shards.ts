@@ -90,7 +90,10 @@ const STDERR_TAIL = 4_000;
  */
 export async function runShards(setup: ShardSetup, jobs: readonly ShardJob[], options: RunShardsOptions): Promise<ProgramRun> {
   const runs = new Array<ProgramRun>(jobs.length);
+  // Per shard: registrations while it runs, then the resources no earlier shard brought
+  // (so the count ends at the plan's, not counting shared resources once per shard).
   const registered = new Array<number>(jobs.length).fill(0);
+  const seen = new Set<string>();
   const workers: ShardWorker[] = [];
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -102,6 +105,10 @@ export async function runShards(setup: ShardSetup, jobs: readonly ShardJob[], op
           registered[index] = count;
           options.onRegister?.(registered.reduce((a, b) => a + b, 0));
         });
+        const before = seen.size;
+        for (const r of runs[index].resources) seen.add(r.urn);
+        registered[index] = seen.size - before;
+        options.onRegister?.(registered.reduce((a, b) => a + b, 0));
         options.onShard?.(runs[index].resources);
       } catch (error) {
         failure ??= { error };
@@ -129,7 +136,9 @@ class ShardWorker {
 
   constructor(setup: ShardSetup, heapMb: number | undefined) {
     this.child = fork(WORKER, [], {
-      execArgv: ["--require", require.resolve("tsx/cjs"), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
+      // A young generation of 32 MB: the SDK's promises die young, and scavenging them
+      // in the default 16 MB took a third of a shard's time (about 20% less per shard).
+      execArgv: ["--require", require.resolve("tsx/cjs"), "--max-semi-space-size=32", ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
@@ -161,7 +170,6 @@ class ShardWorker {
           if (message.kind === "progress") return onRegister(message.registered);
           this.current = undefined;
           if (message.kind === "done") {
-            onRegister(message.resources.length);
             resolve({ resources: message.resources, outputs: message.outputs, sources: new Map(message.sources) });
           } else reject(message.input ? new InputError(message.message) : new Error(`${label}: ${message.message}`));
         },
