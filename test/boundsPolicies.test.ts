@@ -23,6 +23,7 @@ import { Slos } from "../infra/slos";
 import { Uptime } from "../infra/uptime";
 import { boundsPolicies, configKey, CONVENTIONS, monthlyRuns, recommendedSchema, windowSeconds, withinBoundsSchema } from "../policies/bounds";
 import { runComponents } from "./support/mocks";
+import { STOREFRONT_TEAM } from "./support/catalogs";
 
 const ROOT = path.join(__dirname, "..");
 const POLICIES = path.join(ROOT, "policies");
@@ -42,37 +43,7 @@ defaults:
 products:
   - name: shop
     description: The shop.
-teams:
-  - name: storefront
-    timeZone: Europe/Berlin
-    members:
-      - email: ana@example.com
-      - email: ben@example.com
-      - email: cleo@example.com
-        role: engineering manager
-    rotations:
-      - name: primary
-        members: [ana@example.com, ben@example.com]
-        handoff: { day: monday, time: "09:00" }
-        start: "2026-01-05"
-      - name: secondary
-        members: [ben@example.com, ana@example.com]
-        handoff: { day: monday, time: "09:00" }
-        start: "2026-01-05"
-    escalation:
-      loops: 2
-      levels:
-        - until: 5m
-          notify: [schedule:primary]
-        - until: 15m
-          notify: [schedule:secondary]
-        - until: 30m
-          notify: [user:cleo@example.com]
-    chat:
-      alerts: "#shop-alerts"
-      emergency: "#shop-emergency"
-    email: [shop-oncall@example.com]
-routing:
+${STOREFRONT_TEAM}routing:
   slackAccount: acme
   severities:
     P0: { page: high, chat: [emergency] }

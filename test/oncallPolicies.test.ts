@@ -27,6 +27,7 @@ import {
 } from "../policies/oncall";
 import { runComponents } from "./support/mocks";
 import { policyResourcesOf, resourceViolations, stackViolations, type StackViolation } from "./support/policies";
+import { STOREFRONT_TEAM } from "./support/catalogs";
 
 // ---------------------------------------------------------------------------------------
 // The fixture: one team with a weekly primary and secondary rotation and a 5/15/30-minute
@@ -49,37 +50,7 @@ products:
     description: The shop.
   - name: blog
     description: The blog.
-teams:
-  - name: storefront
-    timeZone: Europe/Berlin
-    members:
-      - email: ana@example.com
-      - email: ben@example.com
-      - email: cleo@example.com
-        role: engineering manager
-    rotations:
-      - name: primary
-        members: [ana@example.com, ben@example.com]
-        handoff: { day: monday, time: "09:00" }
-        start: "2026-01-05"
-      - name: secondary
-        members: [ben@example.com, ana@example.com]
-        handoff: { day: monday, time: "09:00" }
-        start: "2026-01-05"
-    escalation:
-      loops: 2
-      levels:
-        - until: 5m
-          notify: [schedule:primary]
-        - until: 15m
-          notify: [schedule:secondary]
-        - until: 30m
-          notify: [user:cleo@example.com]
-    chat:
-      alerts: "#shop-alerts"
-      emergency: "#shop-emergency"
-    email: [shop-oncall@example.com]
-routing:
+${STOREFRONT_TEAM}routing:
   slackAccount: acme
   severities:
     P0: { ${page}chat: [emergency] }

@@ -148,6 +148,24 @@ function wholeDays(text: string, path: readonly PropertyKey[], fail: (p: readonl
   return seconds / DAY_SECONDS;
 }
 
+/**
+ * An entry of which a product has at most one (log retention, a status page): its
+ * product must exist, and an earlier entry for it is reported by `duplicate`.
+ */
+function oneForProduct<T extends { readonly product: string }>(
+  entry: Located<T>,
+  products: ReadonlySet<string>,
+  seen: Map<string, Located<T>>,
+  fail: (path: readonly PropertyKey[], message: string) => void,
+  duplicate: (first: Located<T>) => string,
+): void {
+  const { product } = entry.value;
+  if (!products.has(product)) fail(["product"], `unknown product "${product}"; expected one of ${known(products)}`);
+  const first = seen.get(product);
+  if (first) fail(["product"], duplicate(first));
+  else seen.set(product, entry);
+}
+
 // ---------------------------------------------------------------------------------------
 // logs
 // ---------------------------------------------------------------------------------------
@@ -162,13 +180,7 @@ function logRetention(entries: readonly Located<RawLogRetention>[], products: Re
       file.report([...path, ...p], message);
       ok = false;
     };
-    if (!products.has(raw.product)) fail(["product"], `unknown product "${raw.product}"; expected one of ${known(products)}`);
-    const first = seen.get(raw.product);
-    if (first) {
-      fail(["product"], `duplicate log retention for product "${raw.product}" (first declared at ${where(first)})`);
-    } else {
-      seen.set(raw.product, entry);
-    }
+    oneForProduct(entry, products, seen, fail, (first) => `duplicate log retention for product "${raw.product}" (first declared at ${where(first)})`);
     const levels: LevelRetention[] = [];
     for (const level of LOG_LEVELS) {
       const text = raw.retention[level];
@@ -204,10 +216,7 @@ function statusPages(
       file.report([...path, ...p], message);
       ok = false;
     };
-    if (!products.has(raw.product)) fail(["product"], `unknown product "${raw.product}"; expected one of ${known(products)}`);
-    const first = byProduct.get(raw.product);
-    if (first) fail(["product"], `product "${raw.product}" already has a status page (declared at ${where(first)}); a product has one page`);
-    else byProduct.set(raw.product, entry);
+    oneForProduct(entry, products, byProduct, fail, (first) => `product "${raw.product}" already has a status page (declared at ${where(first)}); a product has one page`);
 
     const domainPrefix = raw.domainPrefix ?? (environment === undefined || environment === "prod" ? raw.product : `${raw.product}-${environment}`);
     const samePrefix = byPrefix.get(domainPrefix);
