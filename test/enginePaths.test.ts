@@ -14,7 +14,10 @@ import { repeatedField } from "../cli/engine/analyzer";
 import type { ProgramRun } from "../cli/engine/program";
 import type { PlannedResource } from "../cli/engine/resource";
 import { mergeRuns, runShards, ShardMergeError, shardJobs, splitServices } from "../cli/engine/shards";
+import { runUnderMocks } from "../cli/engine/mockRun";
+import { autoShards } from "../cli/engine/plan";
 import type { Catalog } from "../infra/catalog/model";
+import { CatalogRunError, lookout as lookoutProgram } from "../infra/program";
 import { Progress } from "../cli/render/progress";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -94,6 +97,25 @@ describe("bad input fails the same way on every path, and whole", () => {
     expect(sharded).toEqual(single);
   });
 
+  it("is refused by the program itself too, as under pulumi up: the same errors, nothing registered but the stack", async () => {
+    const bad = path.join(ROOT, "test", "fixtures", "catalogs", "three-errors.yaml");
+    const cli = lookout(["plan", "--stack", "prod", "--catalog", bad, "--json"]);
+    let registered = 0;
+    const failure = await runUnderMocks({
+      project: "lookout",
+      stack: "prod",
+      config: { "lookout:catalog": bad },
+      secretKeys: [],
+      preview: true,
+      program: lookoutProgram,
+      onRegister: (count) => (registered = count),
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CatalogRunError);
+    expect(cli.stderr).toMatch(/^error: invalid catalog \(3 errors\)/);
+    expect(`error: ${(failure as CatalogRunError).catalogError.message}\n`).toBe(cli.stderr);
+    expect(registered).toBe(1);
+  });
+
   it("refuses a shard or worker count that is not a whole number of at least 1", () => {
     for (const args of [["--shards", "0"], ["--shards", "two"], ["--jobs", "0"], ["--jobs", "1.5"]]) {
       const run = lookout(["plan", "--stack", "prod", ...args]);
@@ -143,6 +165,10 @@ describe("splitting services into shards", () => {
     const shards = splitServices(names, 3);
     expect(shards.map((s) => s.length)).toEqual([3, 3, 4]);
     expect(shards.flat()).toEqual(names);
+  });
+
+  it("plans up to 50 services in one process by default, and a shard per 50 services above", () => {
+    expect([1, 50, 51, 100, 101, 1000].map(autoShards)).toEqual([1, 1, 2, 2, 3, 20]);
   });
 
   it("never makes an empty shard, and the first one alone registers the stack-wide resources", () => {

@@ -68,12 +68,12 @@ export interface PlanOptions {
   /** When the program's run ends and when the policies' does (benchmarks). */
   readonly onTiming?: (finished: "program" | "policies") => void;
   /**
-   * Worker processes the services are split over ("auto": one process up to
-   * SERVICES_PER_SHARD services, else one shard per SERVICES_PER_SHARD). 1 runs the
-   * program in this process. Every choice gives the same plan.
+   * Shards the services are split into, each planned in a worker process ("auto": this
+   * process up to SERVICES_PER_SHARD services, else one shard per SERVICES_PER_SHARD).
+   * 1 runs the program in this process. Every choice gives the same plan.
    */
   readonly shards?: number | "auto";
-  /** Shards planned at a time (default: one per core, at most 4). */
+  /** Worker processes planning shards (default: one per core but one, at most 4). */
   readonly jobs?: number;
 }
 
