@@ -13,10 +13,11 @@ import { syntheticCatalog } from "../bench/catalog";
 import { repeatedField } from "../cli/engine/analyzer";
 import type { ProgramRun } from "../cli/engine/program";
 import type { PlannedResource } from "../cli/engine/resource";
-import { mergeRuns, runShards, ShardMergeError, shardJobs, splitServices } from "../cli/engine/shards";
+import { autoShardJobs, mergeRuns, runShards, ShardMergeError, serviceWeight, shardJobs, splitServices } from "../cli/engine/shards";
+import { loadCatalog } from "../infra/catalog/load";
 import { runUnderMocks } from "../cli/engine/mockRun";
-import { autoShards } from "../cli/engine/plan";
-import type { Catalog } from "../infra/catalog/model";
+import { SHARD_WEIGHT } from "../cli/engine/plan";
+import type { Catalog, Service } from "../infra/catalog/model";
 import { CatalogRunError, lookout as lookoutProgram } from "../infra/program";
 import { Progress } from "../cli/render/progress";
 
@@ -167,8 +168,26 @@ describe("splitting services into shards", () => {
     expect(shards.flat()).toEqual(names);
   });
 
-  it("plans up to 50 services in one process by default, and a shard per 50 services above", () => {
-    expect([1, 50, 51, 100, 101, 1000].map(autoShards)).toEqual([1, 1, 2, 2, 3, 20]);
+  it("by default plans a catalog in this process until its services weigh more than a shard, then cuts shards by weight", () => {
+    const services = (weights: number[]) =>
+      weights.map((alerts, i) => ({ name: `svc-${i}`, endpoints: [], tlsChecks: [], journeys: [], alerts: Array.from({ length: alerts }), slos: [] }) as unknown as Service);
+    // A service weighs 4 (its components) plus a resource per alert here.
+    expect(services([6]).map(serviceWeight)).toEqual([10]);
+    expect(autoShardJobs(services([6, 6, 6]), 30)).toBeUndefined();
+    // 60 in all against 30 a shard: two shards of 30.
+    expect(autoShardJobs(services([6, 6, 6, 6, 6, 6]), 30)).toEqual([
+      { services: ["svc-0", "svc-1", "svc-2"], stackWide: true },
+      { services: ["svc-3", "svc-4", "svc-5"], stackWide: false },
+    ]);
+    // 100 in all: four shards of about 25; the heavy service is one alone.
+    expect(autoShardJobs(services([6, 6, 6, 6, 46, 6]), 30)?.map((j) => j.services)).toEqual([["svc-0", "svc-1"], ["svc-2", "svc-3"], ["svc-4"], ["svc-5"]]);
+  });
+
+  it("keeps the shipped stacks in one process and splits 100 services of their mix in two", () => {
+    for (const file of ["stacks/prod.yaml", "stacks/staging.yaml"]) expect(autoShardJobs(loadCatalog(file).services, SHARD_WEIGHT)).toBeUndefined();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-weights-"));
+    fs.writeFileSync(path.join(dir, "catalog.yaml"), syntheticCatalog(100));
+    expect(autoShardJobs(loadCatalog(path.join(dir, "catalog.yaml")).services, SHARD_WEIGHT)?.map((j) => j.services.length)).toEqual([50, 50]);
   });
 
   it("never makes an empty shard, and the first one alone registers the stack-wide resources", () => {

@@ -15,7 +15,7 @@ import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyS
 import { type ProgramRun, runProgram } from "./program";
 import { redact } from "./redact";
 import type { PlannedResource } from "./resource";
-import { runShards, shardJobs } from "./shards";
+import { autoShardJobs, runShards, shardJobs } from "./shards";
 import { readStackSettings, type StackSettings } from "./stackConfig";
 
 export interface PlanResource {
@@ -69,8 +69,9 @@ export interface PlanOptions {
   readonly onTiming?: (finished: "program" | "policies") => void;
   /**
    * Shards the services are split into, each planned in a worker process ("auto": this
-   * process up to SERVICES_PER_SHARD services, else one shard per SERVICES_PER_SHARD).
-   * 1 runs the program in this process. Every choice gives the same plan.
+   * process while the services weigh at most SHARD_WEIGHT estimated resources, else
+   * shards of at most that). 1 runs the program in this process. Every choice gives the
+   * same plan.
    */
   readonly shards?: number | "auto";
   /** Worker processes planning shards (default: one per core but one, at most 4). */
@@ -86,8 +87,13 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     ...(options.policyPacks ?? []).map((p) => path.resolve(p)),
   ].map(realPack);
   const catalog = stackCatalog(settings);
-  const services = catalog?.services.length ?? 0;
-  const shardCount = options.shards === undefined || options.shards === "auto" ? autoShards(services) : Math.max(1, Math.floor(options.shards));
+  const services = catalog?.services ?? [];
+  const shards =
+    options.shards === undefined || options.shards === "auto"
+      ? autoShardJobs(services, SHARD_WEIGHT)
+      : options.shards > 1
+        ? shardJobs(services.map((s) => s.name), options.shards)
+        : undefined;
 
   // The packs start (a TypeScript compile) while the program runs; settled, so that a
   // failing start is reported after the program's own errors, never as one of them.
@@ -124,8 +130,8 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   try {
     const onRegister = (done: number) => options.onProgress?.({ phase: "register", done });
     run =
-      shardCount > 1 && catalog
-        ? await runShards({ projectRoot: options.projectRoot, stack: options.stack, overrides, catalog }, shardJobs(catalog.services.map((s) => s.name), shardCount), {
+      shards && catalog
+        ? await runShards({ projectRoot: options.projectRoot, stack: options.stack, overrides, catalog }, shards, {
             workers: options.jobs ?? defaultJobs(),
             workerHeapMb: WORKER_HEAP_MB,
             onRegister,
@@ -154,15 +160,14 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics, run.sources);
 }
 
-/** Services per shard when `--shards auto` splits a catalog (about 1,100 resources with the shipped mix). */
-export const SERVICES_PER_SHARD = 50;
-/** A worker's V8 heap limit: low enough that it collects garbage before its memory balloons. */
+/**
+ * What `--shards auto` lets one process plan, in estimated resources (`serviceWeight`):
+ * about 50 services of the shipped catalog's mix. A resource in flight takes up to about
+ * 200 KB of a worker's heap, so a shard stays near 250 MB of it.
+ */
+export const SHARD_WEIGHT = 1_250;
+/** A worker's V8 heap limit: room for a shard of SHARD_WEIGHT three times over, low enough that garbage is collected. */
 const WORKER_HEAP_MB = 768;
-
-/** One process up to SERVICES_PER_SHARD services; above, a shard per SERVICES_PER_SHARD. */
-export function autoShards(services: number): number {
-  return services <= SERVICES_PER_SHARD ? 1 : Math.ceil(services / SERVICES_PER_SHARD);
-}
 
 /** Worker processes: one per core but one (the policy pack analyzes on it meanwhile), at most 4. */
 function defaultJobs(): number {

@@ -13,7 +13,7 @@
 import { type ChildProcess, fork } from "child_process";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
-import type { Catalog, SourceRef } from "../../infra/catalog/model";
+import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
 import type { ProgramRun } from "./program";
 import type { PlannedResource } from "./resource";
@@ -65,7 +65,45 @@ export function splitServices(names: readonly string[], count: number): string[]
 
 /** The shards of a catalog: the first also registers the stack-wide resources. */
 export function shardJobs(names: readonly string[], count: number): ShardJob[] {
-  return splitServices(names, count).map((services, i) => ({ services, stackWide: i === 0 }));
+  return toJobs(splitServices(names, count));
+}
+
+function toJobs(shards: readonly string[][]): ShardJob[] {
+  return shards.map((services, i) => ({ services, stackWide: i === 0 }));
+}
+
+/**
+ * About how many resources a service registers: its components, a check per endpoint,
+ * certificate and journey, a monitor per alert, an SLO with its burn-rate monitors (a
+ * composite tier makes three), its Sentry project, team membership and rules. A
+ * resource in flight costs memory, so shards are cut by this, not by service count.
+ */
+export function serviceWeight(service: Service): number {
+  const slos = service.slos.reduce((sum, slo) => sum + 1 + 3 * slo.burnRates.length, 0);
+  const sentry = service.sentry ? 2 + service.sentry.issueAlerts.length + service.sentry.metricAlerts.length : 0;
+  return 4 + service.endpoints.length + service.tlsChecks.length + service.journeys.length + service.alerts.length + slos + sentry;
+}
+
+/**
+ * The shards `--shards auto` plans: none (undefined: the program runs in this process)
+ * while the services weigh at most `budget`; else as few contiguous shards of about
+ * equal weight as keep each near `budget` (a service heavier than that is a shard alone).
+ */
+export function autoShardJobs(services: readonly Service[], budget: number): ShardJob[] | undefined {
+  const weights = services.map(serviceWeight);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= budget) return undefined;
+  const count = Math.ceil(total / budget);
+  const shards: string[][] = [];
+  let before = 0;
+  services.forEach((service, i) => {
+    // The shard whose share of the total weight holds this service's middle.
+    const index = Math.min(count - 1, Math.floor(((before + weights[i] / 2) * count) / total));
+    while (shards.length <= index) shards.push([]);
+    shards[index].push(service.name);
+    before += weights[i];
+  });
+  return toJobs(shards.filter((shard) => shard.length > 0));
 }
 
 export interface RunShardsOptions {
