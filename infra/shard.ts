@@ -1,12 +1,14 @@
 /**
  * Which part of the stack this run registers. The offline engine plans a large catalog
- * in shards, one worker process each: every shard runs the whole program over the whole
- * catalog (validated as a whole), registers the stack-wide resources every part refers
- * to (providers, on-call) and its own services' checks, alerts, SLOs and Sentry
- * projects; one shard also registers the rest (storage, status pages, dashboards). The
- * engine merges the shards' registrations into the plan a single run gives (a test
- * compares them). Under `pulumi up` and a single-process `lookout plan` no shard is
- * set: everything registers.
+ * in shards, planned by worker processes one after another. Every shard runs the whole
+ * program over the whole catalog (the engine validated it as a whole and hands it over)
+ * and registers:
+ *  - the resources every part refers to (providers, on-call);
+ *  - its own services' checks, alerts, SLOs and Sentry projects;
+ *  - in one shard only, the rest (storage, status pages, dashboards).
+ * The engine merges the shards' registrations into the plan a single run gives (a test
+ * compares them). Under `pulumi up` and a single-process `lookout plan` no shard is set:
+ * everything registers, and the program reads the catalog itself.
  */
 import type { Catalog, Service } from "./catalog/model";
 
