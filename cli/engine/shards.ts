@@ -168,7 +168,7 @@ export async function runShards(setup: ShardSetup, jobs: readonly ShardJob[], op
 class ShardWorker {
   private readonly child: ChildProcess;
   private stderr = "";
-  private exited: Promise<void>;
+  private readonly exited: Promise<void>;
   private exitDescription = "";
   private current: { onMessage: (message: FromWorker) => void; onExit: () => void } | undefined;
 
