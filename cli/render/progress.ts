@@ -25,9 +25,9 @@ export class Progress {
 
   update(event: ProgressEvent): void {
     if (!this.enabled) return;
-    if (event.phase === "register") this.registered = Math.max(this.registered, event.done);
+    if (event.phase === "register") this.registered = event.done;
     else {
-      this.analyzed = Math.max(this.analyzed, event.done);
+      this.analyzed = event.done;
       this.total = event.total ?? this.total;
     }
     const now = this.now();
