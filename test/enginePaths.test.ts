@@ -149,7 +149,7 @@ module.exports = async () => {
     const failure = await runShards({ projectRoot: project, stack: "prod", overrides: {}, catalog }, shardJobs(["a", "b"], 2), {
       workers: 1,
       onRegister: (count) => registered.push(count),
-      onShard: (resources) => shards.push(resources.length),
+      onResources: (resources) => shards.push(resources.length),
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/^shard 2 of 2 \(1 services from b\): Error: the program crashed in a later shard/);

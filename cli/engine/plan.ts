@@ -135,7 +135,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
             workers: options.jobs ?? defaultJobs(),
             workerHeapMb: WORKER_HEAP_MB,
             onRegister,
-            onShard: (resources) => resources.forEach(analyze),
+            onResources: (resources) => resources.forEach(analyze),
           })
         : await runProgram(settings, { onRegister, onResource: analyze });
   } catch (error) {

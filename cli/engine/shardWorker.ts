@@ -5,13 +5,15 @@
  * Exits when the engine closes the channel. Started by `runShards` with tsx registered.
  */
 import { asInputError, runProgram } from "./program";
+import type { PlannedResource } from "./resource";
 import type { FromWorker, ShardJob, ShardSetup, ToWorker } from "./shards";
 import { readStackSettings, type StackSettings } from "./stackConfig";
 
 // Stack traces are not printed here; source-mapping them costs the SDK dearly.
 process.setSourceMapsEnabled(false);
 
-const PROGRESS_EVERY = 250;
+/** Resources per message: the engine analyzes them while the shard still runs. */
+const BATCH = 250;
 
 function send(message: FromWorker): Promise<void> {
   return new Promise((resolve, reject) => process.send?.(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
@@ -25,13 +27,20 @@ function failed(error: unknown): FromWorker {
 
 async function plan(setup: ShardSetup, settings: StackSettings, job: ShardJob): Promise<FromWorker> {
   try {
+    let batch: PlannedResource[] = [];
+    const flush = (): void => {
+      if (batch.length > 0) void send({ kind: "resources", resources: batch });
+      batch = [];
+    };
     const run = await runProgram(settings, {
       shard: { catalog: setup.catalog, services: new Set(job.services), stackWide: job.stackWide },
-      onRegister: (count) => {
-        if (count % PROGRESS_EVERY === 0) void send({ kind: "progress", registered: count });
+      onResource: (resource) => {
+        batch.push(resource);
+        if (batch.length === BATCH) flush();
       },
     });
-    return { kind: "done", resources: run.resources, outputs: run.outputs, sources: [...run.sources] };
+    flush();
+    return { kind: "done", count: run.resources.length, outputs: run.outputs, sources: [...run.sources] };
   } catch (error) {
     return failed(error);
   }

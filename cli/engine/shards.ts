@@ -38,12 +38,13 @@ export interface ShardJob {
 /** Messages to a worker: the setup once, then jobs one at a time. */
 export type ToWorker = ({ readonly kind: "setup" } & ShardSetup) | ({ readonly kind: "job" } & ShardJob);
 
-/** Messages from a worker, per job. */
+/** Messages from a worker, per job: its resources in batches as they register, then the end. */
 export type FromWorker =
-  | { readonly kind: "progress"; readonly registered: number }
+  | { readonly kind: "resources"; readonly resources: PlannedResource[] }
   | {
       readonly kind: "done";
-      readonly resources: PlannedResource[];
+      /** How many resources the batches carried (a check that none was lost). */
+      readonly count: number;
       readonly outputs: Record<string, unknown>;
       readonly sources: [string, SourceRef][];
     }
@@ -113,8 +114,8 @@ export interface RunShardsOptions {
   readonly workerHeapMb?: number;
   /** Registered resources over all shards so far. */
   readonly onRegister?: (count: number) => void;
-  /** A shard's resources, in its registration order, as it ends. */
-  readonly onShard?: (resources: readonly PlannedResource[]) => void;
+  /** Resources as a shard registers them, in batches, in its registration order (a resource several shards register comes from each). */
+  readonly onResources?: (resources: readonly PlannedResource[]) => void;
 }
 
 const WORKER = path.join(__dirname, "shardWorker.ts");
@@ -139,15 +140,15 @@ export async function runShards(setup: ShardSetup, jobs: readonly ShardJob[], op
     while (next < jobs.length && failure === undefined) {
       const index = next++;
       try {
-        runs[index] = await worker.plan(jobs[index], `shard ${index + 1} of ${jobs.length}`, (count) => {
+        runs[index] = await worker.plan(jobs[index], `shard ${index + 1} of ${jobs.length}`, (batch, count) => {
           registered[index] = count;
           options.onRegister?.(registered.reduce((a, b) => a + b, 0));
+          options.onResources?.(batch);
         });
         const before = seen.size;
         for (const r of runs[index].resources) seen.add(r.urn);
         registered[index] = seen.size - before;
         options.onRegister?.(registered.reduce((a, b) => a + b, 0));
-        options.onShard?.(runs[index].resources);
       } catch (error) {
         failure ??= { error };
         for (const w of workers) w.kill();
@@ -200,16 +201,21 @@ class ShardWorker {
     if (this.child.connected) this.child.send(message);
   }
 
-  plan(job: ShardJob, what: string, onRegister: (count: number) => void): Promise<ProgramRun> {
+  /** Plans `job`; `onBatch` gets each batch of resources as it comes and the shard's count so far. */
+  plan(job: ShardJob, what: string, onBatch: (resources: readonly PlannedResource[], count: number) => void): Promise<ProgramRun> {
     const label = `${what} (${job.services.length} services from ${job.services[0] ?? "none"})`;
+    const resources: PlannedResource[] = [];
     return new Promise<ProgramRun>((resolve, reject) => {
       this.current = {
         onMessage: (message) => {
-          if (message.kind === "progress") return onRegister(message.registered);
+          if (message.kind === "resources") {
+            for (const r of message.resources) resources.push(r);
+            return onBatch(message.resources, resources.length);
+          }
           this.current = undefined;
-          if (message.kind === "done") {
-            resolve({ resources: message.resources, outputs: message.outputs, sources: new Map(message.sources) });
-          } else reject(message.input ? new InputError(message.message) : new Error(`${label}: ${message.message}`));
+          if (message.kind === "failed") reject(message.input ? new InputError(message.message) : new Error(`${label}: ${message.message}`));
+          else if (message.count !== resources.length) reject(new Error(`${label}: ${message.count} resources registered, ${resources.length} received`));
+          else resolve({ resources, outputs: message.outputs, sources: new Map(message.sources) });
         },
         onExit: () => {
           this.current = undefined;
