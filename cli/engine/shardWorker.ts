@@ -1,8 +1,9 @@
 /**
  * A worker of a sharded plan (see shards.ts). Receives the setup (the stack and its
  * validated catalog) once, then plans one shard per job message: the program under
- * mocks, registering that shard's part; sends back its registrations or why it failed.
- * Exits when the engine closes the channel. Started by `runShards` with tsx registered.
+ * mocks, registering that shard's part. It sends the resources in batches as they
+ * register, then the shard's outputs and sources, or why it failed. Exits when the
+ * engine closes the channel. Started by `runShards` with tsx registered.
  */
 import { asInputError, runProgram } from "./program";
 import type { PlannedResource } from "./resource";
