@@ -59,9 +59,12 @@ export function readConfig(): LookoutConfig {
   };
 }
 
-/** Where the catalog is on disk, as a path relative to the working directory (for messages). */
-export function catalogPath(config: LookoutConfig): string {
-  const absolute = path.resolve(PROJECT_ROOT, config.catalog);
+/**
+ * Where the catalog (`lookout:catalog`, relative to the project) is on disk, as a path
+ * relative to the working directory (for messages). The offline engine names it the same.
+ */
+export function catalogPath(catalog: string, projectRoot: string = PROJECT_ROOT): string {
+  const absolute = path.resolve(projectRoot, catalog);
   const relative = path.relative(process.cwd(), absolute);
   return relative === "" ? "." : relative.startsWith("..") ? absolute : relative;
 }

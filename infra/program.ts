@@ -50,7 +50,7 @@ export interface StackOutputs {
 export function loadStackCatalog(): Catalog {
   const config = readConfig();
   try {
-    return loadCatalog(catalogPath(config));
+    return loadCatalog(catalogPath(config.catalog));
   } catch (error) {
     if (error instanceof CatalogError) throw new CatalogRunError(error);
     throw error;

@@ -8,6 +8,7 @@ import * as path from "path";
 import * as os from "os";
 import { CatalogError } from "../../infra/catalog/errors";
 import { loadCatalog } from "../../infra/catalog/load";
+import { catalogPath } from "../../infra/config";
 import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
@@ -178,10 +179,8 @@ function defaultJobs(): number {
 function stackCatalog(settings: StackSettings): Catalog | undefined {
   const file = settings.config["lookout:catalog"];
   if (file === undefined) return undefined;
-  const absolute = path.resolve(settings.projectRoot, file);
-  const relative = path.relative(process.cwd(), absolute);
   try {
-    return loadCatalog(relative === "" ? "." : relative.startsWith("..") ? absolute : relative);
+    return loadCatalog(catalogPath(file, settings.projectRoot));
   } catch (error) {
     if (error instanceof CatalogError) throw new InputError(error.message);
     throw error;

@@ -70,12 +70,7 @@ export function normalizeStorage(
 // ---------------------------------------------------------------------------------------
 
 function backup({ value: raw, path, file }: Located<RawBackup>, services: ReadonlyMap<string, Service>, products: ReadonlySet<string>): Backup | undefined {
-  const report = (p: readonly PropertyKey[], message: string) => file.report([...path, ...p], message);
-  let ok = true;
-  const fail = (p: readonly PropertyKey[], message: string) => {
-    report(p, message);
-    ok = false;
-  };
+  const { fail, failed } = reporter({ path, file });
   if (!products.has(raw.product)) fail(["product"], `unknown product "${raw.product}"; expected one of ${known(products)}`);
   const service = services.get(raw.service);
   if (!service) {
@@ -115,7 +110,7 @@ function backup({ value: raw, path, file }: Located<RawBackup>, services: Readon
     fail(withinPath, `expected whole minutes, found "${within}"`);
   }
 
-  if (!ok || retentionDays === undefined || noncurrentRetentionDays === undefined) return undefined;
+  if (failed() || retentionDays === undefined || noncurrentRetentionDays === undefined) return undefined;
   return {
     name: raw.name,
     product: raw.product,
@@ -148,6 +143,18 @@ function wholeDays(text: string, path: readonly PropertyKey[], fail: (p: readonl
   return seconds / DAY_SECONDS;
 }
 
+/** Reports a problem at a path below an entry (`fail`); `failed()` tells whether any was. */
+function reporter({ path, file }: Pick<Located<unknown>, "path" | "file">) {
+  let failedSoFar = false;
+  return {
+    fail: (p: readonly PropertyKey[], message: string): void => {
+      file.report([...path, ...p], message);
+      failedSoFar = true;
+    },
+    failed: (): boolean => failedSoFar,
+  };
+}
+
 /**
  * An entry of which a product has at most one (log retention, a status page): its
  * product must exist, and an earlier entry for it is reported by `duplicate`.
@@ -175,11 +182,7 @@ function logRetention(entries: readonly Located<RawLogRetention>[], products: Re
   const result: LogRetention[] = [];
   for (const entry of entries) {
     const { value: raw, path, file } = entry;
-    let ok = true;
-    const fail = (p: readonly PropertyKey[], message: string) => {
-      file.report([...path, ...p], message);
-      ok = false;
-    };
+    const { fail, failed } = reporter(entry);
     oneForProduct(entry, products, seen, fail, (first) => `duplicate log retention for product "${raw.product}" (first declared at ${where(first)})`);
     const levels: LevelRetention[] = [];
     for (const level of LOG_LEVELS) {
@@ -191,7 +194,7 @@ function logRetention(entries: readonly Located<RawLogRetention>[], products: Re
     if (Object.values(raw.retention).every((v) => v === undefined)) {
       fail(["retention"], `expected at least one level (${LOG_LEVELS.join(", ")})`);
     }
-    if (ok) result.push({ product: raw.product, levels, source: file.source(path) });
+    if (!failed()) result.push({ product: raw.product, levels, source: file.source(path) });
   }
   return result;
 }
@@ -211,11 +214,7 @@ function statusPages(
   const result: StatusPage[] = [];
   for (const entry of entries) {
     const { value: raw, path, file } = entry;
-    let ok = true;
-    const fail = (p: readonly PropertyKey[], message: string) => {
-      file.report([...path, ...p], message);
-      ok = false;
-    };
+    const { fail, failed } = reporter(entry);
     oneForProduct(entry, products, byProduct, fail, (first) => `product "${raw.product}" already has a status page (declared at ${where(first)}); a product has one page`);
 
     const domainPrefix = raw.domainPrefix ?? (environment === undefined || environment === "prod" ? raw.product : `${raw.product}-${environment}`);
@@ -267,7 +266,7 @@ function statusPages(
       );
     }
 
-    if (!ok) continue;
+    if (failed()) continue;
     result.push({
       product: raw.product,
       title: raw.title,
