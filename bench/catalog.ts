@@ -3,13 +3,26 @@
  * prod catalog's mix per service: three endpoints (a journey for every fifth), eight
  * alerts of the common signals, an SLO for every second service, a Sentry project for
  * every third; teams with rotations and a paging routing table; a backup and a status
- * page per product.
+ * page per product. A `shape` chooses per service what it has instead of that mix.
  */
 import { stringify } from "yaml";
 
 const TEAMS = 20;
 
-export function syntheticCatalog(size: number, environment = "prod"): string {
+/** What a synthetic service has besides its three endpoints. */
+export interface ServiceShape {
+  readonly journey: boolean;
+  readonly alerts: boolean;
+  readonly slo: boolean;
+  readonly sentry: boolean;
+}
+
+/** The shipped prod catalog's mix: a journey every fifth service, alerts everywhere, an SLO every second, Sentry every third. */
+export function prodMix(i: number): ServiceShape {
+  return { journey: i % 5 === 0, alerts: true, slo: i % 2 === 0, sentry: i % 3 === 0 };
+}
+
+export function syntheticCatalog(size: number, environment = "prod", shape: (i: number) => ServiceShape = prodMix): string {
   const products = Array.from({ length: Math.max(1, Math.ceil(size / 25)) }, (_, i) => ({
     name: `product-${i}`,
     description: `Synthetic product ${i}.`,
@@ -31,6 +44,7 @@ export function syntheticCatalog(size: number, environment = "prod"): string {
   const services = Array.from({ length: size }, (_, i) => {
     const host = `svc-${i}.example.com`;
     const metrics = (a: string, b: string) => ({ [a]: `svc${i}.${a}`, [b]: `svc${i}.${b}` });
+    const has = shape(i);
     return {
       name: `svc-${i}`,
       product: products[i % products.length].name,
@@ -44,7 +58,7 @@ export function syntheticCatalog(size: number, environment = "prod"): string {
         { name: "webhook", url: `https://${host}/api/webhook`, interval: "5m", severity: "P1", expect: { status: 405 } },
       ],
       journeys:
-        i % 5 === 0
+        has.journey
           ? [
               {
                 name: "purchase",
@@ -59,18 +73,20 @@ export function syntheticCatalog(size: number, environment = "prod"): string {
               },
             ]
           : [],
-      alerts: [
-        { name: "error-rate", signal: "http.error-rate", warning: "0.5%", critical: "1%", severity: "P1" },
-        { name: "latency-p95", signal: "http.latency", percentile: "p95", warning: "500ms", critical: "1s", severity: "P1" },
-        { name: "latency-p99", signal: "http.latency", percentile: "p99", critical: "2s", severity: "P0" },
-        { name: "throughput", signal: "http.throughput-drop", critical: "-50%", window: "1h", severity: "P2" },
-        { name: "payments", signal: "payments.success-rate", metrics: metrics("succeeded", "attempted"), critical: "95%", window: "2m", severity: "P0" },
-        { name: "webhooks", signal: "webhooks.failure-rate", metrics: metrics("failed", "received"), critical: "1%", severity: "P1" },
-        { name: "lcp", signal: "rum.lcp", critical: "2.5s", window: "1d", severity: "P3" },
-        { name: "db-time", signal: "db.query-time", metrics: { time: `svc${i}.db.time` }, critical: "200ms", severity: "P2" },
-      ],
-      slos: i % 2 === 0 ? [{ name: "availability", target: "99.9%", severity: "P1", sli: { type: "http" } }] : [],
-      ...(i % 3 === 0
+      alerts: has.alerts
+        ? [
+            { name: "error-rate", signal: "http.error-rate", warning: "0.5%", critical: "1%", severity: "P1" },
+            { name: "latency-p95", signal: "http.latency", percentile: "p95", warning: "500ms", critical: "1s", severity: "P1" },
+            { name: "latency-p99", signal: "http.latency", percentile: "p99", critical: "2s", severity: "P0" },
+            { name: "throughput", signal: "http.throughput-drop", critical: "-50%", window: "1h", severity: "P2" },
+            { name: "payments", signal: "payments.success-rate", metrics: metrics("succeeded", "attempted"), critical: "95%", window: "2m", severity: "P0" },
+            { name: "webhooks", signal: "webhooks.failure-rate", metrics: metrics("failed", "received"), critical: "1%", severity: "P1" },
+            { name: "lcp", signal: "rum.lcp", critical: "2.5s", window: "1d", severity: "P3" },
+            { name: "db-time", signal: "db.query-time", metrics: { time: `svc${i}.db.time` }, critical: "200ms", severity: "P2" },
+          ]
+        : [],
+      slos: has.slo ? [{ name: "availability", target: "99.9%", severity: "P1", sli: { type: "http" } }] : [],
+      ...(has.sentry
         ? {
             sentry: {
               issueAlerts: [

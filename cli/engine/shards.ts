@@ -15,6 +15,7 @@ import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
+import { SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
 import type { ProgramRun } from "./program";
 import type { PlannedResource } from "./resource";
 
@@ -241,9 +242,9 @@ class ShardWorker {
 
 /**
  * The runs as one: every resource once (a resource more than one shard registered must
- * be identical in each), root stack outputs merged key by key (keyed maps joined), and
- * the sources joined. Registration order: the first shard's, then each next shard's new
- * resources.
+ * be identical in each), root stack outputs merged key by key (keyed maps joined as one
+ * run's `pulumi.all` joins them, see mergeValue), and the sources joined. Registration
+ * order: the first shard's, then each next shard's new resources.
  */
 export function mergeRuns(runs: readonly ProgramRun[]): ProgramRun {
   if (runs.length === 1) return runs[0];
@@ -279,12 +280,35 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Equal values stay; keyed maps join (a key in both must agree); anything else is a conflict. */
+/** A plain keyed map in wire form (not a secret, a resource reference or another special object). */
+function isKeyedMap(value: unknown): value is Record<string, unknown> {
+  return isRecord(value) && !(SIG_KEY in value);
+}
+
+function isSecret(value: unknown): value is { [SIG_KEY]: typeof SECRET_SIG; value?: unknown } {
+  return isRecord(value) && value[SIG_KEY] === SECRET_SIG;
+}
+
+/**
+ * Two shards' values of one stack output, as one run gives it. Equal values stay. A keyed
+ * map of the stack (`mergeRecords` in infra/outputs.ts) is the union of every service's
+ * part, and a part is unknown in a preview until its resources have IDs; the single run's
+ * `pulumi.all` makes the whole map unknown when any part is, and secret when any part is
+ * (PF-PULUMI-1).
+ * So here: maps join (a key in both must agree), unknown absorbs a map, a secret part makes
+ * the join secret. Anything else is a conflict.
+ */
 function mergeValue(a: unknown, b: unknown, at: string): unknown {
   if (isDeepStrictEqual(a, b)) return a;
-  if (!isRecord(a) || !isRecord(b)) throw new ShardMergeError(`stack output "${at}" differs between shards`);
-  const merged: Record<string, unknown> = { ...a };
-  for (const [key, value] of Object.entries(b)) merged[key] = key in merged ? mergeValue(merged[key], value, `${at}.${key}`) : value;
+  if (isSecret(a) || isSecret(b)) {
+    const reveal = (v: unknown) => (isSecret(v) ? ("value" in v ? v.value : UNKNOWN) : v);
+    return { [SIG_KEY]: SECRET_SIG, value: mergeValue(reveal(a), reveal(b), at) };
+  }
+  const keyed = (v: unknown) => v === UNKNOWN || isKeyedMap(v);
+  if (!keyed(a) || !keyed(b)) throw new ShardMergeError(`stack output "${at}" differs between shards`);
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  const merged: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(b as Record<string, unknown>)) merged[key] = key in merged ? mergeValue(merged[key], value, `${at}.${key}`) : value;
   // Keys sorted, as a single run's outputs come (they pass through a protobuf Struct).
   return Object.fromEntries(Object.entries(merged).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

@@ -15,3 +15,9 @@ export function planOfStack(stack: string): Plan {
   if (run.status !== 0) throw new Error(`lookout plan --stack ${stack} exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as Plan;
 }
+
+/** `lookout <args>` as a user runs it: exit code and both streams. */
+export function runLookout(args: readonly string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), ...args], { cwd, encoding: "utf8", timeout: 180_000, maxBuffer: 256 * 1024 * 1024 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
