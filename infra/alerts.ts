@@ -9,6 +9,7 @@ import { type NotifyTargets, routeDependencies } from "./notify";
 import { idsByKey, mergeRecords } from "./outputs";
 import { monitorArgs } from "./monitors";
 import { sourced } from "./sources";
+import { childName } from "./catalog/names";
 
 export interface AlertsArgs {
   readonly environment: string;
@@ -26,7 +27,7 @@ export class Alerts extends pulumi.ComponentResource {
     super("lookout:alerts:Alerts", name, {}, opts);
     const perService = args.services
       .filter((service) => service.alerts.length > 0)
-      .map((service) => new ServiceAlerts(`${name}-${service.name}`, { environment: args.environment, service, notify: args.notify }, { parent: this }));
+      .map((service) => new ServiceAlerts(childName(name, service.name), { environment: args.environment, service, notify: args.notify }, { parent: this }));
     this.monitorIds = mergeRecords(perService.map((s) => s.monitorIds));
     this.registerOutputs({ monitorIds: this.monitorIds });
   }
@@ -49,7 +50,7 @@ export class ServiceAlerts extends pulumi.ComponentResource {
     const monitors: Record<string, datadog.Monitor> = {};
     for (const alert of service.alerts) {
       monitors[alert.name] = sourced(
-        new datadog.Monitor(`${name}-${alert.name}`, monitorArgs(environment, service, alert), {
+        new datadog.Monitor(childName(name, alert.name), monitorArgs(environment, service, alert), {
           parent: this,
           dependsOn: routeDependencies(args.notify, service, alert.severity),
         }),

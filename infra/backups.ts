@@ -38,6 +38,7 @@ import {
 } from "./policyDocuments";
 import { type NotifyTargets, routeDependencies } from "./notify";
 import { sourced } from "./sources";
+import { backupSetName } from "./catalog/names";
 
 export interface ReplicaRegion {
   readonly region: string;
@@ -89,7 +90,7 @@ export class Storage extends pulumi.ComponentResource {
       const service = services.get(backup.service);
       if (!service) throw new Error(`backup ${backup.name}: no service ${backup.service}`);
       return new BackupSet(
-        `backups-${backup.name}`,
+        backupSetName(backup.name),
         {
           environment,
           backup,

@@ -24,6 +24,7 @@ import {
 import { slackHandle } from "./catalog/normalizeOncall";
 import type { NotifyTargets } from "./notify";
 import { sourced } from "./sources";
+import { childName, oncallKey } from "./catalog/names";
 
 export interface OncallArgs {
   readonly catalog: Catalog;
@@ -48,7 +49,7 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
 
     // Slack channels every route posts to.
     for (const target of slackTargets(catalog)) {
-      this.handles.set(slackHandle(target.account, target.channel), new datadog.slack.Channel(`${name}-slack-${target.channel.slice(1)}`, slackChannelArgs(target), dd));
+      this.handles.set(slackHandle(target.account, target.channel), new datadog.slack.Channel(childName(name, oncallKey.slack(target.channel)), slackChannelArgs(target), dd));
     }
 
     const pdServices: Record<string, pagerduty.Service> = {};
@@ -58,7 +59,7 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
       const policies = new Map<string, pulumi.Output<string>>();
       for (const teamName of [...new Set(catalog.pagerdutyServices.map((s) => s.team))].sort()) {
         const team = teams.get(teamName);
-        if (team) policies.set(teamName, new TeamOncall(`${name}-${team.name}`, { team }, { parent: this, provider: providers.pagerduty }).escalationPolicyId);
+        if (team) policies.set(teamName, new TeamOncall(childName(name, team.name), { team }, { parent: this, provider: providers.pagerduty }).escalationPolicyId);
       }
       const vendor = (vendorName: string) =>
         pagerduty.getVendorOutput({ name: vendorName }, { parent: this, provider: providers.pagerduty }).id;
@@ -76,10 +77,10 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
       const affected = new Set(window.services);
       const ids = catalog.pagerdutyServices.filter((s) => s.services.some((x) => affected.has(x))).map((s) => pdServices[s.name]?.id).filter((id) => id !== undefined);
       if (providers.pagerduty && ids.length > 0) {
-        sourced(new pagerduty.MaintenanceWindow(`${name}-maintenance-${window.name}`, maintenanceWindowArgs(window, ids), { parent: this, provider: providers.pagerduty }), window.source);
+        sourced(new pagerduty.MaintenanceWindow(childName(name, oncallKey.maintenance(window.name)), maintenanceWindowArgs(window, ids), { parent: this, provider: providers.pagerduty }), window.source);
       }
       for (const service of window.services) {
-        sourced(new datadog.DowntimeSchedule(`${name}-maintenance-${window.name}-${service}`, downtimeArgs(catalog.environment, window, service), dd), window.source);
+        sourced(new datadog.DowntimeSchedule(childName(name, oncallKey.downtime(window.name, service)), downtimeArgs(catalog.environment, window, service), dd), window.source);
       }
     }
 
@@ -103,12 +104,12 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
     pd: pulumi.CustomResourceOptions,
     dd: pulumi.CustomResourceOptions,
   ): pagerduty.Service {
-    const key = `${name}-${service.name}`;
+    const key = childName(name, service.name);
     const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd), team.source);
-    const fromDatadog = new pagerduty.ServiceIntegration(`${key}-datadog`, integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
-    this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), dd));
+    const fromDatadog = new pagerduty.ServiceIntegration(childName(key, oncallKey.integration("datadog")), integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
+    this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(childName(key, oncallKey.handle), serviceObjectArgs(service, fromDatadog.integrationKey), dd));
     if (service.sentry && vendors.sentryVendor) {
-      new pagerduty.ServiceIntegration(`${key}-sentry`, integrationArgs("Sentry", created.id, vendors.sentryVendor), pd);
+      new pagerduty.ServiceIntegration(childName(key, oncallKey.integration("sentry")), integrationArgs("Sentry", created.id, vendors.sentryVendor), pd);
     }
     return created;
   }
@@ -134,7 +135,7 @@ export class TeamOncall extends pulumi.ComponentResource {
     const schedules: Record<string, pulumi.Output<string>> = {};
     for (const rotation of team.rotations) {
       const ids = rotation.members.map((email) => users[email.toLowerCase()]);
-      schedules[rotation.name] = sourced(new pagerduty.Schedule(`${name}-${rotation.name}`, scheduleArgs(team, rotation, ids), child), team.source).id;
+      schedules[rotation.name] = sourced(new pagerduty.Schedule(childName(name, rotation.name), scheduleArgs(team, rotation, ids), child), team.source).id;
     }
     this.escalationPolicyId = sourced(new pagerduty.EscalationPolicy(name, escalationPolicyArgs(team, schedules, users), child), team.source).id;
     this.registerOutputs({ escalationPolicyId: this.escalationPolicyId });

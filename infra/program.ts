@@ -20,6 +20,7 @@ import { type StatusPageOutput, StatusPages } from "./statusPage";
 import { Dashboards } from "./dashboards";
 import { catalogOfThisRun, registersStackWide, servicesOfThisRun } from "./shard";
 import { Uptime } from "./uptime";
+import { COMPONENT } from "./catalog/names";
 
 /** A bad catalog, shown to the user without a stack trace by the Pulumi CLI. */
 export class CatalogRunError extends pulumi.RunError {
@@ -75,15 +76,15 @@ export async function lookout(): Promise<StackOutputs> {
   const stackWide = registersStackWide();
 
   // Routes first: every Datadog message names their handles, which must exist before it.
-  const oncall = new Oncall("oncall", { catalog }, { datadog: providers.datadog, pagerduty: providers.pagerduty });
+  const oncall = new Oncall(COMPONENT.oncall, { catalog }, { datadog: providers.datadog, pagerduty: providers.pagerduty });
   const datadog = { providers: { datadog: providers.datadog } };
-  const uptime = new Uptime("uptime", { environment, services: own, notify: oncall }, datadog);
-  const alerts = new Alerts("alerts", { environment, services: own, notify: oncall }, datadog);
-  const slos = new Slos("slos", { environment, services: own, notify: oncall }, datadog);
+  const uptime = new Uptime(COMPONENT.uptime, { environment, services: own, notify: oncall }, datadog);
+  const alerts = new Alerts(COMPONENT.alerts, { environment, services: own, notify: oncall }, datadog);
+  const slos = new Slos(COMPONENT.slos, { environment, services: own, notify: oncall }, datadog);
   const sentry =
     providers.sentry && sentryOrganization
       ? new SentryAlerting(
-          "sentry",
+          COMPONENT.sentry,
           { environment, organization: sentryOrganization, services: own, targets: sentryTargets(catalog, sentryOrganization, providers.sentry) },
           { providers: { sentry: providers.sentry } },
         )
@@ -91,7 +92,7 @@ export async function lookout(): Promise<StackOutputs> {
   const stored =
     stackWide && storage && providers.aws
       ? new Storage(
-          "storage",
+          COMPONENT.storage,
           {
             environment,
             bucketPrefix: storage.bucketPrefix,
@@ -105,10 +106,10 @@ export async function lookout(): Promise<StackOutputs> {
           { providers: { aws: providers.aws, datadog: providers.datadog } },
         )
       : undefined;
-  const statusPages = stackWide && catalog.statusPages.length > 0 ? new StatusPages("status", { environment, pages: catalog.statusPages, services }, datadog) : undefined;
+  const statusPages = stackWide && catalog.statusPages.length > 0 ? new StatusPages(COMPONENT.status, { environment, pages: catalog.statusPages, services }, datadog) : undefined;
   const dashboards =
     stackWide && grafanaConfig && providers.grafana
-      ? new Dashboards("dashboards", { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
+      ? new Dashboards(COMPONENT.dashboards, { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
       : undefined;
   return {
     environment,

@@ -8,6 +8,7 @@ import * as sentry from "@pulumiverse/sentry";
 import type { Service } from "./catalog/model";
 import { sourced } from "./sources";
 import { issueAlertArgs, metricAlertArgs, NO_ROUTE_TARGETS, sentryProjectArgs, sentryTeamArgs, type SentryRouteTargets } from "./sentryRules";
+import { childName, sentryKey } from "./catalog/names";
 
 export interface SentryAlertingArgs {
   readonly environment: string;
@@ -31,12 +32,12 @@ export class SentryAlerting extends pulumi.ComponentResource {
     const withSentry = args.services.filter((s) => s.sentry !== undefined);
     const teams: Record<string, sentry.SentryTeam> = {};
     for (const team of [...new Set(withSentry.map((s) => s.team))].sort()) {
-      teams[team] = new sentry.SentryTeam(`${name}-team-${team}`, sentryTeamArgs(args.organization, team), { parent: this });
+      teams[team] = new sentry.SentryTeam(childName(name, sentryKey.team(team)), sentryTeamArgs(args.organization, team), { parent: this });
     }
     const services: Record<string, ServiceSentry> = {};
     for (const service of withSentry) {
       services[service.name] = new ServiceSentry(
-        `${name}-${service.name}`,
+        childName(name, service.name),
         {
           environment: args.environment,
           organization: args.organization,
@@ -81,7 +82,7 @@ export class ServiceSentry extends pulumi.ComponentResource {
     const { environment, organization, service } = args;
     const catalogProject = service.sentry;
     if (!catalogProject) throw new Error(`service ${service.name} has no Sentry project`);
-    this.project = new sentry.SentryProject(`${name}-project`, sentryProjectArgs(organization, environment, service), {
+    this.project = new sentry.SentryProject(childName(name, sentryKey.project), sentryProjectArgs(organization, environment, service), {
       parent: this,
       dependsOn: [args.team],
     });
@@ -89,14 +90,14 @@ export class ServiceSentry extends pulumi.ComponentResource {
     const issueAlerts: Record<string, sentry.SentryIssueAlert> = {};
     for (const alert of catalogProject.issueAlerts) {
       issueAlerts[alert.name] = sourced(
-        new sentry.SentryIssueAlert(`${name}-issue-${alert.name}`, issueAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets), { parent: this }),
+        new sentry.SentryIssueAlert(childName(name, sentryKey.issue(alert.name)), issueAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets), { parent: this }),
         alert.source,
       );
     }
     const metricAlerts: Record<string, sentry.SentryMetricAlert> = {};
     for (const alert of catalogProject.metricAlerts) {
       metricAlerts[alert.name] = sourced(
-        new sentry.SentryMetricAlert(`${name}-metric-${alert.name}`, metricAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets), { parent: this }),
+        new sentry.SentryMetricAlert(childName(name, sentryKey.metric(alert.name)), metricAlertArgs(organization, this.projectSlug, environment, service, alert, args.targets), { parent: this }),
         alert.source,
       );
     }

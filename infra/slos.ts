@@ -8,6 +8,7 @@ import type { BurnRateAlert, Service, Slo } from "./catalog/model";
 import { type NotifyTargets, routeDependencies } from "./notify";
 import { idsByKey, mergeRecords } from "./outputs";
 import { sourced } from "./sources";
+import { childName, sloMonitorKey } from "./catalog/names";
 import {
   burnRateCompositeArgs,
   burnRateMonitorArgs,
@@ -32,7 +33,7 @@ export class Slos extends pulumi.ComponentResource {
     super("lookout:slo:Slos", name, {}, opts);
     const perService = args.services
       .filter((service) => service.slos.length > 0)
-      .map((service) => new ServiceSlos(`${name}-${service.name}`, { environment: args.environment, service, notify: args.notify }, { parent: this }));
+      .map((service) => new ServiceSlos(childName(name, service.name), { environment: args.environment, service, notify: args.notify }, { parent: this }));
     this.sloIds = mergeRecords(perService.map((s) => s.sloIds));
     this.registerOutputs({ sloIds: this.sloIds });
   }
@@ -62,23 +63,23 @@ export class ServiceSlos extends pulumi.ComponentResource {
     // Only the notifying monitor of a tier waits for its route; a composite's halves notify nobody.
     const monitor = (key: string, monitorArgs: datadog.MonitorArgs, slo: Slo, notifies?: BurnRateAlert): datadog.Monitor => {
       const dependsOn = notifies ? routeDependencies(args.notify, service, notifies.severity) : [];
-      return (monitors[key] = sourced(new datadog.Monitor(`${name}-${key}`, monitorArgs, { parent: this, dependsOn }), slo.source));
+      return (monitors[key] = sourced(new datadog.Monitor(childName(name, key), monitorArgs, { parent: this, dependsOn }), slo.source));
     };
 
     const burnRateAlerts = (slo: Slo, sloId: pulumi.Input<string>, tier: BurnRateAlert) => {
-      const key = `${slo.name}-burn-${tier.name}`;
+      const key = sloMonitorKey.burn(slo.name, tier.name);
       if (fitsBurnRateAlert(tier)) {
         monitor(key, burnRateMonitorArgs(environment, service, slo, sloId, tier), slo, tier);
         return;
       }
-      const long = monitor(`${key}-long`, errorRatioMonitorArgs(environment, service, slo, tier, "long"), slo);
-      const short = monitor(`${key}-short`, errorRatioMonitorArgs(environment, service, slo, tier, "short"), slo);
+      const long = monitor(sloMonitorKey.half(key, "long"), errorRatioMonitorArgs(environment, service, slo, tier, "long"), slo);
+      const short = monitor(sloMonitorKey.half(key, "short"), errorRatioMonitorArgs(environment, service, slo, tier, "short"), slo);
       monitor(key, burnRateCompositeArgs(environment, service, slo, tier, long.id, short.id), slo, tier);
     };
 
     for (const slo of service.slos) {
       const objective = sourced(
-        new datadog.ServiceLevelObjective(`${name}-${slo.name}`, sloArgs(environment, service, slo), { parent: this }),
+        new datadog.ServiceLevelObjective(childName(name, slo.name), sloArgs(environment, service, slo), { parent: this }),
         slo.source,
       );
       slos[slo.name] = objective;

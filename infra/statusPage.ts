@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CheckRef, Service, Severity, StatusComponent, StatusPage } from "./catalog/model";
 import { sourced } from "./sources";
 import { httpTestArgs, journeyTestArgs } from "./synthetics";
+import { childName, statusKey } from "./catalog/names";
 
 export const VISUALIZATION = "bars_and_uptime_percentage";
 
@@ -131,7 +132,7 @@ export class StatusPages extends pulumi.ComponentResource {
     super("lookout:status:StatusPages", name, {}, opts);
     const services = new Map(args.services.map((s) => [s.name, s]));
     const perProduct = args.pages.map(
-      (page) => new ProductStatusPage(`${name}-${page.product}`, { environment: args.environment, page, services }, { parent: this }),
+      (page) => new ProductStatusPage(childName(name, page.product), { environment: args.environment, page, services }, { parent: this }),
     );
     this.pages = Object.fromEntries(
       args.pages.map((page, i) => [
@@ -159,7 +160,7 @@ export class ProductStatusPage extends pulumi.ComponentResource {
   constructor(name: string, args: ProductStatusPageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:status:ProductStatusPage", name, {}, opts);
     const { page, environment } = args;
-    this.page = sourced(new datadog.StatusPage(`${name}-page`, statusPageArgs(page), { parent: this }), page.source);
+    this.page = sourced(new datadog.StatusPage(childName(name, statusKey.page), statusPageArgs(page), { parent: this }), page.source);
     const pageId = this.page.id;
 
     // Positions must fill the page in order: each component waits for the one before it.
@@ -168,7 +169,7 @@ export class ProductStatusPage extends pulumi.ComponentResource {
     let previous: datadog.StatusPageComponent | undefined;
     page.components.forEach((component, position) => {
       const resource = sourced(
-        new datadog.StatusPageComponent(`${name}-${component.name}`, componentArgs(pageId, component, position), {
+        new datadog.StatusPageComponent(childName(name, component.name), componentArgs(pageId, component, position), {
           parent: this,
           ...(previous ? { dependsOn: [previous] } : {}),
         }),
@@ -194,7 +195,7 @@ export class ProductStatusPage extends pulumi.ComponentResource {
       // Made by the (first) component that lists the check.
       templates[key] = sourced(
         new datadog.StatusPageDegradationTemplate(
-          `${name}-${check.kind}-${check.service}-${check.name}`,
+          childName(name, statusKey.template(check.kind, check.service, check.name)),
           degradationTemplateArgs(pageId, title, check.severity, affected),
           { parent: this },
         ),

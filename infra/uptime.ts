@@ -9,6 +9,7 @@ import { type NotifyTargets, routeDependencies } from "./notify";
 import { sourced } from "./sources";
 import { idsByKey, mergeRecords } from "./outputs";
 import { httpTestArgs, journeyTestArgs, tlsTestArgs } from "./synthetics";
+import { childName, uptimeKey } from "./catalog/names";
 
 export interface UptimeArgs {
   readonly environment: string;
@@ -25,7 +26,7 @@ export class Uptime extends pulumi.ComponentResource {
   constructor(name: string, args: UptimeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:uptime:Uptime", name, {}, opts);
     const perService = args.services.map(
-      (service) => new ServiceUptime(`${name}-${service.name}`, { environment: args.environment, service, notify: args.notify }, { parent: this }),
+      (service) => new ServiceUptime(childName(name, service.name), { environment: args.environment, service, notify: args.notify }, { parent: this }),
     );
     this.testIds = mergeRecords(perService.map((s) => s.testIds));
     this.registerOutputs({ testIds: this.testIds });
@@ -52,11 +53,11 @@ export class ServiceUptime extends pulumi.ComponentResource {
     const tests: Record<string, datadog.SyntheticsTest> = {};
     const create = (key: string, testArgs: datadog.SyntheticsTestArgs, check: { severity: Severity; source: SourceRef }) => {
       const dependsOn = routeDependencies(args.notify, service, check.severity);
-      tests[key] = sourced(new datadog.SyntheticsTest(`${name}-${key}`, testArgs, { parent: this, dependsOn }), check.source);
+      tests[key] = sourced(new datadog.SyntheticsTest(childName(name, key), testArgs, { parent: this, dependsOn }), check.source);
     };
-    for (const endpoint of service.endpoints) create(endpoint.name, httpTestArgs(environment, service, endpoint), endpoint);
-    for (const check of service.tlsChecks) create(`tls-${check.host}`, tlsTestArgs(environment, service, check), check);
-    for (const journey of service.journeys) create(`journey-${journey.name}`, journeyTestArgs(environment, service, journey), journey);
+    for (const endpoint of service.endpoints) create(uptimeKey.endpoint(endpoint.name), httpTestArgs(environment, service, endpoint), endpoint);
+    for (const check of service.tlsChecks) create(uptimeKey.tls(check.host), tlsTestArgs(environment, service, check), check);
+    for (const journey of service.journeys) create(uptimeKey.journey(journey.name), journeyTestArgs(environment, service, journey), journey);
     this.tests = tests;
     this.testIds = idsByKey(service.name, tests);
     this.registerOutputs({ testIds: this.testIds });

@@ -63,6 +63,15 @@ export interface MockRunResult {
 
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
+/** The program registered two resources under one URN: Pulumi's "Duplicate resource URN" (PF-PULUMI-2). */
+export class DuplicateUrnError extends Error {
+  constructor(readonly urns: readonly string[]) {
+    const shown = urns.slice(0, 5).join(", ");
+    super(`duplicate resource URN ${shown}${urns.length > 5 ? ` and ${urns.length - 5} more` : ""}: the program gave two resources one name`);
+    this.name = "DuplicateUrnError";
+  }
+}
+
 /**
  * The engine's URN: the parent's full type chain (`a$b$c`), the root stack left out.
  * (The SDK's mock monitor keeps only the parent's last type and does not skip the root.)
@@ -130,6 +139,8 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
 
   const resources: PlannedResource[] = [];
+  const urns = new Set<string>();
+  const duplicates: string[] = [];
   const byMockUrn = new Map<string, { urn: string; chain: string | undefined }>();
   const outputsByUrn = new Map<string, Record<string, unknown>>();
   const translate = (mockUrn: string): string => byMockUrn.get(mockUrn)?.urn ?? mockUrn;
@@ -163,6 +174,10 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
       custom: req.getCustom(),
       inputs: req.getObject()?.toJavaScript() ?? {},
     };
+    // The engine refuses a second resource under one URN (PF-PULUMI-2); so does this run,
+    // after the program ends (the policy packs must not see it).
+    if (urns.has(urn)) duplicates.push(urn);
+    urns.add(urn);
     resources.push(resource);
     options.onRegister?.(resources.length);
     options.onResource?.(resource);
@@ -201,6 +216,7 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
     await pulumi.runtime.disconnect();
     await new Promise((resolve) => setImmediate(resolve));
     if (unhandled.length > 0) throw unhandled[0];
+    if (duplicates.length > 0) throw new DuplicateUrnError(duplicates);
   } finally {
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", onUnhandled);

@@ -27,6 +27,7 @@ import { type FileSite, normalizeOncall } from "./normalizeOncall";
 import { normalizeStorage } from "./normalizeStorage";
 import { normalizeDashboards } from "./normalizeDashboards";
 import { durationMs, durationSeconds, percent } from "./units";
+import { type NamedEntry, nameCollisions, plannedNames } from "./names";
 
 /** Datadog API tests run every 30 s to every 7 days. */
 export const API_TEST_INTERVAL_SECONDS = { min: 30, max: 604_800 } as const;
@@ -143,7 +144,28 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     ...storage,
     ...(grafana ? { grafana } : {}),
   };
+  checkResourceNames(catalog, issues);
+  if (issues.length > 0) return undefined;
   return deepFreeze(catalog);
+}
+
+/**
+ * Two entries whose resources would share a name (and so a URN: PF-PULUMI-2) are one
+ * error at each entry, naming the other. Names are predicted with the components' own
+ * naming functions (names.ts).
+ */
+function checkResourceNames(catalog: Catalog, issues: CatalogIssue[]): void {
+  const at = (entry: NamedEntry) => `${entry.source.file}:${entry.source.line}:${entry.source.column}`;
+  const issue = (entry: NamedEntry, other: NamedEntry, name: string, more: number): CatalogIssue => ({
+    ...entry.source,
+    path: SOURCE_PATHS.get(entry.source) ?? "",
+    message:
+      `${entry.what} and ${other.what} (${at(other)}) would both make a resource named "${name}"` +
+      `${more > 0 ? ` (and ${more} more)` : ""}: Pulumi allows one resource per name (its URN); rename one of them`,
+  });
+  for (const { name, first, second, more } of nameCollisions(plannedNames(catalog))) {
+    issues.push(issue(first, second, name, more), issue(second, first, name, more));
+  }
 }
 
 /** A top-level setting that at most one file of a folder may set. */
@@ -409,8 +431,13 @@ function assignTlsChecks(
   return services.map((s) => ({ ...s, tlsChecks: checks.get(s.name) ?? [] }));
 }
 
+/** Each entry's path in its document, kept beside its source for errors found on the model. */
+const SOURCE_PATHS = new WeakMap<SourceRef, string>();
+
 function source(file: ParsedFile, path: readonly PropertyKey[]): SourceRef {
-  return { file: file.file, ...file.locate(path) };
+  const ref = { file: file.file, ...file.locate(path) };
+  SOURCE_PATHS.set(ref, formatPath(path));
+  return ref;
 }
 
 function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
