@@ -123,7 +123,7 @@ describe("entries whose resources would share a name", () => {
     expect(catalogIssues(text)).toHaveLength(4);
   });
 
-  describe.each(CASES.filter((c) => c.name.startsWith("an endpoint of") || c.name.includes("backup")))("on the command line: $name", ({ text, first, second }) => {
+  describe.each(CASES.filter((c) => !c.name.startsWith("an alert")))("on the command line: $name", ({ text, first, second }) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-names-"));
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, "catalog.yaml");
@@ -154,7 +154,7 @@ describe("the names the catalog check predicts", () => {
     expect([...urns].filter((urn) => chains.has(urn.split("::")[0]) && !predicted.has(urn))).toEqual([]);
     // Every kind of entry is covered: checks, alerts, SLOs, Sentry, on-call, backups, status pages.
     expect(chains.size).toBeGreaterThanOrEqual(stack === "prod" ? 30 : 20);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("the engine refuses two resources under one URN", () => {
