@@ -31,13 +31,12 @@ export function format(query: MonitorQuery): string {
     case "metric":
       return `${formatEvaluation(query.evaluation)}:${formatExpr(query.expression)} ${query.comparator} ${formatNumber(query.threshold)}`;
     case "service-check":
-      return [
-        quoted(query.check),
-        `.over(${query.over.map(quoted).join(",")})`,
-        query.by.length > 0 ? `.by(${query.by.map(quoted).join(",")})` : "",
-        `.last(${formatNumber(query.last)})`,
-        ".count_by_status()",
-      ].join("");
+    {
+      const by = query.by.length > 0 ? `.by(${query.by.map(quoted).join(",")})` : "";
+      if (query.byAfterLast && !by) throw new QueryModelError("a service check without .by(…) has no order of .by and .last to keep");
+      const last = `.last(${formatNumber(query.last)})`;
+      return `${quoted(query.check)}.over(${query.over.map(quoted).join(",")})${query.byAfterLast ? last + by : by + last}.count_by_status()`;
+    }
     case "search":
       return formatSearch(query);
     case "slo":

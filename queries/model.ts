@@ -177,6 +177,11 @@ export interface ServiceCheckQuery {
   readonly by: readonly string[];
   /** `.last(n)`: how many of the latest runs are counted. */
   readonly last: number;
+  /**
+   * Datadog's reference writes `.last(n).by(…)`, its own monitors `.by(…).last(n)`;
+   * both mean the same. `true` keeps the reference's order (PF-DD-Q-9).
+   */
+  readonly byAfterLast?: true;
 }
 
 /**

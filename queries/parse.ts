@@ -483,13 +483,15 @@ class Parser {
     const check = this.next().text;
     this.method("over");
     const over = this.stringList("a quoted tag or \"*\"");
-    const by = this.optionalMethod("by") ? this.stringList("a quoted tag key") : [];
+    let by = this.optionalMethod("by") ? this.stringList("a quoted tag key") : [];
     this.method("last");
-    const last = this.expect("number", undefined, "how many check runs to count (a number)");
+    const last = Number(this.expect("number", undefined, "how many check runs to count (a number)").text);
     this.punct(")");
+    const byAfterLast = by.length === 0 && this.optionalMethod("by");
+    if (byAfterLast) by = this.stringList("a quoted tag key");
     this.method("count_by_status");
     this.punct(")");
-    return { kind: "service-check", check, over, by, last: Number(last.text) };
+    return { kind: "service-check", check, over, by, last, ...(byAfterLast ? { byAfterLast: true as const } : {}) };
   }
 
   /** `"a","b")`: quoted strings up to and including the closing parenthesis. */

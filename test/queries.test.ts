@@ -61,6 +61,7 @@ describe("queries: every form writes back byte for byte", () => {
     ["outliers (PF-DD-Q-5)", "avg(last_30m):outliers(avg:system.cpu.user{role:es-events-data} by {host}, 'dbscan', 7) > 0"],
     // service check (PF-DD-Q-9)
     ["service check", "\"http.can_connect\".over(\"env:prod\",\"role:db\").by(\"url\").last(3).count_by_status()"],
+    ["service check in the reference's order", "\"datadog.agent.up\".over(\"env:prod\").last(2).by(\"host\").count_by_status()"],
     ["service check without by", "\"process.up\".over(\"\").last(4).count_by_status()"],
     // event platform (PF-DD-Q-10)
     ["logs", "logs(\"source:squid @duration:>6000000000\").index(\"*\").rollup(\"count\").last(\"5m\") >= 5"],

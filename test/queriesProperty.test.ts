@@ -116,13 +116,16 @@ const metricQuery: fc.Arbitrary<MonitorQuery> = fc.record({
   threshold: signed,
 });
 
-const serviceCheck: fc.Arbitrary<MonitorQuery> = fc.record({
-  kind: fc.constant("service-check" as const),
-  check: fc.string({ maxLength: 12 }),
-  over: fc.array(fc.string({ maxLength: 10 }), { minLength: 1, maxLength: 3 }),
-  by: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
-  last: fc.integer({ min: 1, max: 100 }),
-});
+const serviceCheck: fc.Arbitrary<MonitorQuery> = fc
+  .record({
+    kind: fc.constant("service-check" as const),
+    check: fc.string({ maxLength: 12 }),
+    over: fc.array(fc.string({ maxLength: 10 }), { minLength: 1, maxLength: 3 }),
+    by: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+    last: fc.integer({ min: 1, max: 100 }),
+    byAfterLast: fc.boolean(),
+  })
+  .map(({ byAfterLast, ...query }) => (byAfterLast && query.by.length > 0 ? { ...query, byAfterLast: true as const } : query));
 
 const facet = fc.stringMatching(/^@?[a-z][a-z0-9_.]{0,10}$/);
 const searchQuery: fc.Arbitrary<MonitorQuery> = fc.record(
