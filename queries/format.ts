@@ -131,8 +131,11 @@ function formatMethod(method: SeriesMethod): string {
     case "as_count":
     case "as_rate":
       return `.${method.kind}()`;
-    case "rollup":
-      return method.seconds === undefined ? `.rollup(${method.method})` : `.rollup(${method.method}, ${formatNumber(method.seconds)})`;
+    case "rollup": {
+      const args = [...(method.method ? [method.method] : []), ...(method.seconds === undefined ? [] : [formatNumber(method.seconds)])];
+      if (args.length === 0) throw new QueryModelError(".rollup() needs a method, an interval or both");
+      return `.rollup(${args.join(", ")})`;
+    }
     case "fill":
       return method.limit === undefined ? `.fill(${method.mode})` : `.fill(${method.mode}, ${formatNumber(method.limit)})`;
   }

@@ -65,7 +65,8 @@ export const FILL_MODES: readonly FillMode[] = ["null", "zero", "linear", "last"
 export type SeriesMethod =
   | { readonly kind: "as_count" }
   | { readonly kind: "as_rate" }
-  | { readonly kind: "rollup"; readonly method: RollupMethod; readonly seconds?: number }
+  /** `.rollup(sum, 60)`, `.rollup(sum)` or `.rollup(60)`: a method, an interval, or both. */
+  | { readonly kind: "rollup"; readonly method?: RollupMethod; readonly seconds?: number }
   | { readonly kind: "fill"; readonly mode: FillMode; readonly limit?: number };
 
 /**

@@ -422,7 +422,11 @@ class Parser {
         method = { kind: name.text };
         break;
       case "rollup": {
-        const [m, seconds] = this.wordAndNumber(ROLLUP_METHODS, "a rollup method", "the rollup interval in seconds");
+        if (this.is("number")) {
+          method = { kind: "rollup", seconds: Number(this.next().text) };
+          break;
+        }
+        const [m, seconds] = this.wordAndNumber(ROLLUP_METHODS, "a rollup method or interval", "the rollup interval in seconds");
         method = { kind: "rollup", method: m, ...(seconds === undefined ? {} : { seconds }) };
         break;
       }

@@ -57,6 +57,7 @@ const method: fc.Arbitrary<SeriesMethod> = fc.oneof(
   fc.constant({ kind: "as_count" as const }),
   fc.constant({ kind: "as_rate" as const }),
   fc.record({ kind: fc.constant("rollup" as const), method: fc.constantFrom(...ROLLUP_METHODS), seconds: fc.integer({ min: 1, max: 3600 }) }, { requiredKeys: ["kind", "method"] }),
+  fc.record({ kind: fc.constant("rollup" as const), seconds: fc.integer({ min: 1, max: 3600 }) }),
   fc.record({ kind: fc.constant("fill" as const), mode: fc.constantFrom(...FILL_MODES), limit: fc.integer({ min: 1, max: 600 }) }, { requiredKeys: ["kind", "mode"] }),
 );
 
