@@ -107,7 +107,7 @@ const PUNCTUATION = ["&&", "||", "<=", ">=", "==", "!=", "(", ")", ",", ":", "."
 const WORD = /[A-Za-z_][A-Za-z0-9_.]*(?:-[A-Za-z][A-Za-z0-9_.]*)*|\d+[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER = /\d+(?:\.\d+)?/y;
 
-export function tokenize(query: string): Token[] {
+function tokenize(query: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (true) {
@@ -202,11 +202,11 @@ class Parser {
     return token.kind === kind && (text === undefined || token.text === text);
   }
 
-  fail(expected: string, token: Token = this.peek()): QueryParseError {
+  private fail(expected: string, token: Token = this.peek()): QueryParseError {
     return new QueryParseError(this.query, token.start, `expected ${expected}, found ${describeToken(token)}`, expected);
   }
 
-  unsupported(what: string, token: Token = this.peek()): QueryUnsupportedError {
+  private unsupported(what: string, token: Token = this.peek()): QueryUnsupportedError {
     return new QueryUnsupportedError(this.query, token.start, what);
   }
 
@@ -273,8 +273,9 @@ class Parser {
   }
 
   private evaluation(): Evaluation {
-    const head = this.next();
-    if (head.text === "change" || head.text === "pct_change") {
+    const head = this.peek();
+    if (head.kind === "ident" && (head.text === "change" || head.text === "pct_change")) {
+      this.next();
       this.punct("(");
       const aggregation = this.timeAggregation();
       this.punct("(");
@@ -285,7 +286,6 @@ class Parser {
       this.punct(")");
       return { kind: "change", change: head.text, aggregation, window, shift };
     }
-    this.index--;
     const aggregation = this.timeAggregation();
     this.punct("(");
     const window = this.window();
