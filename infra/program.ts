@@ -142,6 +142,7 @@ function sentryTargets(catalog: Catalog, organization: string, provider: sentryS
   return {
     pagerdutyAccount: names?.pagerdutyAccount ? lookup("pagerduty", names.pagerdutyAccount) : undefined,
     slackWorkspace: names?.slackWorkspace ? lookup("slack", names.slackWorkspace) : undefined,
+    slackChannels: names?.slackChannels,
     pagerdutyServices: Object.fromEntries(catalog.teams.flatMap((t) => (t.sentryPagerdutyService ? [[t.name, t.sentryPagerdutyService]] : []))),
   };
 }

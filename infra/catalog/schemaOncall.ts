@@ -82,6 +82,9 @@ export const Routing = z.strictObject({
   slackAccount: z.string().min(1).meta({ description: "The Slack workspace as Datadog's Slack integration names it." }),
   sentry: z.strictObject({
     slackWorkspace: z.string().min(1).optional().meta({ description: "Sentry's Slack integration (its name), for chat routes." }),
+    // PF-SEN-6: Sentry posts by channel ID without an asynchronous name lookup.
+    slackChannels: z.record(SlackChannel, z.string().regex(/^[CG][A-Z0-9]{8,}$/, { error: "a Slack channel ID such as C024BE91L" })).optional()
+      .meta({ description: "The Slack channel ID of each channel Sentry rules post to, by channel name: { '#ops-alerts': C024BE91L } (Slack → channel details → Channel ID)." }),
     pagerdutyAccount: z.string().min(1).optional().meta({ description: "Sentry's PagerDuty integration (its name), for pages." }),
   }).optional(),
   severities: z.strictObject({ P0: Route, P1: Route, P2: Route, P3: Route })
