@@ -14,7 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as sentry from "@pulumiverse/sentry";
-import type { Comparison, Quantity, ResolvedRoute, SentryIssueAlert, SentryMetricAlert, Service, Severity } from "./catalog/model";
+import type { Comparison, Quantity, ResolvedRoute, SentryIssueAlert, SentryMetricAlert, Service, Severity, Team } from "./catalog/model";
 
 type RuleEntry = Record<string, string>;
 
@@ -48,6 +48,15 @@ export interface SentryRouteTargets {
 }
 
 export const NO_ROUTE_TARGETS: SentryRouteTargets = { pagerdutyServices: {} };
+
+/**
+ * Each team's service ID in Sentry's PagerDuty integration, keyed by team. The provider can
+ * neither create nor look one up (PF-SEN-8): a team whose ID is still `pending` (a new
+ * organization's first deployment) is left out, so its Sentry rules page nobody yet.
+ */
+export function sentryPagerdutyServices(teams: readonly Pick<Team, "name" | "sentryPagerdutyService">[]): Record<string, string> {
+  return Object.fromEntries(teams.flatMap((t) => (t.sentryPagerdutyService !== undefined && t.sentryPagerdutyService !== "pending" ? [[t.name, t.sentryPagerdutyService]] : [])));
+}
 
 type RuleAction = Record<string, pulumi.Input<string>>;
 

@@ -5,7 +5,7 @@
  * Slack actions by channel ID, and "immediate" rules that fire on the first event.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, listInWords } from "./support";
+import { configOf, environmentsProperty, listInWords } from "./support";
 
 /** `sentry.SentryIssueAlert` (an issue alert rule). */
 export const SENTRY_ISSUE_ALERT = "sentry:index/sentryIssueAlert:SentryIssueAlert";
@@ -177,9 +177,64 @@ export const sentryImmediateRulesFireOnFirstEvent: ResourceValidationPolicy = {
   validateResource: validateImmediate,
 };
 
+// ---------------------------------------------------------------------------------------
+// sentry-urgent-rules-page
+// ---------------------------------------------------------------------------------------
+
+export interface UrgentRulesConfig {
+  readonly pagingEnvironments: string[];
+  readonly pagingSeverities: string[];
+}
+
+export const urgentRulesSchema: PolicyConfigSchema = {
+  properties: {
+    pagingEnvironments: environmentsProperty(["prod"], "Environments (the [env] a rule name starts with) whose urgent Sentry rules must page (default [\"prod\"]: staging never pages, DESIGN.md)."),
+    pagingSeverities: {
+      type: "array",
+      items: { type: "string", enum: ["P0", "P1", "P2", "P3"] },
+      uniqueItems: true,
+      default: ["P0", "P1"],
+      description: "Severities whose Sentry rules page through Sentry's PagerDuty integration (default P0, P1: DESIGN.md severity ladder).",
+    },
+  },
+};
+
+/** `[prod] checkout payment-errors (P0)` → prod, P0. */
+const NAME_PARTS = /^\[([^\]]+)\].*\((P[0-3])\)\s*$/;
+const PAGERDUTY_ACTION = "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction";
+
+function pages(args: ResourceValidationArgs): boolean {
+  if (args.type === SENTRY_ISSUE_ALERT) return entries(args.props.actions).some((a) => a.id === PAGERDUTY_ACTION);
+  const critical = entries(args.props.triggers).find((t) => t.label === "critical");
+  return entries(critical?.actions).some((a) => a.type === "pagerduty");
+}
+
+function validateUrgentPages(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+  if (args.type !== SENTRY_ISSUE_ALERT && args.type !== SENTRY_METRIC_ALERT) return;
+  const parts = NAME_PARTS.exec(ruleName(args));
+  const config = configOf<UrgentRulesConfig>(urgentRulesSchema, args);
+  if (!parts || !config.pagingEnvironments.includes(parts[1]) || !config.pagingSeverities.includes(parts[2])) return;
+  if (pages(args)) return;
+  reportViolation(
+    `Sentry rule "${ruleName(args)}" is ${parts[2]} in ${parts[1]} but pages nobody. Set the team's sentryPagerdutyService to the ID ` +
+      `Sentry's PagerDuty integration gives its service (pending only for the first deployment of a new organization: PF-SEN-8).`,
+  );
+}
+
+export const sentryUrgentRulesPage: ResourceValidationPolicy = {
+  name: "sentry-urgent-rules-page",
+  description:
+    "Urgent (P0/P1) Sentry rules in production page through Sentry's PagerDuty integration; advisory, so that a new organization's first " +
+    "deployment (sentryPagerdutyService: pending) shows what does not page yet (docs/provider-facts.md PF-SEN-8; DESIGN.md severity ladder).",
+  enforcementLevel: "advisory",
+  configSchema: urgentRulesSchema,
+  validateResource: validateUrgentPages,
+};
+
 export const sentryPolicies: ResourceValidationPolicy[] = [
   sentryImmediateRulesFireOnFirstEvent,
   sentryMetricAlertsOnSpans,
   sentryRulesFilterEnvironments,
   sentrySlackActionsById,
+  sentryUrgentRulesPage,
 ];

@@ -274,6 +274,7 @@ describe("runPolicyPacks over gRPC", () => {
           "sentry-metric-alerts-on-spans",
           "sentry-rules-filter-environments",
           "sentry-slack-actions-by-id",
+          "sentry-urgent-rules-page",
           "slo-targets-recommended",
           "slo-targets-within-bounds",
           "staging-never-pages",

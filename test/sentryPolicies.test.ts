@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseCatalog } from "../infra/catalog/load";
-import { issueAlertArgs, metricAlertArgs, type SentryRouteTargets } from "../infra/sentryRules";
+import { issueAlertArgs, metricAlertArgs, sentryPagerdutyServices, type SentryRouteTargets } from "../infra/sentryRules";
 import {
   SENTRY_ISSUE_ALERT,
   SENTRY_METRIC_ALERT,
@@ -13,13 +13,11 @@ import {
   sentryPolicies,
   sentryRulesFilterEnvironments,
   sentrySlackActionsById,
+  sentryUrgentRulesPage,
 } from "../policies/sentry";
 import { violations } from "./support/policies";
 
-const catalog = parseCatalog([
-  {
-    file: "sentry.yaml",
-    text: `environment: prod
+const catalogText = `environment: prod
 products:
   - { name: shop, description: The shop. }
 routing:
@@ -53,9 +51,8 @@ services:
         - { name: failures, signal: failure-rate, critical: 5%, window: 5m, severity: P1 }
         - { name: slow, signal: latency, critical: 2s, window: 5m, severity: P1 }
         - { name: errors, signal: error-count, critical: 100, window: 1m, severity: P2 }
-`,
-  },
-]);
+`;
+const catalog = parseCatalog([{ file: "sentry.yaml", text: catalogText }]);
 const checkout = catalog.services[0];
 const targets: SentryRouteTargets = { pagerdutyAccount: "41", slackWorkspace: "42", slackChannels: { "#pay-alerts": "C0PAYALRT1" }, pagerdutyServices: { payments: "777" }, teamIds: { payments: "11" } };
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
@@ -144,5 +141,47 @@ describe("sentry-immediate-rules-fire-on-first-event", () => {
     expect(await violations(sentryImmediateRulesFireOnFirstEvent, issue("error-burst"), { immediateSeverities: ["P0", "P2"] }, SENTRY_ISSUE_ALERT)).toEqual([
       expect.stringMatching(/is P2, an immediate rule, but fires only once an issue has more than 20 events in 5m/),
     ]);
+  });
+});
+
+describe("sentry-urgent-rules-page", () => {
+  it("warns when an urgent production rule pages nobody, as during a first deployment with a pending service (PF-SEN-8)", async () => {
+    const team = { ...catalog.teams[0], sentryPagerdutyService: "pending" };
+    expect(sentryPagerdutyServices([catalog.teams[0]])).toEqual({ payments: "777" });
+    expect(sentryPagerdutyServices([team])).toEqual({});
+    const pending: SentryRouteTargets = { ...targets, pagerdutyServices: sentryPagerdutyServices([team]) };
+    const alert = (name: string) => checkout.sentry!.issueAlerts.find((a) => a.name === name)!;
+    const firstDeploy = plain(issueAlertArgs("acme", "checkout", "prod", checkout, alert("payment-failed"), pending));
+    expect(sentryUrgentRulesPage.enforcementLevel).toBe("advisory");
+    expect(await violations(sentryUrgentRulesPage, firstDeploy, {}, SENTRY_ISSUE_ALERT)).toEqual([
+      expect.stringMatching(/^Sentry rule "\[prod\] checkout payment-failed \(P0\)" is P0 in prod but pages nobody\. Set the team's sentryPagerdutyService/),
+    ]);
+    const metricFirstDeploy = plain(metricAlertArgs("acme", "checkout", "prod", checkout, checkout.sentry!.metricAlerts.find((a) => a.name === "failures")!, pending));
+    expect(await violations(sentryUrgentRulesPage, metricFirstDeploy, {}, SENTRY_METRIC_ALERT)).toEqual([expect.stringMatching(/is P1 in prod but pages nobody/)]);
+    expect(await violations(sentryUrgentRulesPage, issue("payment-failed"), {}, SENTRY_ISSUE_ALERT)).toEqual([]);
+    expect(await violations(sentryUrgentRulesPage, metric("failures"), {}, SENTRY_METRIC_ALERT)).toEqual([]);
+  });
+
+  it("leaves staging and non-urgent rules alone", async () => {
+    const staging = plain(issueAlertArgs("acme", "checkout", "staging", checkout, checkout.sentry!.issueAlerts[0], { pagerdutyServices: {} }));
+    expect(await violations(sentryUrgentRulesPage, staging, {}, SENTRY_ISSUE_ALERT)).toEqual([]);
+    expect(await violations(sentryUrgentRulesPage, metric("errors"), {}, SENTRY_METRIC_ALERT)).toEqual([]);
+  });
+});
+
+describe("sentryPagerdutyService in the catalog", () => {
+  const withService = (value: string) => () =>
+    parseCatalog([{ file: "sentry.yaml", text: catalogText.replace('sentryPagerdutyService: "777"', `sentryPagerdutyService: ${value}`) }]);
+
+  it("takes Sentry's numeric service ID or pending, nothing else", () => {
+    expect(withService("pending")().teams[0].sentryPagerdutyService).toBe("pending");
+    expect(withService('"10251"')().teams[0].sentryPagerdutyService).toBe("10251");
+    expect(withService("shop-payments")).toThrow(/teams\[0\]\.sentryPagerdutyService .*the numeric ID of the service in Sentry's PagerDuty integration, or pending/);
+  });
+
+  it("names the prerequisite when a paged team has none", () => {
+    expect(() => parseCatalog([{ file: "sentry.yaml", text: catalogText.replace('    sentryPagerdutyService: "777"\n', "") }])).toThrow(
+      /team payments gets Sentry pages \(service checkout\): set sentryPagerdutyService to the ID Sentry's PagerDuty integration gives its service, or to pending for a first deployment/,
+    );
   });
 });

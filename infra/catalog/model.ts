@@ -270,6 +270,7 @@ export interface Team {
   readonly supportHours?: { readonly days: readonly string[]; readonly start: string; readonly end: string };
   readonly acknowledgementTimeoutSeconds: number;
   readonly autoResolveTimeoutSeconds: number;
+  /** Sentry's ID of the team's PagerDuty service, or `pending` before the first deployment (PF-SEN-8). */
   readonly sentryPagerdutyService?: string;
   readonly source: SourceRef;
 }

@@ -247,7 +247,7 @@ function checkSentryRouting(
     const t = teams.get(service.team);
     if (paged && t && !t.sentryPagerdutyService) {
       const located = rawTeams.find((r) => r.value.name === t.name);
-      located?.site.report([...located.path], `team ${t.name} gets Sentry pages (service ${service.name}): set sentryPagerdutyService to the ID Sentry's PagerDuty integration gives its service`);
+      located?.site.report([...located.path], `team ${t.name} gets Sentry pages (service ${service.name}): set sentryPagerdutyService to the ID Sentry's PagerDuty integration gives its service, or to pending for a first deployment that creates the service (its Sentry rules then page nobody until the ID is set)`);
     }
   }
 }
