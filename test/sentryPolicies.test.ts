@@ -169,7 +169,7 @@ describe("sentry-urgent-rules-page", () => {
   });
 });
 
-describe("sentryPagerdutyService in the catalog", () => {
+describe("Sentry routing in the catalog", () => {
   const withService = (value: string) => () =>
     parseCatalog([{ file: "sentry.yaml", text: catalogText.replace('sentryPagerdutyService: "777"', `sentryPagerdutyService: ${value}`) }]);
 
@@ -177,6 +177,17 @@ describe("sentryPagerdutyService in the catalog", () => {
     expect(withService("pending")().teams[0].sentryPagerdutyService).toBe("pending");
     expect(withService('"10251"')().teams[0].sentryPagerdutyService).toBe("10251");
     expect(withService("shop-payments")).toThrow(/teams\[0\]\.sentryPagerdutyService .*the numeric ID of the service in Sentry's PagerDuty integration, or pending/);
+  });
+
+  it("requires the Slack channel ID of every channel a Sentry rule posts to, shaped as Slack's (PF-SEN-6, PF-SEN-10)", () => {
+    const channels = '{ "#pay-alerts": C0PAYALRT1 }';
+    expect(catalogText).toContain(channels);
+    expect(() => parseCatalog([{ file: "sentry.yaml", text: catalogText.replace(`, slackChannels: ${channels}`, "") }])).toThrow(
+      /sentry\.yaml:6:11 {2}routing\.sentry {2}Sentry rules post to #pay-alerts: give each its Slack channel ID in routing\.sentry\.slackChannels/,
+    );
+    expect(() => parseCatalog([{ file: "sentry.yaml", text: catalogText.replace("C0PAYALRT1", "pay-alerts") }])).toThrow(
+      /sentry\.yaml:6:91 {2}routing\.sentry\.slackChannels\.#pay-alerts {2}expected a Slack channel ID such as C024BE91L, found "pay-alerts"/,
+    );
   });
 
   it("names the prerequisite when a paged team has none", () => {
