@@ -105,7 +105,17 @@ export function syntheticCatalog(size: number, environment = "prod", shape: (i: 
     products,
     routing: {
       slackAccount: "bench",
-      sentry: { slackWorkspace: "bench", pagerdutyAccount: "bench" },
+      sentry: {
+        slackWorkspace: "bench",
+        pagerdutyAccount: "bench",
+        // Sentry posts by channel ID (docs/provider-facts.md PF-SEN-6).
+        slackChannels: Object.fromEntries(
+          teams.flatMap((_, t) => [
+            [`#team-${t}`, `C0BENCH${String(t).padStart(3, "0")}A`],
+            [`#team-${t}-emergency`, `C0BENCH${String(t).padStart(3, "0")}E`],
+          ]),
+        ),
+      },
       severities: {
         P0: { page: "high", chat: ["emergency"], email: true },
         P1: { page: "high", chat: ["alerts"] },

@@ -14,7 +14,7 @@ import { describeBadName, invalidBucketNames } from "./buckets";
 import { Oncall } from "./oncall";
 import { createProviders } from "./providers";
 import { SentryAlerting } from "./sentry";
-import type { SentryRouteTargets } from "./sentryRules";
+import { sentryPagerdutyServices, type SentryRouteTargets } from "./sentryRules";
 import { Slos } from "./slos";
 import { type StatusPageOutput, StatusPages } from "./statusPage";
 import { Dashboards } from "./dashboards";
@@ -135,7 +135,10 @@ function checkBucketNames(catalog: Catalog, bucketPrefix: string, replicaRegion:
   if (issues.length > 0) throw new CatalogRunError(new CatalogError(issues));
 }
 
-/** Sentry's PagerDuty and Slack integrations (looked up by name) and each team's PagerDuty service there. */
+/**
+ * Sentry's PagerDuty and Slack integrations (looked up by name: an unknown name fails the run,
+ * PF-SEN-11), the Slack channels' IDs and each team's PagerDuty service there (PF-SEN-8).
+ */
 function sentryTargets(catalog: Catalog, organization: string, provider: sentrySdk.Provider): SentryRouteTargets {
   const lookup = (providerKey: string, name: string) =>
     sentrySdk.getSentryOrganizationIntegrationOutput({ organization, providerKey, name }, { provider }).id;
@@ -143,6 +146,7 @@ function sentryTargets(catalog: Catalog, organization: string, provider: sentryS
   return {
     pagerdutyAccount: names?.pagerdutyAccount ? lookup("pagerduty", names.pagerdutyAccount) : undefined,
     slackWorkspace: names?.slackWorkspace ? lookup("slack", names.slackWorkspace) : undefined,
-    pagerdutyServices: Object.fromEntries(catalog.teams.flatMap((t) => (t.sentryPagerdutyService ? [[t.name, t.sentryPagerdutyService]] : []))),
+    slackChannels: names?.slackChannels,
+    pagerdutyServices: sentryPagerdutyServices(catalog.teams),
   };
 }

@@ -6,10 +6,15 @@
  * Actions follow the service's route for the rule's severity (the same table that
  * routes Datadog alerts): PagerDuty and Slack through Sentry's own integrations, e-mail
  * to the issue owners (falling back to the team's active members).
+ *
+ * Rules never set Sentry's `environment` field: Sentry refuses an environment it has not
+ * received an event from, which fails a new organization's first `pulumi up` (PF-SEN-4).
+ * The stack's environment is a filter instead: an event-attribute filter on issue alerts,
+ * an `environment:` term in metric alerts' queries (PF-SEN-5).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as sentry from "@pulumiverse/sentry";
-import type { Comparison, Quantity, ResolvedRoute, SentryIssueAlert, SentryMetricAlert, Service, Severity } from "./catalog/model";
+import type { Comparison, Quantity, ResolvedRoute, SentryIssueAlert, SentryMetricAlert, Service, Severity, Team } from "./catalog/model";
 
 type RuleEntry = Record<string, string>;
 
@@ -28,11 +33,14 @@ export const SENTRY_RULES = {
 
 /**
  * Where Sentry can send: its PagerDuty and Slack integrations (their IDs, looked up by
- * name) and, per team, the ID Sentry's PagerDuty integration gives the team's service.
+ * name), the Slack channels' IDs and, per team, the ID Sentry's PagerDuty integration
+ * gives the team's service.
  */
 export interface SentryRouteTargets {
   readonly pagerdutyAccount?: pulumi.Input<string>;
   readonly slackWorkspace?: pulumi.Input<string>;
+  /** Slack channel ID by channel name (`#ops-alerts` → `C024BE91L`). */
+  readonly slackChannels?: Readonly<Record<string, string>>;
   /** Sentry's ID of each team's PagerDuty service, keyed by team. */
   readonly pagerdutyServices: Readonly<Record<string, string>>;
   /** Each team's Sentry team ID (metric-alert e-mail), keyed by team. */
@@ -41,17 +49,37 @@ export interface SentryRouteTargets {
 
 export const NO_ROUTE_TARGETS: SentryRouteTargets = { pagerdutyServices: {} };
 
+/**
+ * Each team's service ID in Sentry's PagerDuty integration, keyed by team. The provider can
+ * neither create nor look one up (PF-SEN-8): a team whose ID is still `pending` (a new
+ * organization's first deployment) is left out, so its Sentry rules page nobody yet.
+ */
+export function sentryPagerdutyServices(teams: readonly Pick<Team, "name" | "sentryPagerdutyService">[]): Record<string, string> {
+  return Object.fromEntries(teams.flatMap((t) => (t.sentryPagerdutyService !== undefined && t.sentryPagerdutyService !== "pending" ? [[t.name, t.sentryPagerdutyService]] : [])));
+}
+
 type RuleAction = Record<string, pulumi.Input<string>>;
 
-/** The issue-alert actions of a route; e-mail to the issue owners when nothing else reaches anyone. */
+/** A Slack channel's ID; the catalog guarantees one for every channel a Sentry rule posts to (PF-SEN-6). */
+function slackChannelId(channel: string, targets: SentryRouteTargets): string {
+  const id = targets.slackChannels?.[channel];
+  if (id === undefined) throw new Error(`Sentry's Slack action for ${channel} needs the channel's ID (routing.sentry.slackChannels)`);
+  return id;
+}
+
+/** The issue-alert actions of a route; e-mail to the issue owners when nothing else reaches anyone (PF-SEN-9). */
 export function issueActions(route: ResolvedRoute | undefined, team: string, targets: SentryRouteTargets): RuleAction[] {
   const actions: RuleAction[] = [];
   const pdService = targets.pagerdutyServices[team];
   if (route?.pagerduty && targets.pagerdutyAccount && pdService) {
+    // PF-SEN-8: `service` is the ID of the service's row in Sentry's PagerDuty integration.
     actions.push({ id: SENTRY_RULES.notifyPagerduty, account: targets.pagerdutyAccount, service: pdService, severity: "default" });
   }
   if (targets.slackWorkspace) {
-    for (const s of route?.slack ?? []) actions.push({ id: SENTRY_RULES.notifySlack, workspace: targets.slackWorkspace, channel: s.channel });
+    for (const s of route?.slack ?? []) {
+      // PF-SEN-6: with `channel_id` Sentry skips its channel lookup; the name must still match the ID.
+      actions.push({ id: SENTRY_RULES.notifySlack, workspace: targets.slackWorkspace, channel: s.channel, channel_id: slackChannelId(s.channel, targets) });
+    }
   }
   if (!route || route.email.length > 0 || actions.length === 0) {
     actions.push({ id: SENTRY_RULES.notifyEmail, targetType: "IssueOwners", fallthroughType: "ActiveMembers" });
@@ -59,19 +87,32 @@ export function issueActions(route: ResolvedRoute | undefined, team: string, tar
   return actions;
 }
 
-/** The metric-alert trigger actions of a route. */
-export function triggerActions(route: ResolvedRoute | undefined, team: string, targets: SentryRouteTargets): sentry.types.input.SentryMetricAlertTriggerAction[] {
+/**
+ * The metric-alert trigger actions of a route. The warning trigger never pages (a warning
+ * goes to chat only). Sentry refuses a trigger without an action (PF-SEN-9), so a trigger
+ * that would reach nobody e-mails the team.
+ *
+ * Slack actions name the channel only: the installed provider has no `inputChannelId` on
+ * trigger actions, so Sentry looks the channel up by name (PF-SEN-6; see the README).
+ */
+export function triggerActions(
+  route: ResolvedRoute | undefined,
+  team: string,
+  targets: SentryRouteTargets,
+  label: "critical" | "warning" = "critical",
+): sentry.types.input.SentryMetricAlertTriggerAction[] {
   const actions: sentry.types.input.SentryMetricAlertTriggerAction[] = [];
   const integration = (id: pulumi.Input<string>) => ({ integrationId: toNumber(id) });
   const pdService = targets.pagerdutyServices[team];
-  if (route?.pagerduty && targets.pagerdutyAccount && pdService) {
+  if (label === "critical" && route?.pagerduty && targets.pagerdutyAccount && pdService) {
     actions.push({ type: "pagerduty", targetType: "specific", targetIdentifier: pdService, ...integration(targets.pagerdutyAccount) });
   }
   if (targets.slackWorkspace) {
     for (const s of route?.slack ?? []) actions.push({ type: "slack", targetType: "specific", targetIdentifier: s.channel, ...integration(targets.slackWorkspace) });
   }
   const teamId = targets.teamIds?.[team];
-  if (route && route.email.length > 0 && teamId) actions.push({ type: "email", targetType: "team", targetIdentifier: teamId });
+  if (teamId && ((route && route.email.length > 0) || actions.length === 0)) actions.push({ type: "email", targetType: "team", targetIdentifier: teamId });
+  if (actions.length === 0) throw new Error(`a Sentry metric alert's ${label} trigger needs an action: no route target and no team ID for team ${team}`);
   return actions;
 }
 
@@ -91,14 +132,35 @@ export const SENTRY_LEVEL: Readonly<Record<NonNullable<SentryIssueAlert["level"]
 /** Metric-alert `thresholdType`: 0 alerts above the threshold, 1 below. */
 export const THRESHOLD_TYPE: Readonly<Record<Comparison, number>> = { above: 0, below: 1 };
 
-/** What each catalog metric signal compiles to, and the unit its thresholds are written in. */
+/** Sentry's span dataset: the only one new performance alerts may use (PF-SEN-1). */
+export const SPAN_DATASET = "events_analytics_platform";
+
+/**
+ * What each catalog metric signal compiles to, and the unit its thresholds are written in.
+ * Performance signals are span-based: the span dataset, its span event type, restricted to
+ * transactions (segment spans) by `is_transaction:true` (PF-SEN-1, PF-SEN-2), with the span
+ * aggregates Sentry's own migration maps the transaction ones to (PF-SEN-3).
+ */
 const METRIC_SIGNALS: Readonly<
-  Record<SentryMetricAlert["signal"], { kind: Quantity["kind"]; dataset: string; eventTypes?: readonly string[]; aggregate: (a: SentryMetricAlert) => string }>
+  Record<
+    SentryMetricAlert["signal"],
+    { kind: Quantity["kind"]; dataset: string; eventTypes: readonly string[]; filter?: string; aggregate: (a: SentryMetricAlert) => string }
+  >
 > = {
-  "failure-rate": { kind: "percent", dataset: "transactions", aggregate: () => "failure_rate()" },
-  latency: { kind: "duration", dataset: "transactions", aggregate: (a) => `${a.percentile ?? "p95"}(transaction.duration)` },
+  "failure-rate": { kind: "percent", dataset: SPAN_DATASET, eventTypes: ["trace_item_span"], filter: "is_transaction:true", aggregate: () => "failure_rate()" },
+  latency: { kind: "duration", dataset: SPAN_DATASET, eventTypes: ["trace_item_span"], filter: "is_transaction:true", aggregate: (a) => `${a.percentile ?? "p95"}(span.duration)` },
   "error-count": { kind: "number", dataset: "events", eventTypes: ["error"], aggregate: () => "count()" },
 };
+
+/**
+ * A metric alert's query: the signal's filter, the stack's environment (PF-SEN-5), then the
+ * catalog's own filter, parenthesized when it has an OR (which binds looser than the implied AND).
+ */
+export function metricQuery(signal: SentryMetricAlert["signal"], environment: string, query: string): string {
+  const own = query.trim();
+  const catalogTerm = /\bOR\b/.test(own) ? `(${own})` : own;
+  return [METRIC_SIGNALS[signal].filter, `environment:${environment}`, catalogTerm].filter((t) => t !== undefined && t !== "").join(" ");
+}
 
 /** Twelve significant digits: drops binary noise (0.0007000000000000001 → 0.0007), keeps every written digit. */
 function exact(value: number): number {
@@ -108,7 +170,7 @@ function exact(value: number): number {
 /**
  * A catalog threshold as Sentry's metric alerts read it: a percentage as a ratio
  * (`5%` → 0.05, what `failure_rate()` returns), a duration in milliseconds (`2s` →
- * 2000, the unit of `transaction.duration`), a plain number as itself. Rates per hour
+ * 2000, the unit of `span.duration`), a plain number as itself. Rates per hour
  * have no Sentry metric alert.
  */
 export function sentryThreshold(quantity: Quantity): number {
@@ -149,8 +211,18 @@ export function sentryProjectArgs(organization: pulumi.Input<string>, _environme
   };
 }
 
+/**
+ * "Any event" as Sentry can say it: its frequency condition fires on *more than* `value`
+ * events (PF-SEN-7), so value 0 fires from the first one; its every-event condition is
+ * disabled. The window only has to hold the event being evaluated: one hour, so that a
+ * delayed evaluation still counts it.
+ */
+export const ANY_EVENT_CONDITION: RuleEntry = { id: SENTRY_RULES.frequency, value: "0", interval: "1h", comparisonType: "count" };
+
 function issueCondition(alert: SentryIssueAlert): RuleEntry {
   switch (alert.when) {
+    case "any-event":
+      return { ...ANY_EVENT_CONDITION };
     case "new-issue":
       return { id: SENTRY_RULES.firstSeen };
     case "regression":
@@ -163,11 +235,12 @@ function issueCondition(alert: SentryIssueAlert): RuleEntry {
   }
 }
 
-/** Tags (sorted by key), then message text, then minimum level: all must match. */
-export function issueFilters(alert: SentryIssueAlert): RuleEntry[] {
-  const filters: RuleEntry[] = Object.entries(alert.tags)
+/** The stack's environment (PF-SEN-5), tags (sorted by key), then message text, then minimum level: all must match. */
+export function issueFilters(alert: SentryIssueAlert, environment: string): RuleEntry[] {
+  const filters: RuleEntry[] = [{ id: SENTRY_RULES.eventAttribute, attribute: "environment", match: "eq", value: environment }];
+  filters.push(...Object.entries(alert.tags)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, value]) => ({ id: SENTRY_RULES.taggedEvent, key, match: "eq", value }));
+    .map(([key, value]) => ({ id: SENTRY_RULES.taggedEvent, key, match: "eq", value })));
   if (alert.message !== undefined) {
     filters.push({ id: SENTRY_RULES.eventAttribute, attribute: "message", match: "co", value: alert.message });
   }
@@ -190,12 +263,11 @@ export function issueAlertArgs(
     organization,
     project: projectSlug,
     name: sentryAlertName(environment, service, alert.name, alert.severity),
-    environment,
     actionMatch: "any",
     filterMatch: "all",
     frequency: alert.notifyEveryMinutes,
     conditions: [issueCondition(alert)],
-    filters: issueFilters(alert),
+    filters: issueFilters(alert, environment),
     actions: issueActions(service.routes?.[alert.severity], service.team, targets),
   };
 }
@@ -223,17 +295,16 @@ export function metricAlertArgs(
     alertThreshold: threshold(quantity),
     thresholdType,
     ...(resolveThreshold === undefined ? {} : { resolveThreshold }),
-    actions: triggerActions(service.routes?.[alert.severity], service.team, targets),
+    actions: triggerActions(service.routes?.[alert.severity], service.team, targets, label),
   });
   return {
     organization,
     project: projectSlug,
     name: sentryAlertName(environment, service, alert.name, alert.severity),
-    environment,
     dataset: signal.dataset,
-    ...(signal.eventTypes === undefined ? {} : { eventTypes: [...signal.eventTypes] }),
+    eventTypes: [...signal.eventTypes],
     aggregate: signal.aggregate(alert),
-    query: alert.query,
+    query: metricQuery(alert.signal, environment, alert.query),
     timeWindow: alert.windowMinutes,
     thresholdType,
     ...(resolveThreshold === undefined ? {} : { resolveThreshold }),

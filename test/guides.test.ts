@@ -80,7 +80,7 @@ describe("every guide threshold reaches Datadog with the guide's value and sever
   it.each([
     ["004 Error rate > 5% in 5 minutes", "sentry-prompts-api-metric-high-error-rate", "failure_rate()", 0.05, 5],
     ["004 Payment error rate > 10%", "sentry-prompts-payments-metric-payment-failure-rate", "failure_rate()", 0.1, undefined],
-    ["004 API latency p95 > 2 seconds", "sentry-prompts-api-metric-api-latency-p95", "p95(transaction.duration)", 2000, undefined],
+    ["004 API latency p95 > 2 seconds", "sentry-prompts-api-metric-api-latency-p95", "p95(span.duration)", 2000, undefined],
     ["004 Webhook failure rate > 1%", "sentry-prompts-payments-metric-webhook-failure-rate", "failure_rate()", 0.01, undefined],
   ])("%s is a Sentry metric alert", (_line, name, aggregate, threshold, window) => {
     const alert = inputs(name);
@@ -92,6 +92,12 @@ describe("every guide threshold reaches Datadog with the guide's value and sever
   it("001's critical Sentry errors are P0 issue alerts: payments, database connections, authentication", () => {
     for (const name of ["sentry-prompts-payments-issue-payment-processing-failures", "sentry-prompts-api-issue-database-connection-errors", "sentry-prompts-api-issue-auth-system-failures"]) {
       expect(String(inputs(name).name), name).toMatch(/\(P0\)$/);
+    }
+  });
+
+  it("001's immediate Sentry rules fire on the first event, not from the second (PF-SEN-7)", () => {
+    for (const name of ["sentry-prompts-payments-issue-payment-processing-failures", "sentry-prompts-api-issue-database-connection-errors", "sentry-prompts-api-issue-auth-system-failures"]) {
+      expect(inputs(name).conditions, name).toEqual([{ id: "sentry.rules.conditions.event_frequency.EventFrequencyCondition", value: "0", interval: "1h", comparisonType: "count" }]);
     }
   });
 });

@@ -100,10 +100,10 @@ describe("one routing table decides every handle", () => {
 
   it("sends Sentry rules where the route goes: PagerDuty and Slack through Sentry's integrations", () => {
     const checkout = service("checkout");
-    const targets = { pagerdutyAccount: "41", slackWorkspace: "42", pagerdutyServices: { payments: "777" } };
+    const targets = { pagerdutyAccount: "41", slackWorkspace: "42", slackChannels: catalog.routing?.sentry?.slackChannels, pagerdutyServices: { payments: "777" } };
     expect(issueActions(checkout.routes?.P0, "payments", targets)).toEqual([
       { id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "41", service: "777", severity: "default" },
-      { id: "sentry.integrations.slack.notify_action.SlackNotifyServiceAction", workspace: "42", channel: "#pay-emergency" },
+      { id: "sentry.integrations.slack.notify_action.SlackNotifyServiceAction", workspace: "42", channel: "#pay-emergency", channel_id: "C0PAYEMRG1" },
       { id: "sentry.mail.actions.NotifyEmailAction", targetType: "IssueOwners", fallthroughType: "ActiveMembers" },
     ]);
     expect(triggerActions(checkout.routes?.P2, "payments", targets)).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCatalog } from "../infra/catalog/load";
 import type { Catalog, Quantity, SentryIssueAlert, SentryMetricAlert, Service } from "../infra/catalog/model";
-import { issueAlertArgs, issueFilters, metricAlertArgs, sentryProjectArgs, sentryTeamArgs, sentryThreshold } from "../infra/sentryRules";
+import { issueActions, issueAlertArgs, issueFilters, metricAlertArgs, metricQuery, sentryProjectArgs, sentryTeamArgs, sentryThreshold, triggerActions, type SentryRouteTargets } from "../infra/sentryRules";
 import { runComponents, shapeOf } from "./support/mocks";
 
 /** Three services with Sentry (two teams), one without. */
@@ -37,6 +37,9 @@ services:
         - name: comeback
           when: regression
           severity: P2
+        - name: payment-failed
+          when: any-event
+          severity: P0
       metricAlerts:
         - name: failures
           signal: failure-rate
@@ -114,6 +117,12 @@ const FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondi
 const REGRESSION = "sentry.rules.conditions.regression_event.RegressionEventCondition";
 const FREQUENCY = "sentry.rules.conditions.event_frequency.EventFrequencyCondition";
 const TAGGED = "sentry.rules.filters.tagged_event.TaggedEventFilter";
+const ATTRIBUTE = "sentry.rules.filters.event_attribute.EventAttributeFilter";
+/** The stack's environment as a filter (PF-SEN-5), never the rule's `environment` field (PF-SEN-4). */
+const IN_PROD = { id: ATTRIBUTE, attribute: "environment", match: "eq", value: "prod" };
+/** Team IDs only: metric-alert triggers fall back to e-mailing the team (PF-SEN-9). */
+const TEAM_IDS: SentryRouteTargets = { pagerdutyServices: {}, teamIds: { payments: "11", identity: "12" } };
+const TEAM_MAIL = { type: "email", targetType: "team", targetIdentifier: "11" };
 
 describe("Sentry thresholds", () => {
   it.each<[Quantity, number]>([
@@ -164,12 +173,12 @@ describe("Sentry issue alert arguments", () => {
       organization: "acme",
       project: "checkout-api",
       name: "[prod] checkout new-errors (P1)",
-      environment: "prod",
       actionMatch: "any",
       filterMatch: "all",
       frequency: 60,
       conditions: [{ id: FIRST_SEEN }],
       filters: [
+        IN_PROD,
         { id: TAGGED, key: "region", match: "eq", value: "eu" },
         { id: TAGGED, key: "transaction", match: "eq", value: "/api/pay" },
         { id: "sentry.rules.filters.level.LevelFilter", match: "gte", level: "40" },
@@ -180,17 +189,33 @@ describe("Sentry issue alert arguments", () => {
 
   it("counts events in an interval for a frequency alert, filtered by message", () => {
     const args = issueAlertArgs("acme", "checkout-api", "prod", checkout, issue(checkout, "error-burst"));
+    // PF-SEN-7: Sentry fires on more than `value` events; the catalog's count is passed as written.
     expect(args.conditions).toEqual([{ id: FREQUENCY, value: "50", interval: "5m", comparisonType: "count" }]);
-    expect(args.filters).toEqual([{ id: "sentry.rules.filters.event_attribute.EventAttributeFilter", attribute: "message", match: "co", value: "timeout" }]);
+    expect(args.filters).toEqual([IN_PROD, { id: ATTRIBUTE, attribute: "message", match: "co", value: "timeout" }]);
     expect(args.frequency).toBe(30);
     expect(args.name).toBe("[prod] checkout error-burst (P0)");
   });
 
-  it("alerts on a regression without filters", () => {
+  it("alerts on a regression filtered by the stack's environment only", () => {
     const args = issueAlertArgs("acme", "checkout-api", "staging", checkout, issue(checkout, "comeback"));
     expect(args.conditions).toEqual([{ id: REGRESSION }]);
-    expect(args.filters).toEqual([]);
-    expect(args.environment).toBe("staging");
+    expect(args.filters).toEqual([{ ...IN_PROD, value: "staging" }]);
+  });
+
+  it("never sets Sentry's environment field, which a new organization has not created yet (PF-SEN-4)", () => {
+    for (const alert of checkout.sentry!.issueAlerts) expect(issueAlertArgs("acme", "checkout-api", "prod", checkout, alert)).not.toHaveProperty("environment");
+    for (const alert of checkout.sentry!.metricAlerts) expect(metricAlertArgs("acme", "checkout-api", "prod", checkout, alert, TEAM_IDS)).not.toHaveProperty("environment");
+  });
+
+  it("fires an any-event alert from the first event: more than 0 events (PF-SEN-7)", () => {
+    const args = issueAlertArgs("acme", "checkout-api", "prod", checkout, issue(checkout, "payment-failed"));
+    expect(args.conditions).toEqual([{ id: FREQUENCY, value: "0", interval: "1h", comparisonType: "count" }]);
+    expect(args.filters).toEqual([IN_PROD]);
+  });
+
+  it("refuses count and interval on an any-event alert", () => {
+    const bad = CATALOG.replace("          when: any-event\n", "          when: any-event\n          count: 1\n          interval: 5m\n");
+    expect(() => parseCatalog([{ file: "sentry.yaml", text: bad }])).toThrow(/"count" applies to frequency alerts only \(any-event fires on every event, the first included\)/);
   });
 
   it.each([
@@ -201,45 +226,50 @@ describe("Sentry issue alert arguments", () => {
     ["debug", "10"],
   ] as const)("filters level %s as Sentry level %s", (level, number) => {
     const alert: SentryIssueAlert = { ...issue(checkout, "comeback"), level };
-    expect(issueFilters(alert)).toEqual([{ id: "sentry.rules.filters.level.LevelFilter", match: "gte", level: number }]);
+    expect(issueFilters(alert, "prod")).toEqual([IN_PROD, { id: "sentry.rules.filters.level.LevelFilter", match: "gte", level: number }]);
   });
 });
 
 describe("Sentry metric alert arguments", () => {
-  const args = (name: string, s: Service = checkout) => metricAlertArgs("acme", "checkout-api", "prod", s, metric(s, name));
+  const args = (name: string, s: Service = checkout) => metricAlertArgs("acme", "checkout-api", "prod", s, metric(s, name), TEAM_IDS);
 
-  it("measures the failure rate as a ratio, with warning and recovery", () => {
+  it("measures the failure rate of transactions on the span dataset as a ratio, with warning and recovery (PF-SEN-1, PF-SEN-3)", () => {
     expect(args("failures")).toEqual({
       organization: "acme",
       project: "checkout-api",
       name: "[prod] checkout failures (P1)",
-      environment: "prod",
-      dataset: "transactions",
+      dataset: "events_analytics_platform",
+      eventTypes: ["trace_item_span"],
       aggregate: "failure_rate()",
-      query: "",
+      query: "is_transaction:true environment:prod",
       timeWindow: 5,
       thresholdType: 0,
       resolveThreshold: 0.01,
       triggers: [
-        { label: "critical", alertThreshold: 0.05, thresholdType: 0, resolveThreshold: 0.01, actions: [] },
-        { label: "warning", alertThreshold: 0.02, thresholdType: 0, resolveThreshold: 0.01, actions: [] },
+        { label: "critical", alertThreshold: 0.05, thresholdType: 0, resolveThreshold: 0.01, actions: [TEAM_MAIL] },
+        { label: "warning", alertThreshold: 0.02, thresholdType: 0, resolveThreshold: 0.01, actions: [TEAM_MAIL] },
       ],
     });
   });
 
   it("keeps a small percentage exact", () => {
-    expect(args("tiny-failures").triggers).toEqual([{ label: "critical", alertThreshold: 0.0007, thresholdType: 0, actions: [] }]);
+    expect(args("tiny-failures").triggers).toEqual([{ label: "critical", alertThreshold: 0.0007, thresholdType: 0, actions: [TEAM_MAIL] }]);
   });
 
-  it("measures latency at the percentile in milliseconds, with the catalog's query and no warning", () => {
+  it("measures transaction latency at the percentile of span.duration in milliseconds, with the catalog's query and no warning", () => {
     const slow = args("slow");
-    expect(slow).toMatchObject({ aggregate: "p95(transaction.duration)", dataset: "transactions", query: "transaction:/api/pay*", timeWindow: 10 });
-    expect(slow.triggers).toEqual([{ label: "critical", alertThreshold: 2000, thresholdType: 0, actions: [] }]);
+    expect(slow).toMatchObject({
+      aggregate: "p95(span.duration)",
+      dataset: "events_analytics_platform",
+      eventTypes: ["trace_item_span"],
+      query: "is_transaction:true environment:prod transaction:/api/pay*",
+      timeWindow: 10,
+    });
+    expect(slow.triggers).toEqual([{ label: "critical", alertThreshold: 2000, thresholdType: 0, actions: [TEAM_MAIL] }]);
     expect(slow.resolveThreshold).toBeUndefined();
-    expect(slow.eventTypes).toBeUndefined();
     const accounts = service("accounts");
-    expect(metricAlertArgs("acme", "accounts", "prod", accounts, metric(accounts, "slow-login"))).toMatchObject({
-      aggregate: "p99(transaction.duration)",
+    expect(metricAlertArgs("acme", "accounts", "prod", accounts, metric(accounts, "slow-login"), TEAM_IDS)).toMatchObject({
+      aggregate: "p99(span.duration)",
       triggers: [{ label: "critical", alertThreshold: 1500 }],
     });
   });
@@ -249,6 +279,7 @@ describe("Sentry metric alert arguments", () => {
       dataset: "events",
       eventTypes: ["error"],
       aggregate: "count()",
+      query: "environment:prod",
       timeWindow: 60,
       triggers: [
         { label: "critical", alertThreshold: 100, thresholdType: 0 },
@@ -261,12 +292,53 @@ describe("Sentry metric alert arguments", () => {
     const quiet = args("quiet");
     expect(quiet.thresholdType).toBe(1);
     expect(quiet.resolveThreshold).toBe(3);
-    expect(quiet.triggers).toEqual([{ label: "critical", alertThreshold: 1, thresholdType: 1, resolveThreshold: 3, actions: [] }]);
+    expect(quiet.triggers).toEqual([{ label: "critical", alertThreshold: 1, thresholdType: 1, resolveThreshold: 3, actions: [TEAM_MAIL] }]);
   });
 
   it("refuses a threshold in another unit than the signal's", () => {
     const wrong: SentryMetricAlert = { ...metric(checkout, "failures"), critical: { text: "5", kind: "number", value: 5 } };
-    expect(() => metricAlertArgs("acme", "checkout-api", "prod", checkout, wrong)).toThrow(/expected a percent threshold, found "5"/);
+    expect(() => metricAlertArgs("acme", "checkout-api", "prod", checkout, wrong, TEAM_IDS)).toThrow(/expected a percent threshold, found "5"/);
+  });
+
+  it("parenthesizes a catalog query with an OR, which binds looser than the filters before it", () => {
+    expect(metricQuery("latency", "prod", "transaction:/a OR transaction:/b")).toBe("is_transaction:true environment:prod (transaction:/a OR transaction:/b)");
+    expect(metricQuery("error-count", "staging", " level:fatal ")).toBe("environment:staging level:fatal");
+  });
+
+  it("refuses windows under 5 minutes for span-based signals, not for error counts (PF-SEN-2)", () => {
+    const oneMinute = (signal: string) =>
+      CATALOG.replace("        - name: quiet\n          signal: error-count", `        - name: quick\n          signal: ${signal}\n          critical: ${signal === "latency" ? "1s" : signal === "failure-rate" ? "1%" : "5"}\n          window: 1m\n          severity: P2\n        - name: quiet\n          signal: error-count`);
+    expect(() => parseCatalog([{ file: "sentry.yaml", text: oneMinute("failure-rate") }])).toThrow(/sentry\.yaml:59:19 {2}services\[0\]\.sentry\.metricAlerts\[3\]\.window {2}expected a window of at least 5m for a failure-rate alert \(Sentry's span-based alerts\), found "1m"/);
+    expect(() => parseCatalog([{ file: "sentry.yaml", text: oneMinute("latency") }])).toThrow(/at least 5m for a latency alert/);
+    expect(() => parseCatalog([{ file: "sentry.yaml", text: oneMinute("error-count") }])).not.toThrow();
+  });
+});
+
+describe("Sentry actions", () => {
+  const route = checkout.routes;
+  const paging = {
+    severity: "P1" as const,
+    pagerduty: { service: "shop-payments", urgency: "high" as const },
+    slack: [{ account: "acme", channel: "#pay-alerts" }],
+    email: [],
+    handles: [],
+  };
+  const targets: SentryRouteTargets = { pagerdutyAccount: "41", slackWorkspace: "42", slackChannels: { "#pay-alerts": "C0PAYALRT1" }, pagerdutyServices: { payments: "777" }, teamIds: { payments: "11" } };
+
+  it("posts to Slack by channel ID, keeping the name Sentry checks the ID against (PF-SEN-6)", () => {
+    expect(route).toBeUndefined();
+    expect(issueActions(paging, "payments", targets)).toContainEqual({ id: "sentry.integrations.slack.notify_action.SlackNotifyServiceAction", workspace: "42", channel: "#pay-alerts", channel_id: "C0PAYALRT1" });
+    expect(() => issueActions(paging, "payments", { ...targets, slackChannels: {} })).toThrow(/Slack action for #pay-alerts needs the channel's ID \(routing\.sentry\.slackChannels\)/);
+  });
+
+  it("pages on the critical trigger only: a warning goes to chat", () => {
+    expect(triggerActions(paging, "payments", targets, "critical").map((a) => a.type)).toEqual(["pagerduty", "slack"]);
+    expect(triggerActions(paging, "payments", targets, "warning").map((a) => a.type)).toEqual(["slack"]);
+  });
+
+  it("never leaves a trigger without an action, which Sentry refuses (PF-SEN-9)", () => {
+    expect(triggerActions(undefined, "payments", { pagerdutyServices: {}, teamIds: { payments: "11" } })).toEqual([TEAM_MAIL]);
+    expect(() => triggerActions(undefined, "payments", { pagerdutyServices: {} })).toThrow(/critical trigger needs an action/);
   });
 });
 
@@ -290,6 +362,7 @@ describe("the SentryAlerting component under mocks", () => {
       "sentry:index/sentryIssueAlert:SentryIssueAlert sentry-checkout-issue-comeback <- sentry-checkout",
       "sentry:index/sentryIssueAlert:SentryIssueAlert sentry-checkout-issue-error-burst <- sentry-checkout",
       "sentry:index/sentryIssueAlert:SentryIssueAlert sentry-checkout-issue-new-errors <- sentry-checkout",
+      "sentry:index/sentryIssueAlert:SentryIssueAlert sentry-checkout-issue-payment-failed <- sentry-checkout",
       "sentry:index/sentryIssueAlert:SentryIssueAlert sentry-search-issue-new-errors <- sentry-search",
       "sentry:index/sentryMetricAlert:SentryMetricAlert sentry-accounts-metric-slow-login <- sentry-accounts",
       "sentry:index/sentryMetricAlert:SentryMetricAlert sentry-checkout-metric-errors <- sentry-checkout",

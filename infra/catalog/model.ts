@@ -178,7 +178,7 @@ export interface Slo {
 
 export interface SentryIssueAlert {
   readonly name: string;
-  readonly when: "new-issue" | "regression" | "frequency";
+  readonly when: "any-event" | "new-issue" | "regression" | "frequency";
   readonly count?: number;
   /** Sentry's interval text: 1m, 5m, 15m, 1h, 1d, 1w, 30d. */
   readonly interval?: string;
@@ -270,6 +270,7 @@ export interface Team {
   readonly supportHours?: { readonly days: readonly string[]; readonly start: string; readonly end: string };
   readonly acknowledgementTimeoutSeconds: number;
   readonly autoResolveTimeoutSeconds: number;
+  /** Sentry's ID of the team's PagerDuty service, or `pending` before the first deployment (PF-SEN-8). */
   readonly sentryPagerdutyService?: string;
   readonly source: SourceRef;
 }
@@ -294,7 +295,12 @@ export interface RouteRule {
 
 export interface Routing {
   readonly slackAccount: string;
-  readonly sentry?: { readonly slackWorkspace?: string; readonly pagerdutyAccount?: string };
+  readonly sentry?: {
+    readonly slackWorkspace?: string;
+    readonly pagerdutyAccount?: string;
+    /** Slack channel ID by channel name, for Sentry's Slack actions. */
+    readonly slackChannels?: Readonly<Record<string, string>>;
+  };
   readonly severities: Readonly<Record<Severity, RouteRule>>;
   readonly source: SourceRef;
 }

@@ -34,6 +34,8 @@ export const CHANGE_WINDOWS = ["1m", "5m", "10m", "15m", "30m", "1h", "2h", "4h"
 export const MAX_BURN_RATE_LONG_WINDOW_SECONDS = 172_800;
 /** Sentry metric alerts evaluate these windows (minutes). */
 export const SENTRY_WINDOW_MINUTES = [1, 5, 10, 15, 30, 60, 120, 240, 1440] as const;
+/** Span-based metric alerts (failure-rate, latency) refuse windows under 5 minutes (PF-SEN-2). */
+export const SPAN_ALERT_MIN_WINDOW_MINUTES = 5;
 /** Re-notification bounds: Datadog accepts up to 30 days (in minutes). */
 const MAX_RENOTIFY_MINUTES = 43_200;
 
@@ -297,8 +299,9 @@ export function normalizeSentry(raw: RawSentry, serviceName: string, site: Site)
       if (a.count === undefined) fail(path, `missing "count" for a frequency alert`);
       if (a.interval === undefined) fail(path, `missing "interval" for a frequency alert`);
     } else {
-      if (a.count !== undefined) fail([...path, "count"], `"count" applies to frequency alerts only`);
-      if (a.interval !== undefined) fail([...path, "interval"], `"interval" applies to frequency alerts only`);
+      const hint = a.when === "any-event" ? ` (any-event fires on every event, the first included)` : "";
+      if (a.count !== undefined) fail([...path, "count"], `"count" applies to frequency alerts only${hint}`);
+      if (a.interval !== undefined) fail([...path, "interval"], `"interval" applies to frequency alerts only${hint}`);
     }
     const notifyEveryMinutes = durationSeconds(a.notifyEvery ?? "30m") / 60;
     if (notifyEveryMinutes < 5 || notifyEveryMinutes > 43_200 || !Number.isInteger(notifyEveryMinutes)) {
@@ -329,6 +332,9 @@ export function normalizeSentry(raw: RawSentry, serviceName: string, site: Site)
     const windowMinutes = windowSeconds / 60;
     if (!(SENTRY_WINDOW_MINUTES as readonly number[]).includes(windowMinutes)) {
       at(["window"], `expected a window of ${SENTRY_WINDOW_MINUTES.map((m) => formatSeconds(m * 60)).join(", ")} (Sentry's metric alerts), found "${a.window}"`);
+    } else if (a.signal !== "error-count" && windowMinutes < SPAN_ALERT_MIN_WINDOW_MINUTES) {
+      // PF-SEN-2: span-based (events_analytics_platform) alerts evaluate windows of 5 minutes or more.
+      at(["window"], `expected a window of at least 5m for a ${a.signal} alert (Sentry's span-based alerts), found "${a.window}"`);
     }
     if (!thresholds) return;
     metricAlerts.push({

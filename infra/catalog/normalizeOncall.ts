@@ -240,14 +240,33 @@ function checkSentryRouting(
   if (chats.length > 0 && !routing.sentry?.slackWorkspace) {
     at(`Sentry rules of severity ${chats.join(", ")} post to chat: name Sentry's Slack integration in routing.sentry.slackWorkspace`);
   }
+  if (chats.length > 0 && routing.sentry?.slackWorkspace) checkSentrySlackChannels(routing, services, teams, at);
   if (pages.length === 0 || !routing.sentry?.pagerdutyAccount) return;
   for (const service of services) {
     const paged = [...(service.sentry?.issueAlerts ?? []), ...(service.sentry?.metricAlerts ?? [])].some((a) => routing.severities[a.severity].page);
     const t = teams.get(service.team);
     if (paged && t && !t.sentryPagerdutyService) {
       const located = rawTeams.find((r) => r.value.name === t.name);
-      located?.site.report([...located.path], `team ${t.name} gets Sentry pages (service ${service.name}): set sentryPagerdutyService to the ID Sentry's PagerDuty integration gives its service`);
+      located?.site.report([...located.path], `team ${t.name} gets Sentry pages (service ${service.name}): set sentryPagerdutyService to the ID Sentry's PagerDuty integration gives its service, or to pending for a first deployment that creates the service (its Sentry rules then page nobody until the ID is set)`);
     }
+  }
+}
+
+/** Every channel a Sentry rule posts to has its Slack channel ID (PF-SEN-6): by name alone Sentry looks it up asynchronously and may time out. */
+function checkSentrySlackChannels(routing: Routing, services: readonly Service[], teams: ReadonlyMap<string, Team>, at: (message: string) => void): void {
+  const ids = routing.sentry?.slackChannels ?? {};
+  const missing = new Set<string>();
+  for (const service of services) {
+    const team = teams.get(service.team);
+    for (const alert of [...(service.sentry?.issueAlerts ?? []), ...(service.sentry?.metricAlerts ?? [])]) {
+      for (const role of routing.severities[alert.severity].chat) {
+        const channel = team?.chat[role];
+        if (channel && ids[channel] === undefined) missing.add(channel);
+      }
+    }
+  }
+  if (missing.size > 0) {
+    at(`Sentry rules post to ${[...missing].sort().join(", ")}: give each its Slack channel ID in routing.sentry.slackChannels (Slack → channel details → Channel ID); by name alone Sentry resolves channels asynchronously and times out in large workspaces`);
   }
 }
 

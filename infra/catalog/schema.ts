@@ -185,9 +185,9 @@ const SENTRY_INTERVALS = ["1m", "5m", "15m", "1h", "1d", "1w", "30d"] as const;
 
 export const SentryIssueAlert = z.strictObject({
   name: Name,
-  when: z.enum(["new-issue", "regression", "frequency"])
-    .meta({ description: "new-issue: first seen · regression: a resolved issue came back · frequency: more than count events in interval." }),
-  count: z.number().int().min(1).optional().meta({ description: "frequency: events per interval." }),
+  when: z.enum(["any-event", "new-issue", "regression", "frequency"])
+    .meta({ description: "any-event: every event of a matching issue (the guides' immediate rules) · new-issue: first seen · regression: a resolved issue came back · frequency: more than count events in interval." }),
+  count: z.number().int().min(1).optional().meta({ description: "frequency: the rule fires once the issue has more than this many events in the interval (count 1: from the second event; use any-event for the first)." }),
   interval: z.enum(SENTRY_INTERVALS).optional().meta({ description: "frequency: the interval (1m, 5m, 15m, 1h, 1d, 1w, 30d)." }),
   tags: z.record(z.string(), z.string()).optional().meta({ description: "Only events with these tags (e.g. transaction: /api/payments/charge)." }),
   message: z.string().optional().meta({ description: "Only events whose message contains this text." }),

@@ -67,8 +67,9 @@ export const Team = z.strictObject({
   }).optional().meta({ description: "Business-hours team: outside these hours its incidents are low urgency. Not for teams that own P0/P1 pages." }),
   acknowledgementTimeout: Duration.default("30m").meta({ description: "An acknowledged incident re-triggers after this long." }),
   autoResolveTimeout: Duration.default("4h").meta({ description: "An open incident resolves itself after this long (monitors resolve theirs on recovery)." }),
-  sentryPagerdutyService: z.string().min(1).optional()
-    .meta({ description: "The ID Sentry's PagerDuty integration gives this team's service (Sentry → Settings → Integrations → PagerDuty)." }),
+  // PF-SEN-8: an ID the provider can neither create nor look up.
+  sentryPagerdutyService: z.union([z.literal("pending"), z.string().regex(/^[1-9][0-9]*$/, { error: "the numeric ID of the service in Sentry's PagerDuty integration, or pending" })]).optional()
+    .meta({ description: "The ID Sentry's PagerDuty integration gives this team's service (configData.service_table[].id); pending until the first deployment has created the PagerDuty service: the team's Sentry rules then page nobody (see the README's first deployment of a new Sentry organization)." }),
 });
 
 export const Route = z.strictObject({
@@ -82,6 +83,9 @@ export const Routing = z.strictObject({
   slackAccount: z.string().min(1).meta({ description: "The Slack workspace as Datadog's Slack integration names it." }),
   sentry: z.strictObject({
     slackWorkspace: z.string().min(1).optional().meta({ description: "Sentry's Slack integration (its name), for chat routes." }),
+    // PF-SEN-6: Sentry posts by channel ID without an asynchronous name lookup.
+    slackChannels: z.record(SlackChannel, z.string().regex(/^[CG][A-Z0-9]{8,}$/, { error: "a Slack channel ID such as C024BE91L" })).optional()
+      .meta({ description: "The Slack channel ID of each channel Sentry rules post to, by channel name: { '#ops-alerts': C024BE91L } (Slack → channel details → Channel ID)." }),
     pagerdutyAccount: z.string().min(1).optional().meta({ description: "Sentry's PagerDuty integration (its name), for pages." }),
   }).optional(),
   severities: z.strictObject({ P0: Route, P1: Route, P2: Route, P3: Route })
