@@ -65,7 +65,7 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   if (flags.failOn !== undefined) oneOf(flags.failOn, ["looser"], "--fail-on");
   const projectRoot = findProjectRoot(process.cwd());
   const head = await computePlan({ projectRoot, stack: flags.stack });
-  const { plan: base, commit } = planAtRef(projectRoot, flags.base, flags.stack);
+  const { plan: base, commit } = await planAtRef(projectRoot, flags.base, flags.stack);
   const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" });
   if (flags.format === "json") write(`${JSON.stringify(result, null, 2)}\n`);
   else if (flags.format === "markdown") write(renderDiffMarkdown(result, head));

@@ -3,13 +3,13 @@
  * in a temporary git repository whose second commit loosens a P0 threshold, removes an
  * alert and reorders the catalog.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanDiff, ThresholdRow } from "../cli/reports/model";
 import { directionOf } from "../cli/reports/diff";
+import { makeReviewRepo } from "./support/reviewRepo";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURE = path.join("test", "fixtures", "catalogs", "review.yaml");
@@ -82,22 +82,7 @@ describe("lookout diff against a git revision", () => {
   let markdown: { code: number | null; stdout: string };
 
   beforeAll(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-review-"));
-    for (const item of ["bin", "cli", "infra", "policies", "dashboards", "Pulumi.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"]) {
-      const from = path.join(ROOT, item);
-      if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, filter: (src) => !src.includes("node_modules") });
-    }
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
-    fs.mkdirSync(path.join(repo, "stacks"));
     const catalog = fs.readFileSync(path.join(ROOT, FIXTURE), "utf8");
-    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), catalog);
-    // Sentry, storage and dashboards need settings this small catalog does not use.
-    fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: acme-review\n  aws:region: eu-west-1\n");
-    const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { stdio: "ignore" });
-    git("init", "-q");
-    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "add", "-A");
-    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qm", "base");
-
     // The change under review: a P0 threshold raised, an alert removed, services
     // reordered, the database backups kept 14 days instead of 30.
     const [head, rest] = catalog.split("\nservices:\n");
@@ -107,8 +92,8 @@ describe("lookout diff against a git revision", () => {
       b.replace("        critical: 1%\n", "        critical: 2%\n").replace(/      - name: latency\n(        .*\n)+?(?=    slos:)/, ""),
     );
     const shorter = backups.replace("retention: 30d", "retention: 14d");
-    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), `${head}\nservices:\n${changed.join("\n").replace(/\n*$/, "\n")}backups:\n${shorter}`);
-    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qam", "loosen");
+    // Sentry, storage and dashboards need settings this small catalog does not use.
+    repo = makeReviewRepo(ROOT, [catalog, `${head}\nservices:\n${changed.join("\n").replace(/\n*$/, "\n")}backups:\n${shorter}`], "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: acme-review\n  aws:region: eu-west-1\n");
 
     const json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
     expect(json.code, json.stderr).toBe(0);

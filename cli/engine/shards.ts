@@ -15,6 +15,7 @@ import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
+import { trackChild } from "./cancel";
 import type { ProgramRun } from "./program";
 import type { PlannedResource } from "./resource";
 
@@ -181,6 +182,8 @@ class ShardWorker {
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
+    // Stopped on SIGINT/SIGTERM and when this process exits (cancel.ts).
+    trackChild(this.child);
     this.child.stderr?.setEncoding("utf8");
     this.child.stderr?.on("data", (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
