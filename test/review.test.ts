@@ -9,7 +9,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanDiff, ThresholdRow } from "../cli/reports/model";
 import { directionOf } from "../cli/reports/diff";
-import { makeReviewRepo } from "./support/reviewRepo";
+import { makeReviewRepo, truncatedCatalog } from "./support/reviewRepo";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURE = path.join("test", "fixtures", "catalogs", "review.yaml");
@@ -149,6 +149,12 @@ describe("lookout diff against a git revision", () => {
     expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser", "--format", "json"], repo).code).toBe(1);
   }, 120_000);
 
+  it("passes --fail-on mass-removal: one alert removed is under the share, and no concern is emptied", () => {
+    expect(result.massRemoval).toMatchObject({ triggered: false, emptied: [] });
+    expect(result.massRemoval!.monitors.share).toBeLessThanOrEqual(10);
+    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "mass-removal", "--format", "json"], repo).code).toBe(0);
+  }, 120_000);
+
   it("reports malformed stack config as bad input, exit 2", () => {
     fs.writeFileSync(path.join(repo, "Pulumi.bad.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: Not_A_Prefix\n  aws:region: eu-west-1\n");
     const run = lookout(["plan", "--stack", "bad"], repo);
@@ -161,4 +167,59 @@ describe("lookout diff against a git revision", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/git rev-parse/);
   }, 120_000);
+});
+
+describe("lookout diff of a shipped catalog cut short", () => {
+  let repo: string;
+  let json: { code: number | null; stdout: string; stderr: string };
+
+  beforeAll(() => {
+    // Base: the shipped prod catalog; head: the same file cut at a line boundary, still
+    // valid YAML and a valid catalog, planning 6 resources with exit 0.
+    repo = makeReviewRepo(ROOT, [fs.readFileSync(path.join(ROOT, "stacks", "prod.yaml"), "utf8"), truncatedCatalog(ROOT)]);
+    expect(lookout(["plan", "--stack", "prod"], repo).code).toBe(0);
+    json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
+  }, 240_000);
+
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it("reports a mass removal in the JSON, with every concern emptied counted before → after", () => {
+    expect(json.code, json.stderr).toBe(0);
+    const result = JSON.parse(json.stdout) as PlanDiff;
+    expect(Object.keys(result).slice(0, 4)).toEqual(["stack", "base", "head", "massRemoval"]);
+    const mass = result.massRemoval!;
+    expect(mass).toMatchObject({ percent: 10, triggered: true, monitors: { after: 0, share: 100 } });
+    expect(mass.monitors.before).toBe(mass.monitors.removed);
+    expect(mass.monitors.before).toBeGreaterThan(100);
+    expect(mass.emptied).toEqual(expect.arrayContaining(["uptime checks", "alerts", "SLOs", "Sentry", "backups", "status pages", "dashboards"]));
+    for (const c of mass.concerns) expect(c).toMatchObject({ after: 0, emptied: true, removed: c.before });
+  });
+
+  it("fails --fail-on mass-removal with exit 1 and leads the text with it", () => {
+    const text = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "mass-removal"], repo);
+    expect(text.code, text.stderr).toBe(1);
+    const lines = text.stdout.split("\n");
+    expect(lines[2]).toMatch(/^MASS REMOVAL: this change removes (\d+) of \1 monitors, checks, SLOs and Sentry rules \(100%, over 10%\) and leaves nothing of: uptime checks, alerts, SLOs, Sentry/);
+    expect(lines[3]).toMatch(/^ {2}uptime checks +\d+ → 0 +\d+ removed \(emptied\)$/);
+  }, 120_000);
+
+  it("takes several --fail-on values, comma-separated, and leads the markdown with the mass removal", () => {
+    const markdown = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "markdown", "--fail-on", "looser,mass-removal", "--mass-removal-percent", "99.5"], repo);
+    expect(markdown.code, markdown.stderr).toBe(1);
+    const caution = markdown.stdout.indexOf("> [!CAUTION]\n> **Mass removal**: ");
+    expect(caution).toBeGreaterThan(0);
+    expect(caution).toBeLessThan(markdown.stdout.indexOf("### Needs attention"));
+    expect(markdown.stdout).toMatch(/\| dashboards \| \d+ → 0 \| \*\*\d+ removed \(emptied\)\*\* \|/);
+  }, 120_000);
+
+  it("rejects an unknown --fail-on value and a share over 100 with exit 2", () => {
+    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser,everything"], repo)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--fail-on must be one of looser, mass-removal, not "everything"'),
+    });
+    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--mass-removal-percent", "150"], repo)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--mass-removal-percent takes a number from 0 to 100, got "150"'),
+    });
+  }, 240_000);
 });

@@ -10,6 +10,7 @@ import { InputError } from "../errors";
 import { onCancel, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
+import { massRemovalOf } from "./massRemoval";
 import { thresholdsOfResource } from "./thresholds";
 import { BaseWorktree, git, pruneStaleWorktrees } from "./worktree";
 
@@ -60,7 +61,8 @@ export interface DiffMeta {
   readonly headRef: string;
 }
 
-export function diffPlans(base: Plan, head: Plan, meta: DiffMeta): PlanDiff {
+/** `massRemovalPercent`: the share of the base's monitors a change may remove before it is a mass removal. */
+export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { readonly massRemovalPercent?: number } = {}): PlanDiff {
   const baseByUrn = new Map(base.resources.map((r) => [r.urn, r]));
   const headByUrn = new Map(head.resources.map((r) => [r.urn, r]));
   const rowsOf = new Map<PlanResource, ThresholdRow[]>();
@@ -121,6 +123,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta): PlanDiff {
     stack: meta.stack,
     base: { ref: meta.baseRef, commit: meta.baseCommit },
     head: { ref: meta.headRef },
+    massRemoval: massRemovalOf(base, head, removed, options.massRemovalPercent),
     added: added.map((r) => change(r, rows(r))),
     removed: removedChanges,
     replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
