@@ -138,6 +138,8 @@ describe("a cancelled lookout diff", () => {
       run.child.kill(signal);
       expect(await run.exited).toEqual({ code, signal: null });
       expect(run.stderr()).toContain(`lookout: ${signal}: stopping`);
+      // A cancellation, not a failed plan: no error reported.
+      expect(run.stderr()).not.toMatch(/error/i);
       expect(worktrees(repo)).toEqual([fs.realpathSync.native(repo)]);
       expect(ours(tmp)).toEqual([]);
       expect(alive(run.seen)).toEqual([]);
@@ -157,6 +159,7 @@ describe("a cancelled lookout diff", () => {
       const [left] = ours(tmp);
       expect(left).toMatch(/^lookout-base-/);
       expect(worktrees(repo)).toContain(fs.realpathSync.native(path.join(tmp, left, "tree")));
+      expect(groupMembers(run.planPid).length).toBeGreaterThan(0);
 
       const repository = path.join(repo, ".git");
       // A concurrent run's folder (its owner is alive: this process) and an old run's (owner gone).

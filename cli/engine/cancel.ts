@@ -77,6 +77,11 @@ export function onCancel(cleanup: () => void): () => void {
   return () => cleanups.delete(cleanup);
 }
 
+/** Whether a signal is being handled: what a stopped child reports then is no failure to print. */
+export function isCancelling(): boolean {
+  return cancelling;
+}
+
 /** The exit code of a run `name` cancelled: 128 + the signal's number. */
 export function cancelExitCode(name: "SIGINT" | "SIGTERM"): number {
   return 128 + constants.signals[name];

@@ -7,7 +7,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { InputError } from "../errors";
-import { onCancel, trackChild } from "../engine/cancel";
+import { isCancelling, onCancel, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
 import { massRemovalOf } from "./massRemoval";
@@ -172,17 +172,23 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string)
   }
 }
 
-/** Runs the worktree's `lookout` with `args`, detached (its own process group), tracked for cancellation. */
+/**
+ * Runs the worktree's `lookout` with `args`, tracked for cancellation: in its own process
+ * group (PF-GIT-3), so its shard workers and policy packs are stopped with it. Not on
+ * Windows, where `detached` means a console window of its own and there are no groups.
+ */
 function run(worktree: BaseWorktree, root: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const group = process.platform !== "win32";
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin", "lookout.js"), ...args], { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    trackChild(child, { group: true });
+    const child = spawn(process.execPath, [path.join(root, "bin", "lookout.js"), ...args], { cwd: root, detached: group, stdio: ["ignore", "pipe", "pipe"] });
+    trackChild(child, { group });
     if (child.pid !== undefined) worktree.setPlanPid(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
+    // Stopped by a cancellation: the process exits 130/143 without reporting it as a failed plan.
+    child.on("close", (status) => isCancelling() || resolve({ status, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
   });
 }

@@ -95,7 +95,7 @@ function removeFolder(repository: string | undefined, folder: string): void {
   const tree = path.join(folder, "tree");
   const gitDir = repository && fs.existsSync(repository) ? ["--git-dir", repository] : undefined;
   // PF-GIT-1: --force removes a worktree with changes; prune unregisters one whose folder is gone.
-  if (gitDir && fs.existsSync(tree)) spawnSync("git", [...gitDir, "worktree", "remove", "--force", tree], { stdio: "ignore" });
+  if (gitDir) spawnSync("git", [...gitDir, "worktree", "remove", "--force", tree], { stdio: "ignore" });
   fs.rmSync(folder, { recursive: true, force: true });
   // Whatever `worktree remove` could not unregister, now that the folder is gone.
   if (gitDir) spawnSync("git", [...gitDir, "worktree", "prune"], { stdio: "ignore" });
