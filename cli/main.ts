@@ -12,6 +12,7 @@ import { type DashboardsFlags, writeDashboards } from "./dashboards";
 import { Progress } from "./render/progress";
 import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review";
 import { policies, type PoliciesFlags } from "./policies";
+import { MASS_REMOVAL_PERCENT } from "./reports/massRemoval";
 
 interface PlanFlags {
   stack: string;
@@ -25,6 +26,11 @@ interface PlanFlags {
 
 function positiveInteger(flag: string, value: string): number {
   if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1, got "${value}"`);
+  return Number(value);
+}
+
+function percent(value: string): number {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || Number(value) > 100) throw new InvalidArgumentError(`--mass-removal-percent takes a number from 0 to 100, got "${value}"`);
   return Number(value);
 }
 
@@ -117,7 +123,16 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
     .requiredOption("--base <ref>", "the git revision to compare with, e.g. origin/main or HEAD~1")
     .option("--format <format>", "text, markdown or json", "text")
-    .option("--fail-on <what>", "exit 1 when P0/P1 alerts are removed or loosened, or retention shortened: looser")
+    .addOption(
+      new Option("--fail-on <what>", "exit 1 on: looser (P0/P1 alerts removed or loosened, retention shortened), mass-removal (see --mass-removal-percent); repeatable or comma-separated")
+        .default([], "none")
+        .argParser((value: string, previous: string[]) => [...previous, ...value.split(",").map((v) => v.trim())]),
+    )
+    .addOption(
+      new Option("--mass-removal-percent <n>", "a change removing more than this share of the stack's monitors, or emptying a concern, is a mass removal")
+        .default(MASS_REMOVAL_PERCENT)
+        .argParser(percent),
+    )
     .action((flags: DiffFlags) => run(diff(flags, write)));
 
   return program;

@@ -21,8 +21,14 @@ export interface DiffFlags {
   stack: string;
   base: string;
   format: string;
-  failOn?: string;
+  /** Gates that turn into exit 1 (`--fail-on`, repeatable or comma-separated). */
+  failOn: string[];
+  /** The share of the base's monitors, percent, a change may remove before it is a mass removal. */
+  massRemovalPercent: number;
 }
+
+/** `--fail-on` values: `looser` (removed or loosened P0/P1, shorter retention) and `mass-removal`. */
+export const FAIL_ON = ["looser", "mass-removal"] as const;
 
 function oneOf(value: string, allowed: readonly string[], option: string): void {
   if (!allowed.includes(value)) throw new InputError(`${option} must be one of ${allowed.join(", ")}, not "${value}"`);
@@ -62,13 +68,14 @@ function thresholdsMarkdown(stack: string, rows: readonly ThresholdRow[]): strin
 
 export async function diff(flags: DiffFlags, write: (text: string) => void): Promise<number> {
   oneOf(flags.format, ["text", "markdown", "json"], "--format");
-  if (flags.failOn !== undefined) oneOf(flags.failOn, ["looser"], "--fail-on");
+  for (const gate of flags.failOn) oneOf(gate, FAIL_ON, "--fail-on");
   const projectRoot = findProjectRoot(process.cwd());
   const head = await computePlan({ projectRoot, stack: flags.stack });
-  const { plan: base, commit } = planAtRef(projectRoot, flags.base, flags.stack);
-  const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" });
+  const { plan: base, commit } = await planAtRef(projectRoot, flags.base, flags.stack);
+  const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" }, { massRemovalPercent: flags.massRemovalPercent });
   if (flags.format === "json") write(`${JSON.stringify(result, null, 2)}\n`);
   else if (flags.format === "markdown") write(renderDiffMarkdown(result, head));
   else write(renderDiffText(result, head));
-  return flags.failOn === "looser" && result.loud.length > 0 ? EXIT.mandatoryViolation : EXIT.ok;
+  const failed = (flags.failOn.includes("looser") && result.loud.length > 0) || (flags.failOn.includes("mass-removal") && result.massRemoval?.triggered === true);
+  return failed ? EXIT.mandatoryViolation : EXIT.ok;
 }

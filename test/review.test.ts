@@ -3,13 +3,13 @@
  * in a temporary git repository whose second commit loosens a P0 threshold, removes an
  * alert and reorders the catalog.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanDiff, ThresholdRow } from "../cli/reports/model";
 import { directionOf } from "../cli/reports/diff";
+import { makeReviewRepo, truncatedCatalog } from "./support/reviewRepo";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURE = path.join("test", "fixtures", "catalogs", "review.yaml");
@@ -82,22 +82,7 @@ describe("lookout diff against a git revision", () => {
   let markdown: { code: number | null; stdout: string };
 
   beforeAll(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-review-"));
-    for (const item of ["bin", "cli", "infra", "policies", "dashboards", "Pulumi.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"]) {
-      const from = path.join(ROOT, item);
-      if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, filter: (src) => !src.includes("node_modules") });
-    }
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
-    fs.mkdirSync(path.join(repo, "stacks"));
     const catalog = fs.readFileSync(path.join(ROOT, FIXTURE), "utf8");
-    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), catalog);
-    // Sentry, storage and dashboards need settings this small catalog does not use.
-    fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: acme-review\n  aws:region: eu-west-1\n");
-    const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { stdio: "ignore" });
-    git("init", "-q");
-    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "add", "-A");
-    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qm", "base");
-
     // The change under review: a P0 threshold raised, an alert removed, services
     // reordered, the database backups kept 14 days instead of 30.
     const [head, rest] = catalog.split("\nservices:\n");
@@ -107,8 +92,8 @@ describe("lookout diff against a git revision", () => {
       b.replace("        critical: 1%\n", "        critical: 2%\n").replace(/      - name: latency\n(        .*\n)+?(?=    slos:)/, ""),
     );
     const shorter = backups.replace("retention: 30d", "retention: 14d");
-    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), `${head}\nservices:\n${changed.join("\n").replace(/\n*$/, "\n")}backups:\n${shorter}`);
-    git("-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qam", "loosen");
+    // Sentry, storage and dashboards need settings this small catalog does not use.
+    repo = makeReviewRepo(ROOT, [catalog, `${head}\nservices:\n${changed.join("\n").replace(/\n*$/, "\n")}backups:\n${shorter}`], "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: acme-review\n  aws:region: eu-west-1\n");
 
     const json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
     expect(json.code, json.stderr).toBe(0);
@@ -164,6 +149,12 @@ describe("lookout diff against a git revision", () => {
     expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser", "--format", "json"], repo).code).toBe(1);
   }, 120_000);
 
+  it("passes --fail-on mass-removal: one alert removed is under the share, and no concern is emptied", () => {
+    expect(result.massRemoval).toMatchObject({ triggered: false, emptied: [] });
+    expect(result.massRemoval!.monitors.share).toBeLessThanOrEqual(10);
+    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "mass-removal", "--format", "json"], repo).code).toBe(0);
+  }, 120_000);
+
   it("reports malformed stack config as bad input, exit 2", () => {
     fs.writeFileSync(path.join(repo, "Pulumi.bad.yaml"), "config:\n  lookout:catalog: stacks/prod.yaml\n  lookout:bucketPrefix: Not_A_Prefix\n  aws:region: eu-west-1\n");
     const run = lookout(["plan", "--stack", "bad"], repo);
@@ -176,4 +167,59 @@ describe("lookout diff against a git revision", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/git rev-parse/);
   }, 120_000);
+});
+
+describe("lookout diff of a shipped catalog cut short", () => {
+  let repo: string;
+  let json: { code: number | null; stdout: string; stderr: string };
+
+  beforeAll(() => {
+    // Base: the shipped prod catalog; head: the same file cut at a line boundary, still
+    // valid YAML and a valid catalog, planning 6 resources with exit 0.
+    repo = makeReviewRepo(ROOT, [fs.readFileSync(path.join(ROOT, "stacks", "prod.yaml"), "utf8"), truncatedCatalog(ROOT)]);
+    expect(lookout(["plan", "--stack", "prod"], repo).code).toBe(0);
+    json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
+  }, 240_000);
+
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it("reports a mass removal in the JSON, with every concern emptied counted before → after", () => {
+    expect(json.code, json.stderr).toBe(0);
+    const result = JSON.parse(json.stdout) as PlanDiff;
+    expect(Object.keys(result).slice(0, 4)).toEqual(["stack", "base", "head", "massRemoval"]);
+    const mass = result.massRemoval!;
+    expect(mass).toMatchObject({ percent: 10, triggered: true, monitors: { after: 0, share: 100 } });
+    expect(mass.monitors.before).toBe(mass.monitors.removed);
+    expect(mass.monitors.before).toBeGreaterThan(100);
+    expect(mass.emptied).toEqual(expect.arrayContaining(["uptime checks", "alerts", "SLOs", "Sentry", "backups", "status pages", "dashboards"]));
+    for (const c of mass.concerns) expect(c).toMatchObject({ after: 0, emptied: true, removed: c.before });
+  });
+
+  it("fails --fail-on mass-removal with exit 1 and leads the text with it", () => {
+    const text = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "mass-removal"], repo);
+    expect(text.code, text.stderr).toBe(1);
+    const lines = text.stdout.split("\n");
+    expect(lines[2]).toMatch(/^MASS REMOVAL: this change removes (\d+) of \1 monitors, checks, SLOs and Sentry rules \(100%, over 10%\) and leaves nothing of: uptime checks, alerts, SLOs, Sentry/);
+    expect(lines[3]).toMatch(/^ {2}uptime checks +\d+ → 0 +\d+ removed \(emptied\)$/);
+  }, 120_000);
+
+  it("takes several --fail-on values, comma-separated, and leads the markdown with the mass removal", () => {
+    const markdown = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "markdown", "--fail-on", "looser,mass-removal", "--mass-removal-percent", "99.5"], repo);
+    expect(markdown.code, markdown.stderr).toBe(1);
+    const caution = markdown.stdout.indexOf("> [!CAUTION]\n> **Mass removal**: ");
+    expect(caution).toBeGreaterThan(0);
+    expect(caution).toBeLessThan(markdown.stdout.indexOf("### Needs attention"));
+    expect(markdown.stdout).toMatch(/\| dashboards \| \d+ → 0 \| \*\*\d+ removed \(emptied\)\*\* \|/);
+  }, 120_000);
+
+  it("rejects an unknown --fail-on value and a share over 100 with exit 2", () => {
+    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser,everything"], repo)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--fail-on must be one of looser, mass-removal, not "everything"'),
+    });
+    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--mass-removal-percent", "150"], repo)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--mass-removal-percent takes a number from 0 to 100, got "150"'),
+    });
+  }, 240_000);
 });

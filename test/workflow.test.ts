@@ -85,6 +85,8 @@ describe(".github/workflows/preview.yml", () => {
       const diff = checks.steps.find((s) => s.run?.includes(`--stack ${stack} --format markdown > diff-${stack}.md`));
       expect(diff, `diff step for ${stack}`).toBeDefined();
       expect(diff!.run).toMatch(/^npx lookout diff --base "origin\/\$BASE_REF" /);
+      // A truncated catalog fails the check (the comment is still written and posted).
+      expect(diff!.run).toContain(" --fail-on mass-removal ");
       expect(diff!.env?.BASE_REF).toBe("${{ github.base_ref }}");
       expect(diff!.if).toContain("github.event_name == 'pull_request'");
     }

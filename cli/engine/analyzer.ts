@@ -21,6 +21,7 @@ import type * as AnalyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
+import { trackChild } from "./cancel";
 import { marshalPropertiesForAnalyzer, type JsonValue } from "./marshal";
 import type { PlannedResource } from "./resource";
 
@@ -260,20 +261,6 @@ class LineBuffer {
   tail(n: number): string {
     return this.lines.slice(-n).join("\n");
   }
-}
-
-/** Children still running, killed if this process exits first. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", () => {
-      for (const c of liveChildren) c.kill("SIGKILL");
-    });
-  }
-  liveChildren.add(child);
-  child.once("exit", () => liveChildren.delete(child));
 }
 
 /** `urn:pulumi:stack::project::parent$type::name` → type and name. */
@@ -575,7 +562,8 @@ class PackSession {
     const started = Date.now();
     const child = spawn(process.execPath, args, { cwd: this.dir, env: this.environment(runner), stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
-    track(child);
+    // Stopped on SIGINT/SIGTERM and when this process exits (cancel.ts).
+    trackChild(child);
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {
       this.stderr.push(chunk);

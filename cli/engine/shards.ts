@@ -16,6 +16,7 @@ import { isDeepStrictEqual } from "util";
 import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
+import { trackChild } from "./cancel";
 import type { ProgramRun } from "./program";
 import type { PlannedResource } from "./resource";
 
@@ -182,6 +183,8 @@ class ShardWorker {
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
+    // Stopped on SIGINT/SIGTERM and when this process exits (cancel.ts).
+    trackChild(this.child);
     this.child.stderr?.setEncoding("utf8");
     this.child.stderr?.on("data", (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);

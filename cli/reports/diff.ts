@@ -3,14 +3,16 @@
  * changed, every threshold change with its direction, and policy results. Pure: plans
  * in, a `PlanDiff` out. `planAtRef` makes the base plan from a git revision.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { InputError } from "../errors";
+import { isCancelling, onCancel, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
+import { massRemovalOf } from "./massRemoval";
 import { thresholdsOfResource } from "./thresholds";
+import { BaseWorktree, git, pruneStaleWorktrees } from "./worktree";
 
 /** A key stable across plans for one setting of one resource. */
 function rowKey(urn: string, setting: string): string {
@@ -59,7 +61,8 @@ export interface DiffMeta {
   readonly headRef: string;
 }
 
-export function diffPlans(base: Plan, head: Plan, meta: DiffMeta): PlanDiff {
+/** `massRemovalPercent`: the share of the base's monitors a change may remove before it is a mass removal. */
+export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { readonly massRemovalPercent?: number } = {}): PlanDiff {
   const baseByUrn = new Map(base.resources.map((r) => [r.urn, r]));
   const headByUrn = new Map(head.resources.map((r) => [r.urn, r]));
   const rowsOf = new Map<PlanResource, ThresholdRow[]>();
@@ -120,6 +123,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta): PlanDiff {
     stack: meta.stack,
     base: { ref: meta.baseRef, commit: meta.baseCommit },
     head: { ref: meta.headRef },
+    massRemoval: massRemovalOf(base, head, removed, options.massRemovalPercent),
     added: added.map((r) => change(r, rows(r))),
     removed: removedChanges,
     replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
@@ -137,43 +141,54 @@ function order(direction: Direction): number {
   return direction === "looser" ? 0 : direction === "tighter" ? 1 : 2;
 }
 
-function git(root: string, args: readonly string[]): string {
-  try {
-    return execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new InputError(`git ${args.join(" ")}: ${stderr || (error as Error).message}`);
-  }
-}
-
 /**
  * Plans revision `ref` of the project: a temporary git worktree sharing this checkout's
- * `node_modules`, planned by that revision's own `lookout plan --json`.
+ * `node_modules`, planned by that revision's own `lookout plan --json` in its own process
+ * group. SIGINT/SIGTERM stop the group and remove the worktree (cancel.ts); first, what
+ * killed runs left is pruned (worktree.ts).
  */
-export function planAtRef(projectRoot: string, ref: string, stack: string): { plan: Plan; commit: string } {
+export async function planAtRef(projectRoot: string, ref: string, stack: string): Promise<{ plan: Plan; commit: string }> {
   const top = git(projectRoot, ["rev-parse", "--show-toplevel"]);
   const commit = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   const relative = path.relative(top, projectRoot);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-base-"));
-  git(projectRoot, ["worktree", "add", "--detach", "--force", dir, commit]);
+  for (const folder of pruneStaleWorktrees(projectRoot)) process.stderr.write(`lookout: removed ${folder}, left by a cancelled lookout diff\n`);
+  const worktree = BaseWorktree.add(projectRoot, commit);
+  const forget = onCancel(() => worktree.remove());
   try {
-    const root = path.join(dir, relative);
+    const root = path.join(worktree.tree, relative);
     for (const modules of ["node_modules", path.join("policies", "node_modules")]) {
       const source = path.join(projectRoot, modules);
       if (fs.existsSync(source) && !fs.existsSync(path.join(root, modules))) fs.symlinkSync(source, path.join(root, modules), "dir");
     }
-    const result = spawnSync(process.execPath, [path.join(root, "bin", "lookout.js"), "plan", "--stack", stack, "--json"], {
-      cwd: root,
-      encoding: "utf8",
-      maxBuffer: 1024 * 1024 * 1024,
-    });
+    const result = await run(worktree, root, ["plan", "--stack", stack, "--json"]);
     // Exit 1 is a plan with mandatory violations: still a plan to compare.
     if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
       throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}:\n${result.stderr.trim()}`);
     }
     return { plan: JSON.parse(result.stdout) as Plan, commit };
   } finally {
-    spawnSync("git", ["-C", projectRoot, "worktree", "remove", "--force", dir], { stdio: "ignore" });
-    fs.rmSync(dir, { recursive: true, force: true });
+    forget();
+    worktree.remove();
   }
+}
+
+/**
+ * Runs the worktree's `lookout` with `args`, tracked for cancellation: in its own process
+ * group (PF-GIT-3), so its shard workers and policy packs are stopped with it. Not on
+ * Windows, where `detached` means a console window of its own and there are no groups.
+ */
+function run(worktree: BaseWorktree, root: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const group = process.platform !== "win32";
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, "bin", "lookout.js"), ...args], { cwd: root, detached: group, stdio: ["ignore", "pipe", "pipe"] });
+    trackChild(child, { group });
+    if (child.pid !== undefined) worktree.setPlanPid(child.pid);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    // Stopped by a cancellation: the process exits 130/143 without reporting it as a failed plan.
+    child.on("close", (status) => isCancelling() || resolve({ status, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
+  });
 }

@@ -57,10 +57,38 @@ export interface ResourceChange {
   readonly source?: string;
 }
 
+/** One concern (uptime checks, alerts, SLOs …) that a change takes resources from. */
+export interface ConcernCount {
+  readonly concern: string;
+  /** Its resources in the base plan and in the head plan. */
+  readonly before: number;
+  readonly after: number;
+  /** Base resources the head no longer plans. */
+  readonly removed: number;
+  /** The base had some, the head has none. */
+  readonly emptied: boolean;
+}
+
+/** How much of the stack a change removes: what a catalog cut short looks like. */
+export interface MassRemoval {
+  /** The share of the base's monitors, in percent, a change may remove (`--mass-removal-percent`). */
+  readonly percent: number;
+  /** Datadog monitors, synthetic tests and SLOs, Sentry alert rules; `share`: removed ÷ before, percent. */
+  readonly monitors: { readonly before: number; readonly after: number; readonly removed: number; readonly share: number };
+  /** Concerns the base had and the head has nothing of. */
+  readonly emptied: readonly string[];
+  /** Every concern that loses resources. */
+  readonly concerns: readonly ConcernCount[];
+  /** More than `percent` of the monitors removed, or a concern emptied: reported first, `--fail-on mass-removal` fails. */
+  readonly triggered: boolean;
+}
+
 export interface PlanDiff {
   readonly stack: string;
   readonly base: { readonly ref: string; readonly commit: string };
   readonly head: { readonly ref: string };
+  /** Always set by `diffPlans`. */
+  readonly massRemoval?: MassRemoval;
   readonly added: readonly ResourceChange[];
   readonly removed: readonly ResourceChange[];
   /** The same resource (type and name) under a new URN: Pulumi replaces it unless aliased. */

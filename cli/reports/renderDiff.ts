@@ -1,14 +1,15 @@
 /**
  * A `PlanDiff` for people: text for terminals, Markdown for a pull-request comment.
  *
- * Both lead with what a reviewer must see first (removed or loosened P0/P1 alerts,
- * shortened retention), then a summary, then the details. The Markdown adds collapsible
+ * Both lead with what a reviewer must see first (a mass removal: a large share of the
+ * monitors or a whole concern gone; then removed or loosened P0/P1 alerts, shortened
+ * retention), then a summary, then the details. The Markdown adds collapsible
  * sections, an escalation diagram in Mermaid built from the head plan, a marker line
  * so CI keeps one sticky comment per stack, and truncation under GitHub's comment
  * limit. Every value taken from the diff or the plan passes through `maskSecrets`.
  */
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
-import type { PlanDiff, ResourceChange, ThresholdChange } from "./model";
+import type { MassRemoval, PlanDiff, ResourceChange, ThresholdChange } from "./model";
 
 /** GitHub rejects comment bodies longer than this. */
 export const GITHUB_COMMENT_MAX = 65_536;
@@ -232,6 +233,18 @@ function directionCounts(diff: PlanDiff): { looser: number; tighter: number; neu
     if (t.direction === "looser" && t.loud) counts.urgentLooser++;
   }
   return counts;
+}
+
+/** One sentence: how much of the stack the change removes, and why that is a mass removal. */
+function massRemovalSentence(m: MassRemoval): string {
+  const share = `${m.monitors.removed} of ${m.monitors.before} monitors, checks, SLOs and Sentry rules (${m.monitors.share}%${m.monitors.share > m.percent ? `, over ${m.percent}%` : ""})`;
+  const emptied = m.emptied.length > 0 ? ` and leaves nothing of: ${m.emptied.join(", ")}` : "";
+  return `this change removes ${share}${emptied}. A catalog cut short can still be valid YAML and plan without an error: check that it is whole.`;
+}
+
+/** Per concern that loses resources: concern, before → after, removed. */
+function massRemovalRows(m: MassRemoval): string[][] {
+  return m.concerns.map((c) => [c.concern, `${c.before} → ${c.after}`, c.emptied ? `${c.removed} removed (emptied)` : `${c.removed} removed`]);
 }
 
 function isEmptyDiff(diff: PlanDiff): boolean {
@@ -559,6 +572,22 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     splittable: false,
   });
 
+  const mass = diff.massRemoval;
+  if (mass?.triggered) {
+    sections.push({
+      title: "mass removal",
+      priority: 0,
+      required: true,
+      head:
+        // A GitHub caution alert (PF-GIT-5).
+        `> [!CAUTION]\n> **Mass removal**: ${md(massRemovalSentence(mass), 2_000)}\n\n` +
+        `${tableHeader(["concern", "resources: base → head", "removed"])}\n${massRemovalRows(mass).map(([concern, counts, removed]) => row([md(concern), counts, `**${md(removed)}**`])).join("\n")}`,
+      blocks: [],
+      tail: "",
+      splittable: false,
+    });
+  }
+
   const loud = loudLines(view);
   sections.push(
     loud.length > 0
@@ -705,7 +734,7 @@ const SEPARATOR = "\n\n";
 
 /**
  * The diff as a pull-request comment. Order: the marker line, a heading, what must be
- * seen first (removed or loosened P0/P1, shortened retention), a summary table, the
+ * seen first (a mass removal; removed or loosened P0/P1, shortened retention), a summary table, the
  * details in collapsible sections (threshold changes; resources added, removed,
  * replaced, changed; policy results) and the escalation diagram of the head plan.
  *
@@ -786,6 +815,10 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
   const view = loudView(diff);
   const counts = directionCounts(diff);
   const out: string[] = [`Lookout diff for stack ${diff.stack}: base ${diff.base.ref} (${shortCommit(diff.base.commit)}) → head ${diff.head.ref}`, ""];
+  const mass = diff.massRemoval;
+  if (mass?.triggered) {
+    out.push(`MASS REMOVAL: ${massRemovalSentence(mass)}`, ...columns(massRemovalRows(mass)), "");
+  }
 
   if (loudCount(view) > 0) {
     out.push(`NEEDS ATTENTION (${loudCount(view)}): removed or loosened P0/P1, shortened retention`);

@@ -1,0 +1,42 @@
+/**
+ * Temporary git repositories for `lookout diff`: the project's code copied (its
+ * `node_modules` linked), and one commit per catalog given, of `stacks/prod.yaml`.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const CODE = ["bin", "cli", "infra", "policies", "dashboards", "Pulumi.yaml", "package.json", "tsconfig.json"];
+
+/**
+ * A repository whose commits hold `catalogs` in turn as `stacks/prod.yaml` (HEAD the
+ * last); `pulumiProd`: its `Pulumi.prod.yaml` (default: the project's).
+ */
+export function makeReviewRepo(root: string, catalogs: readonly string[], pulumiProd?: string): string {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-review-"));
+  for (const item of CODE) {
+    const from = path.join(root, item);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, filter: (src) => !src.includes("node_modules") });
+  }
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(repo, "node_modules"), "dir");
+  fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), pulumiProd ?? fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8"));
+  fs.mkdirSync(path.join(repo, "stacks"));
+  const git = (...args: string[]) => execFileSync("git", ["-C", repo, "-c", "user.email=ci@example.com", "-c", "user.name=CI", ...args], { stdio: "ignore" });
+  git("init", "-q");
+  catalogs.forEach((catalog, i) => {
+    fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), catalog);
+    git("add", "-A");
+    git("commit", "-qm", `catalog ${i + 1}`);
+  });
+  return repo;
+}
+
+/**
+ * The shipped prod catalog cut at a line boundary just before `maintenance:`: still valid
+ * YAML and a valid catalog, with no services, backups, status pages or dashboards left.
+ */
+export function truncatedCatalog(root: string): string {
+  const text = fs.readFileSync(path.join(root, "stacks", "prod.yaml"), "utf8");
+  return text.slice(0, text.indexOf("\nmaintenance:\n") + 1);
+}
