@@ -69,6 +69,50 @@ export function catalogPath(catalog: string, projectRoot: string = PROJECT_ROOT)
   return relative === "" ? "." : relative.startsWith("..") ? absolute : relative;
 }
 
+/**
+ * How Datadog's side of the PagerDuty integration comes to exist. Datadog's PagerDuty
+ * service objects (the `@pagerduty-<name>` handles) only work once the integration is
+ * set up, and on a first deploy it must exist before them (PF-DD-INT-1):
+ * - `lookout`: the program declares it (`datadog.pagerduty.Integration`) with the account's
+ *   sub-domain and the PagerDuty token, and every service object waits for it;
+ * - `installed`: someone installed it in Datadog's PagerDuty integration tile; the program
+ *   only adds service objects to it.
+ */
+export type DatadogPagerdutyIntegration = { readonly mode: "lookout"; readonly subdomain: string } | { readonly mode: "installed" };
+
+/** A PagerDuty account sub-domain: `acme` of https://acme.pagerduty.com. */
+const PAGERDUTY_SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Stack config lookout:pagerdutyIntegration (and lookout:pagerdutySubdomain), read only when
+ * the catalog pages; throws, before any resource exists, naming the missing prerequisite.
+ * Left unset, a preview (an offline plan, CI without credentials) plans the service objects
+ * alone, as with `installed`; `pulumi up` refuses to start.
+ */
+export function requirePagerdutyIntegration(): DatadogPagerdutyIntegration {
+  const lookout = new pulumi.Config("lookout");
+  const mode = lookout.get("pagerdutyIntegration");
+  const subdomain = lookout.get("pagerdutySubdomain");
+  const how =
+    "set lookout:pagerdutyIntegration to `lookout` (Lookout declares Datadog's PagerDuty integration; also set lookout:pagerdutySubdomain) " +
+    "or to `installed` (it is already installed in Datadog's PagerDuty integration tile)";
+  if (mode === undefined) {
+    if (pulumi.runtime.isDryRun()) return { mode: "installed" };
+    throw new pulumi.RunError(
+      `the catalog pages through PagerDuty, and Datadog's @pagerduty-… handles need Datadog's PagerDuty integration to exist first: ${how}`,
+    );
+  }
+  if (mode === "installed") return { mode };
+  if (mode !== "lookout") throw new pulumi.RunError(`invalid stack config: lookout:pagerdutyIntegration "${mode}" is neither \`lookout\` nor \`installed\`: ${how}`);
+  if (subdomain === undefined) {
+    throw new pulumi.RunError("lookout:pagerdutyIntegration is `lookout`, so Datadog's PagerDuty integration needs the account's sub-domain: set lookout:pagerdutySubdomain (acme for https://acme.pagerduty.com)");
+  }
+  if (!PAGERDUTY_SUBDOMAIN.test(subdomain)) {
+    throw new pulumi.RunError(`invalid stack config: lookout:pagerdutySubdomain "${subdomain}" is not a PagerDuty sub-domain (acme for https://acme.pagerduty.com: lower-case letters, digits, hyphens)`);
+  }
+  return { mode, subdomain };
+}
+
 /** The Sentry organization slug: required once a service declares a Sentry project. */
 export function requireSentryOrganization(): string {
   return new pulumi.Config("lookout").require("sentryOrganization");

@@ -12,6 +12,7 @@ import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import type { Catalog, PagerdutyService, SlackTarget, Team } from "./catalog/model";
 import {
+  datadogIntegrationArgs,
   downtimeArgs,
   escalationPolicyArgs,
   integrationArgs,
@@ -27,6 +28,12 @@ import { sourced } from "./sources";
 
 export interface OncallArgs {
   readonly catalog: Catalog;
+  /**
+   * Set when Lookout declares Datadog's PagerDuty integration (stack config
+   * lookout:pagerdutyIntegration `lookout`): every service object waits for it (PF-DD-INT-1).
+   * Absent when it was installed in Datadog beforehand, or nothing pages.
+   */
+  readonly datadogPagerduty?: { readonly subdomain: string; readonly apiToken: pulumi.Input<string> };
 }
 
 export interface OncallProviders {
@@ -64,11 +71,16 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
         pagerduty.getVendorOutput({ name: vendorName }, { parent: this, provider: providers.pagerduty }).id;
       const datadogVendor = vendor("Datadog");
       const sentryVendor = catalog.pagerdutyServices.some((s) => s.sentry) ? vendor("Sentry") : undefined;
+      // On a first deploy the integration must exist before its service objects (PF-DD-INT-1).
+      const integration = args.datadogPagerduty
+        ? new datadog.pagerduty.Integration(`${name}-datadog-pagerduty`, datadogIntegrationArgs(args.datadogPagerduty.subdomain, args.datadogPagerduty.apiToken), dd)
+        : undefined;
+      const handle = integration ? { ...dd, dependsOn: [integration] } : dd;
       for (const service of catalog.pagerdutyServices) {
         const team = teams.get(service.team);
         const policy = policies.get(service.team);
         if (!team || !policy) continue;
-        pdServices[service.name] = this.pagerdutyService(name, service, team, policy, { datadogVendor, sentryVendor }, pd, dd);
+        pdServices[service.name] = this.pagerdutyService(name, service, team, policy, { datadogVendor, sentryVendor }, pd, handle);
       }
     }
 
@@ -101,12 +113,13 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
     escalationPolicyId: pulumi.Input<string>,
     vendors: { datadogVendor: pulumi.Input<string>; sentryVendor?: pulumi.Input<string> },
     pd: pulumi.CustomResourceOptions,
-    dd: pulumi.CustomResourceOptions,
+    /** The service object's options: the Datadog provider, and Datadog's PagerDuty integration when Lookout declares it. */
+    handle: pulumi.CustomResourceOptions,
   ): pagerduty.Service {
     const key = `${name}-${service.name}`;
     const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd), team.source);
     const fromDatadog = new pagerduty.ServiceIntegration(`${key}-datadog`, integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
-    this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), dd));
+    this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), handle));
     if (service.sentry && vendors.sentryVendor) {
       new pagerduty.ServiceIntegration(`${key}-sentry`, integrationArgs("Sentry", created.id, vendors.sentryVendor), pd);
     }

@@ -97,6 +97,14 @@ export function integrationArgs(vendor: string, serviceId: pulumi.Input<string>,
   return { name: vendor, service: serviceId, vendor: vendorId };
 }
 
+/**
+ * Datadog's PagerDuty integration itself, which the service objects live in (PF-DD-INT-1).
+ * Service objects are separate resources, so it holds none of its own (PF-DD-INT-2).
+ */
+export function datadogIntegrationArgs(subdomain: string, apiToken: pulumi.Input<string>): datadog.pagerduty.IntegrationArgs {
+  return { subdomain, apiToken };
+}
+
 /** The Datadog side: the service object behind the `@pagerduty-<name>` handle. */
 export function serviceObjectArgs(service: PagerdutyService, integrationKey: pulumi.Input<string>): datadog.pagerduty.ServiceObjectArgs {
   return { serviceName: service.name, serviceKey: integrationKey };

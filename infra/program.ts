@@ -7,7 +7,7 @@ import * as sentrySdk from "@pulumiverse/sentry";
 import { CatalogError } from "./catalog/errors";
 import { loadCatalog } from "./catalog/load";
 import type { Catalog } from "./catalog/model";
-import { catalogPath, readConfig, readGrafanaConfig, requireSentryOrganization, requireStorageSettings } from "./config";
+import { catalogPath, readConfig, readGrafanaConfig, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./config";
 import { Alerts } from "./alerts";
 import { Storage } from "./backups";
 import { describeBadName, invalidBucketNames } from "./buckets";
@@ -64,6 +64,7 @@ export async function lookout(): Promise<StackOutputs> {
   // Read before any resource exists: a missing setting fails the run, not half of it.
   const sentryOrganization = usesSentry ? requireSentryOrganization() : undefined;
   const pages = catalog.pagerdutyServices.length > 0;
+  const datadogPagerduty = pages ? requirePagerdutyIntegration() : undefined;
   const storesData = catalog.backups.length > 0 || catalog.logs.length > 0;
   const storage = storesData ? requireStorageSettings(catalog.backups.some((b) => b.replicate)) : undefined;
   if (storage) checkBucketNames(catalog, storage.bucketPrefix, storage.replicaRegion);
@@ -75,7 +76,11 @@ export async function lookout(): Promise<StackOutputs> {
   const stackWide = registersStackWide();
 
   // Routes first: every Datadog message names their handles, which must exist before it.
-  const oncall = new Oncall("oncall", { catalog }, { datadog: providers.datadog, pagerduty: providers.pagerduty });
+  const oncall = new Oncall(
+    "oncall",
+    { catalog, ...(datadogPagerduty?.mode === "lookout" ? { datadogPagerduty: { subdomain: datadogPagerduty.subdomain, apiToken: config.pagerduty.token } } : {}) },
+    { datadog: providers.datadog, pagerduty: providers.pagerduty },
+  );
   const datadog = { providers: { datadog: providers.datadog } };
   const uptime = new Uptime("uptime", { environment, services: own, notify: oncall }, datadog);
   const alerts = new Alerts("alerts", { environment, services: own, notify: oncall }, datadog);

@@ -18,6 +18,9 @@ import { httpTestArgs } from "../infra/synthetics";
 import { runComponents } from "./support/mocks";
 import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
+import * as pulumi from "@pulumi/pulumi";
+import { type MockRunResult, runUnderMocks } from "../cli/engine/mockRun";
+import { lookout as lookoutProgram } from "../infra/program";
 
 const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "oncall.yaml");
 const catalog = loadCatalog(FIXTURE);
@@ -251,5 +254,83 @@ describe("each notifying resource waits for exactly the handles its message name
     expect(deps("alerts-checkout-errors")).toEqual([urn("oncall-shop-payments-handle"), urn("oncall-slack-pay-alerts")].sort());
     // P3: chat only.
     expect(deps("alerts-checkout-slow")).toEqual([urn("oncall-slack-pay-alerts")]);
+  });
+});
+
+describe("Datadog's PagerDuty integration exists before its service objects (PF-DD-INT-1)", () => {
+  const integrationType = "datadog:pagerduty/integration:Integration";
+  const handlesOf = (run: Awaited<ReturnType<typeof runComponents>>) => run.resources.filter((r) => r.type === "datadog:pagerduty/serviceObject:ServiceObject");
+
+  it("declared by Lookout: one integration with the sub-domain and the secret token, and every service object waits for it", async () => {
+    const run = await runComponents(() => {
+      new Oncall(
+        "oncall",
+        { catalog, datadogPagerduty: { subdomain: "acme", apiToken: pulumi.secret("pd-token") } },
+        { datadog: new datadog.Provider("datadog", {}), pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) },
+      );
+    });
+    const integrations = run.resources.filter((r) => r.type === integrationType);
+    expect(integrations.map((r) => r.name)).toEqual(["oncall-datadog-pagerduty"]);
+    expect(integrations[0].inputs.subdomain).toBe("acme");
+    expect(JSON.stringify(integrations[0].inputs.apiToken)).toContain("4dabf18193072939515e22adb298388d"); // the wire secret marker
+    expect(handlesOf(run).map((r) => r.name).sort()).toEqual(["oncall-blog-content-handle", "oncall-shop-payments-handle"]);
+    for (const handle of handlesOf(run)) expect(handle.dependencies, handle.name).toContain(integrations[0].urn);
+  });
+
+  it("installed in Datadog beforehand: service objects only, depending on nothing of Lookout's for it", async () => {
+    const run = await runComponents(() => {
+      new Oncall("oncall", { catalog }, { datadog: new datadog.Provider("datadog", {}), pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) });
+    });
+    expect(run.resources.filter((r) => r.type === integrationType)).toEqual([]);
+    expect(handlesOf(run)).toHaveLength(2);
+  });
+});
+
+describe("first deploy: the program names a missing prerequisite before it registers anything", () => {
+  const MINIMAL = path.join(__dirname, "fixtures", "catalogs", "minimal.yaml");
+  const plan = async (config: Record<string, string>, preview: boolean) => {
+    let registered = 0;
+    const result = await runUnderMocks({
+      project: "lookout",
+      stack: "prod",
+      config: { "lookout:catalog": MINIMAL, ...config },
+      secretKeys: [],
+      preview,
+      program: lookoutProgram,
+      onRegister: (count) => (registered = count),
+    }).catch((error: unknown) => error);
+    return { result, registered };
+  };
+  const failure = (result: unknown) => (result instanceof pulumi.RunError ? result.message : `no RunError: ${String(result)}`);
+
+  it("pulumi up of a stack that pages refuses to start until lookout:pagerdutyIntegration says how the integration comes to exist", async () => {
+    const { result, registered } = await plan({}, false);
+    expect(failure(result)).toMatch(/^the catalog pages through PagerDuty, and Datadog's @pagerduty-… handles need Datadog's PagerDuty integration to exist first: set lookout:pagerdutyIntegration to `lookout`/);
+    expect(registered).toBe(1); // the root stack only
+  });
+
+  it("a preview without the setting plans the service objects alone (as `installed`)", async () => {
+    const { result } = await plan({}, true);
+    const resources = (result as MockRunResult).resources;
+    expect(resources.some((r) => r.type === "datadog:pagerduty/serviceObject:ServiceObject")).toBe(true);
+    expect(resources.some((r) => r.type === "datadog:pagerduty/integration:Integration")).toBe(false);
+  });
+
+  it.each([
+    [{ "lookout:pagerdutyIntegration": "managed" }, 'invalid stack config: lookout:pagerdutyIntegration "managed" is neither `lookout` nor `installed`'],
+    [{ "lookout:pagerdutyIntegration": "lookout" }, "set lookout:pagerdutySubdomain (acme for https://acme.pagerduty.com)"],
+    [{ "lookout:pagerdutyIntegration": "lookout", "lookout:pagerdutySubdomain": "acme.pagerduty.com" }, 'invalid stack config: lookout:pagerdutySubdomain "acme.pagerduty.com" is not a PagerDuty sub-domain'],
+  ])("rejects %j in a preview too, before any resource", async (config, message) => {
+    const { result, registered } = await plan(config, true);
+    expect(failure(result)).toContain(message);
+    expect(registered).toBe(1);
+  });
+
+  it("with `lookout` and a sub-domain, pulumi up declares the integration in the same pass", async () => {
+    const { result } = await plan({ "lookout:pagerdutyIntegration": "lookout", "lookout:pagerdutySubdomain": "acme" }, false);
+    const resources = (result as MockRunResult).resources;
+    const integration = resources.find((r) => r.type === "datadog:pagerduty/integration:Integration");
+    expect(integration?.inputs.subdomain).toBe("acme");
+    for (const handle of resources.filter((r) => r.type === "datadog:pagerduty/serviceObject:ServiceObject")) expect(handle.dependencies).toContain(integration?.urn);
   });
 });
