@@ -27,7 +27,6 @@ import {
 import type { Backup, LogRetention, Service } from "./catalog/model";
 import {
   accessLogBucketPolicy,
-  encryptedBucketPolicy,
   type PolicyDocument,
   policyJson,
   replicationPolicy,
@@ -225,7 +224,6 @@ export class BackupSet extends pulumi.ComponentResource {
         tags,
         encryption: { sseAlgorithm: "aws:kms", kmsKeyArn: key.arn },
         lifecycle: retentionRules(backup.retentionDays, backup.noncurrentRetentionDays),
-        policy: encryptedBucketPolicy(bucketName),
         objectLock: backup.objectLock,
         accessLogBucket: args.accessLogBucket,
         source: backup.source,
@@ -310,7 +308,6 @@ export class BackupSet extends pulumi.ComponentResource {
         tags: replicaTags,
         encryption: { sseAlgorithm: "aws:kms", kmsKeyArn: key.arn },
         lifecycle: retentionRules(backup.retentionDays, backup.noncurrentRetentionDays),
-        policy: encryptedBucketPolicy(replicaName),
         objectLock: backup.objectLock,
         accessLogBucket: replica.accessLogBucket,
         source: backup.source,
@@ -421,7 +418,6 @@ export class LogArchive extends pulumi.ComponentResource {
         tags,
         encryption: { sseAlgorithm: "aws:kms", kmsKeyArn: key.arn },
         lifecycle: logRules(args.logs),
-        policy: encryptedBucketPolicy(args.bucket),
         accessLogBucket: args.accessLogBucket,
       },
       this,
