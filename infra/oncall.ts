@@ -47,11 +47,14 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
   public readonly pagerdutyServiceIds: pulumi.Output<Record<string, string>>;
   /** The Datadog object behind each handle: `@pagerduty-…` service objects, `@slack-…` channels. */
   private readonly handles = new Map<string, pulumi.Resource>();
+  /** PagerDuty alert grouping of every service (`routing.alertGrouping`). */
+  private readonly alertGrouping: "none" | "content";
 
   constructor(name: string, args: OncallArgs, providers: OncallProviders, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:oncall:Oncall", name, {}, opts);
     const { catalog } = args;
     const dd = { parent: this, provider: providers.datadog };
+    this.alertGrouping = catalog.routing?.alertGrouping ?? "none";
 
     // Slack channels every route posts to.
     for (const target of slackTargets(catalog)) {
@@ -117,7 +120,7 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
     handle: pulumi.CustomResourceOptions,
   ): pagerduty.Service {
     const key = `${name}-${service.name}`;
-    const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd), team.source);
+    const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId, this.alertGrouping), pd), team.source);
     const fromDatadog = new pagerduty.ServiceIntegration(`${key}-datadog`, integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
     this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(`${key}-handle`, serviceObjectArgs(service, fromDatadog.integrationKey), handle));
     if (service.sentry && vendors.sentryVendor) {

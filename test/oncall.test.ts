@@ -62,15 +62,15 @@ describe("PagerDuty services", () => {
     ]);
   });
 
-  it("takes urgency from the event severity (P0/P1 high, P2/P3 low), groups alerts, times out acknowledgements", () => {
+  it("takes urgency from the event severity (P0/P1 high, P2/P3 low), creates alerts, times out acknowledgements", () => {
     const args = serviceArgs(catalog.pagerdutyServices[1], team("payments"), "PEP");
     expect(args).toMatchObject({
       name: "shop-payments",
       escalationPolicy: "PEP",
       acknowledgementTimeout: "1800",
       autoResolveTimeout: "14400",
+      alertCreation: "create_alerts_and_incidents", // PF-PD-1: this provider would default to create_incidents
       incidentUrgencyRule: { type: "constant", urgency: "severity_based" },
-      alertGroupingParameters: { type: "content_based", config: { aggregate: "all", fields: ["summary"] } },
     });
     expect(args.supportHours).toBeUndefined();
   });
@@ -254,6 +254,34 @@ describe("each notifying resource waits for exactly the handles its message name
     expect(deps("alerts-checkout-errors")).toEqual([urn("oncall-shop-payments-handle"), urn("oncall-slack-pay-alerts")].sort());
     // P3: chat only.
     expect(deps("alerts-checkout-slow")).toEqual([urn("oncall-slack-pay-alerts")]);
+  });
+});
+
+describe("PagerDuty alert grouping is opt-in: content-based grouping is an add-on (PF-PD-3)", () => {
+  const withGrouping = (line: string) => fs.readFileSync(FIXTURE, "utf8").replace("routing:\n", `routing:\n${line}`);
+
+  it("groups nothing unless the catalog asks: every alert its own incident", () => {
+    expect(catalog.routing?.alertGrouping).toBe("none");
+    for (const service of catalog.pagerdutyServices) {
+      expect(serviceArgs(service, team(service.team), "PEP", catalog.routing?.alertGrouping)).not.toHaveProperty("alertGroupingParameters");
+    }
+  });
+
+  it("with routing.alertGrouping content, groups every service's alerts by summary", async () => {
+    const grouped = parseCatalog([{ file: "oncall.yaml", text: withGrouping("  alertGrouping: content\n") }]);
+    expect(grouped.routing?.alertGrouping).toBe("content");
+    const run = await runComponents(() => {
+      new Oncall("oncall", { catalog: grouped }, { datadog: new datadog.Provider("datadog", {}), pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) });
+    });
+    const services = run.resources.filter((r) => r.type === "pagerduty:index/service:Service");
+    expect(services).toHaveLength(2);
+    for (const service of services) {
+      expect(service.inputs.alertGroupingParameters, service.name).toEqual({ type: "content_based", config: { aggregate: "all", fields: ["summary"] } });
+    }
+  });
+
+  it("rejects a grouping PagerDuty is not asked for here, at its line:column", () => {
+    expect(catalogIssues(withGrouping("  alertGrouping: intelligent\n"))).toEqual(['8:18 routing.alertGrouping expected one of none, content, found "intelligent"']);
   });
 });
 
