@@ -25,8 +25,15 @@ export interface SentrySettings {
 export interface PagerdutySettings {
   /** A PagerDuty REST API token (stack secret pagerduty:token, or PAGERDUTY_TOKEN). */
   readonly token: pulumi.Output<string>;
-  /** `eu` for an EU account; undefined: the US service region. */
-  readonly serviceRegion?: string;
+  /** Stack config pagerduty:serviceRegion: `eu` for an EU account; unset: the US service region (PF-PD-4). */
+  readonly serviceRegion?: "eu";
+}
+
+/** pagerduty:serviceRegion, validated: the provider knows only `eu`, and unset for the US (PF-PD-4). */
+export function pagerdutyServiceRegion(value: string | undefined): "eu" | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (value === "eu") return value;
+  throw new pulumi.RunError(`invalid stack config: pagerduty:serviceRegion "${value}" is not a PagerDuty service region: set eu for an EU account, or leave it unset for the US one`);
 }
 
 export interface LookoutConfig {
@@ -49,7 +56,7 @@ export function readConfig(): LookoutConfig {
       // The provider requires a token when it is constructed; PAGERDUTY_TOKEN is its usual
       // variable. Empty (an offline plan) fails only when PagerDuty is actually called.
       token: pd.getSecret("token") ?? pulumi.secret(process.env.PAGERDUTY_TOKEN ?? ""),
-      serviceRegion: pd.get("serviceRegion"),
+      serviceRegion: pagerdutyServiceRegion(pd.get("serviceRegion")),
     },
     datadog: {
       apiUrl: dd.get("apiUrl"),
@@ -111,6 +118,37 @@ export function requirePagerdutyIntegration(): DatadogPagerdutyIntegration {
     throw new pulumi.RunError(`invalid stack config: lookout:pagerdutySubdomain "${subdomain}" is not a PagerDuty sub-domain (acme for https://acme.pagerduty.com: lower-case letters, digits, hyphens)`);
   }
   return { mode, subdomain };
+}
+
+/** The providers a stack's catalog uses (Datadog always). */
+export interface CredentialNeeds {
+  readonly sentry: boolean;
+  readonly pagerduty: boolean;
+  readonly grafana: boolean;
+}
+
+/**
+ * Under `pulumi up`, every provider the catalog uses has its credential, as a stack secret
+ * or the provider's environment variable; else the update stops before it creates anything,
+ * naming each missing one (a first deploy would otherwise fail halfway, at the first call of
+ * that provider). Previews skip it: offline plans and CI run without credentials. AWS's
+ * credential chain (profiles, SSO, instance roles) cannot be read here; the AWS provider
+ * checks it when it is configured, before any AWS resource.
+ */
+export function requireCredentials(needs: CredentialNeeds): void {
+  if (pulumi.runtime.isDryRun()) return;
+  const has = (namespace: string, key: string, ...variables: string[]) =>
+    new pulumi.Config(namespace).getSecret(key) !== undefined || variables.some((v) => (process.env[v] ?? "") !== "");
+  const missing = [
+    ...(has("datadog", "apiKey", "DD_API_KEY", "DATADOG_API_KEY") ? [] : ["datadog:apiKey (or DD_API_KEY)"]),
+    ...(has("datadog", "appKey", "DD_APP_KEY", "DATADOG_APP_KEY") ? [] : ["datadog:appKey (or DD_APP_KEY)"]),
+    ...(needs.sentry && !has("sentry", "token", "SENTRY_TOKEN", "SENTRY_AUTH_TOKEN") ? ["sentry:token (or SENTRY_TOKEN)"] : []),
+    ...(needs.pagerduty && !has("pagerduty", "token", "PAGERDUTY_TOKEN") ? ["pagerduty:token (or PAGERDUTY_TOKEN)"] : []),
+    ...(needs.grafana && !has("grafana", "auth", "GRAFANA_AUTH") ? ["grafana:auth (or GRAFANA_AUTH)"] : []),
+  ];
+  if (missing.length > 0) {
+    throw new pulumi.RunError(`pulumi up needs the credentials ${missing.join(", ")}: set them with pulumi config set --secret (or the environment variables) first`);
+  }
 }
 
 /** The Sentry organization slug: required once a service declares a Sentry project. */

@@ -7,7 +7,7 @@ import * as sentrySdk from "@pulumiverse/sentry";
 import { CatalogError } from "./catalog/errors";
 import { loadCatalog } from "./catalog/load";
 import type { Catalog } from "./catalog/model";
-import { catalogPath, readConfig, readGrafanaConfig, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./config";
+import { catalogPath, readConfig, readGrafanaConfig, requireCredentials, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./config";
 import { Alerts } from "./alerts";
 import { Storage } from "./backups";
 import { describeBadName, invalidBucketNames } from "./buckets";
@@ -69,6 +69,7 @@ export async function lookout(): Promise<StackOutputs> {
   const storage = storesData ? requireStorageSettings(catalog.backups.some((b) => b.replicate)) : undefined;
   if (storage) checkBucketNames(catalog, storage.bucketPrefix, storage.replicaRegion);
   const grafanaConfig = catalog.grafana ? readGrafanaConfig(catalog.grafana.postgres !== undefined) : undefined;
+  requireCredentials({ sentry: usesSentry, pagerduty: pages, grafana: grafanaConfig !== undefined });
   const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages, storage, grafana: grafanaConfig });
   const { environment, services } = catalog;
   // All of it, unless the offline engine plans this run as one shard of many (infra/shard.ts).

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { catalogIssues } from "./support/catalogs";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import { withOffset } from "../infra/catalog/normalizeOncall";
@@ -316,6 +316,20 @@ describe("Datadog's PagerDuty integration exists before its service objects (PF-
 
 describe("first deploy: the program names a missing prerequisite before it registers anything", () => {
   const MINIMAL = path.join(__dirname, "fixtures", "catalogs", "minimal.yaml");
+  // The credentials' environment variables, cleared so that only stack config counts here.
+  const VARIABLES = ["DD_API_KEY", "DATADOG_API_KEY", "DD_APP_KEY", "DATADOG_APP_KEY", "PAGERDUTY_TOKEN", "SENTRY_TOKEN", "SENTRY_AUTH_TOKEN", "GRAFANA_AUTH"];
+  const saved = new Map<string, string | undefined>();
+  beforeEach(() => {
+    for (const v of VARIABLES) {
+      saved.set(v, process.env[v]);
+      delete process.env[v];
+    }
+  });
+  afterEach(() => {
+    for (const [v, value] of saved) if (value === undefined) delete process.env[v];
+    else process.env[v] = value;
+  });
+  const CREDENTIALS = { "datadog:apiKey": "dd-api", "datadog:appKey": "dd-app", "pagerduty:token": "pd-token" };
   const plan = async (config: Record<string, string>, preview: boolean) => {
     let registered = 0;
     const result = await runUnderMocks({
@@ -354,8 +368,28 @@ describe("first deploy: the program names a missing prerequisite before it regis
     expect(registered).toBe(1);
   });
 
+  it("pulumi up names every missing credential of the providers the catalog uses, before anything exists", async () => {
+    const { result, registered } = await plan({ "lookout:pagerdutyIntegration": "installed" }, false);
+    expect(failure(result)).toBe(
+      "pulumi up needs the credentials datadog:apiKey (or DD_API_KEY), datadog:appKey (or DD_APP_KEY), pagerduty:token (or PAGERDUTY_TOKEN): " +
+        "set them with pulumi config set --secret (or the environment variables) first",
+    );
+    expect(registered).toBe(1);
+    process.env.PAGERDUTY_TOKEN = "from-the-environment";
+    const { result: fromEnv } = await plan({ "lookout:pagerdutyIntegration": "installed", "datadog:apiKey": "k", "datadog:appKey": "a" }, false);
+    expect((fromEnv as MockRunResult).resources.length).toBeGreaterThan(1);
+  });
+
+  it("accepts pagerduty:serviceRegion eu for an EU account and nothing else (PF-PD-4)", async () => {
+    const { result } = await plan({ "lookout:pagerdutyIntegration": "installed", "pagerduty:serviceRegion": "eu" }, true);
+    expect((result as MockRunResult).resources.find((r) => r.type === "pulumi:providers:pagerduty")?.inputs.serviceRegion).toBe("eu");
+    const { result: us, registered } = await plan({ "lookout:pagerdutyIntegration": "installed", "pagerduty:serviceRegion": "us" }, true);
+    expect(failure(us)).toBe('invalid stack config: pagerduty:serviceRegion "us" is not a PagerDuty service region: set eu for an EU account, or leave it unset for the US one');
+    expect(registered).toBe(1);
+  });
+
   it("with `lookout` and a sub-domain, pulumi up declares the integration in the same pass", async () => {
-    const { result } = await plan({ "lookout:pagerdutyIntegration": "lookout", "lookout:pagerdutySubdomain": "acme" }, false);
+    const { result } = await plan({ "lookout:pagerdutyIntegration": "lookout", "lookout:pagerdutySubdomain": "acme", ...CREDENTIALS }, false);
     const resources = (result as MockRunResult).resources;
     const integration = resources.find((r) => r.type === "datadog:pagerduty/integration:Integration");
     expect(integration?.inputs.subdomain).toBe("acme");
