@@ -112,7 +112,9 @@ export function requirePagerdutyIntegration(): DatadogPagerdutyIntegration {
   if (mode === "installed") return { mode };
   if (mode !== "lookout") throw new pulumi.RunError(`invalid stack config: lookout:pagerdutyIntegration "${mode}" is neither \`lookout\` nor \`installed\`: ${how}`);
   if (subdomain === undefined) {
-    throw new pulumi.RunError("lookout:pagerdutyIntegration is `lookout`, so Datadog's PagerDuty integration needs the account's sub-domain: set lookout:pagerdutySubdomain (acme for https://acme.pagerduty.com)");
+    throw new pulumi.RunError(
+      "invalid stack config: lookout:pagerdutyIntegration is `lookout`, so Datadog's PagerDuty integration needs the account's sub-domain: set lookout:pagerdutySubdomain (acme for https://acme.pagerduty.com)",
+    );
   }
   if (!PAGERDUTY_SUBDOMAIN.test(subdomain)) {
     throw new pulumi.RunError(`invalid stack config: lookout:pagerdutySubdomain "${subdomain}" is not a PagerDuty sub-domain (acme for https://acme.pagerduty.com: lower-case letters, digits, hyphens)`);

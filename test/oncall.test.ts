@@ -20,6 +20,7 @@ import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import { type MockRunResult, runUnderMocks } from "../cli/engine/mockRun";
+import { asInputError } from "../cli/engine/program";
 import { lookout as lookoutProgram } from "../infra/program";
 
 const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "oncall.yaml");
@@ -362,9 +363,10 @@ describe("first deploy: the program names a missing prerequisite before it regis
     [{ "lookout:pagerdutyIntegration": "managed" }, 'invalid stack config: lookout:pagerdutyIntegration "managed" is neither `lookout` nor `installed`'],
     [{ "lookout:pagerdutyIntegration": "lookout" }, "set lookout:pagerdutySubdomain (acme for https://acme.pagerduty.com)"],
     [{ "lookout:pagerdutyIntegration": "lookout", "lookout:pagerdutySubdomain": "acme.pagerduty.com" }, 'invalid stack config: lookout:pagerdutySubdomain "acme.pagerduty.com" is not a PagerDuty sub-domain'],
-  ])("rejects %j in a preview too, before any resource", async (config, message) => {
+  ])("rejects %j in a preview too, before any resource, as bad input (exit 2)", async (config, message) => {
     const { result, registered } = await plan(config, true);
     expect(failure(result)).toContain(message);
+    expect(asInputError(result)?.message).toMatch(/^invalid stack config: /);
     expect(registered).toBe(1);
   });
 
@@ -385,6 +387,7 @@ describe("first deploy: the program names a missing prerequisite before it regis
     expect((result as MockRunResult).resources.find((r) => r.type === "pulumi:providers:pagerduty")?.inputs.serviceRegion).toBe("eu");
     const { result: us, registered } = await plan({ "lookout:pagerdutyIntegration": "installed", "pagerduty:serviceRegion": "us" }, true);
     expect(failure(us)).toBe('invalid stack config: pagerduty:serviceRegion "us" is not a PagerDuty service region: set eu for an EU account, or leave it unset for the US one');
+    expect(asInputError(us)).toBeDefined();
     expect(registered).toBe(1);
   });
 
