@@ -27,7 +27,6 @@ import {
 import type { Backup, LogRetention, Service } from "./catalog/model";
 import {
   accessLogBucketPolicy,
-  encryptedBucketPolicy,
   type PolicyDocument,
   policyJson,
   replicationPolicy,
@@ -226,7 +225,6 @@ export class BackupSet extends pulumi.ComponentResource {
         tags,
         encryption: { sseAlgorithm: "aws:kms", kmsKeyArn: key.arn },
         lifecycle: retentionRules(backup.retentionDays, backup.noncurrentRetentionDays),
-        policy: encryptedBucketPolicy(bucketName),
         objectLock: backup.objectLock,
         accessLogBucket: args.accessLogBucket,
         source: backup.source,
@@ -311,7 +309,6 @@ export class BackupSet extends pulumi.ComponentResource {
         tags: replicaTags,
         encryption: { sseAlgorithm: "aws:kms", kmsKeyArn: key.arn },
         lifecycle: retentionRules(backup.retentionDays, backup.noncurrentRetentionDays),
-        policy: encryptedBucketPolicy(replicaName),
         objectLock: backup.objectLock,
         accessLogBucket: replica.accessLogBucket,
         source: backup.source,
@@ -422,7 +419,6 @@ export class LogArchive extends pulumi.ComponentResource {
         tags,
         encryption: { sseAlgorithm: "aws:kms", kmsKeyArn: key.arn },
         lifecycle: logRules(args.logs),
-        policy: encryptedBucketPolicy(args.bucket),
         accessLogBucket: args.accessLogBucket,
       },
       this,

@@ -14,7 +14,7 @@ import * as aws from "@pulumi/aws";
 import type { input } from "@pulumi/aws/types";
 import * as pulumi from "@pulumi/pulumi";
 import type { Backup, LogRetention, ObjectLockRule, SourceRef } from "./catalog/model";
-import { ACCESS_LOG_PREFIX, type PolicyDocument, policyJson } from "./policyDocuments";
+import { ACCESS_LOG_PREFIX, encryptedBucketPolicy, type PolicyDocument, policyJson } from "./policyDocuments";
 import { sourced } from "./sources";
 
 export type LifecycleRule = input.s3.BucketLifecycleConfigurationRule;
@@ -146,8 +146,18 @@ export function ownershipArgs(bucket: pulumi.Input<string>): aws.s3.BucketOwners
   return { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } };
 }
 
-export function bucketPolicyArgs(bucket: pulumi.Input<string>, policy: PolicyDocument): aws.s3.BucketPolicyArgs {
-  return { bucket, policy: policyJson(policy) };
+export function bucketPolicyArgs(bucket: pulumi.Input<string>, policy: pulumi.Input<PolicyDocument>): aws.s3.BucketPolicyArgs {
+  return { bucket, policy: pulumi.output(policy).apply(policyJson) };
+}
+
+/**
+ * A bucket's policy: the one its spec gives, else for a KMS bucket the policy naming its
+ * default-encryption key, so the two can never disagree (PF-S3-1, PF-S3-3).
+ */
+export function bucketPolicyOf(spec: Pick<SecureBucketSpec, "bucket" | "encryption" | "policy">): pulumi.Input<PolicyDocument> {
+  if (spec.policy) return spec.policy;
+  if (spec.encryption.sseAlgorithm !== "aws:kms") throw new Error(`bucket ${spec.bucket}: an SSE-S3 bucket needs a policy of its own`);
+  return pulumi.output(spec.encryption.kmsKeyArn).apply((arn) => encryptedBucketPolicy(spec.bucket, arn));
 }
 
 /** Server access logs under `s3-access/<bucket>/`, partitioned by event time. */
@@ -213,7 +223,8 @@ export interface SecureBucketSpec {
   readonly tags: Record<string, string>;
   readonly encryption: Encryption;
   readonly lifecycle: LifecycleRule[];
-  readonly policy: PolicyDocument;
+  /** Its bucket policy; absent for a KMS bucket, which gets `encryptedBucketPolicy` with its key. */
+  readonly policy?: PolicyDocument;
   readonly objectLock?: ObjectLockRule;
   /** Where its server access logs go (absent for the access-log bucket itself). */
   readonly accessLogBucket?: pulumi.Input<string>;
@@ -244,7 +255,7 @@ export function createSecureBucket(spec: SecureBucketSpec, parent: pulumi.Resour
   const publicAccess = mark(new aws.s3.BucketPublicAccessBlock(`${spec.name}-public-access`, publicAccessBlockArgs(name), kept));
   mark(new aws.s3.BucketOwnershipControls(`${spec.name}-ownership`, ownershipArgs(name), kept));
   // After the public access block, so the bucket is never briefly open to a policy.
-  mark(new aws.s3.BucketPolicy(`${spec.name}-policy`, bucketPolicyArgs(name, spec.policy), { ...kept, dependsOn: [publicAccess] }));
+  mark(new aws.s3.BucketPolicy(`${spec.name}-policy`, bucketPolicyArgs(name, bucketPolicyOf(spec)), { ...kept, dependsOn: [publicAccess] }));
   mark(new aws.s3.BucketLifecycleConfiguration(`${spec.name}-lifecycle`, lifecycleArgs(name, spec.lifecycle), { ...kept, dependsOn: [versioning] }));
   if (spec.objectLock) {
     mark(new aws.s3.BucketObjectLockConfiguration(`${spec.name}-object-lock`, objectLockArgs(name, spec.objectLock), { ...kept, dependsOn: [versioning] }));

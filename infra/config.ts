@@ -25,8 +25,15 @@ export interface SentrySettings {
 export interface PagerdutySettings {
   /** A PagerDuty REST API token (stack secret pagerduty:token, or PAGERDUTY_TOKEN). */
   readonly token: pulumi.Output<string>;
-  /** `eu` for an EU account; undefined: the US service region. */
-  readonly serviceRegion?: string;
+  /** Stack config pagerduty:serviceRegion: `eu` for an EU account; unset: the US service region (PF-PD-4). */
+  readonly serviceRegion?: "eu";
+}
+
+/** pagerduty:serviceRegion, validated: the provider knows only `eu`, and unset for the US (PF-PD-4). */
+export function pagerdutyServiceRegion(value: string | undefined): "eu" | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (value === "eu") return value;
+  throw new pulumi.RunError(`invalid stack config: pagerduty:serviceRegion "${value}" is not a PagerDuty service region: set eu for an EU account, or leave it unset for the US one`);
 }
 
 export interface LookoutConfig {
@@ -49,7 +56,7 @@ export function readConfig(): LookoutConfig {
       // The provider requires a token when it is constructed; PAGERDUTY_TOKEN is its usual
       // variable. Empty (an offline plan) fails only when PagerDuty is actually called.
       token: pd.getSecret("token") ?? pulumi.secret(process.env.PAGERDUTY_TOKEN ?? ""),
-      serviceRegion: pd.get("serviceRegion"),
+      serviceRegion: pagerdutyServiceRegion(pd.get("serviceRegion")),
     },
     datadog: {
       apiUrl: dd.get("apiUrl"),
@@ -67,6 +74,83 @@ export function catalogPath(catalog: string, projectRoot: string = PROJECT_ROOT)
   const absolute = path.resolve(projectRoot, catalog);
   const relative = path.relative(process.cwd(), absolute);
   return relative === "" ? "." : relative.startsWith("..") ? absolute : relative;
+}
+
+/**
+ * How Datadog's side of the PagerDuty integration comes to exist. Datadog's PagerDuty
+ * service objects (the `@pagerduty-<name>` handles) only work once the integration is
+ * set up, and on a first deploy it must exist before them (PF-DD-INT-1):
+ * - `lookout`: the program declares it (`datadog.pagerduty.Integration`) with the account's
+ *   sub-domain and the PagerDuty token, and every service object waits for it;
+ * - `installed`: someone installed it in Datadog's PagerDuty integration tile; the program
+ *   only adds service objects to it.
+ */
+export type DatadogPagerdutyIntegration = { readonly mode: "lookout"; readonly subdomain: string } | { readonly mode: "installed" };
+
+/** A PagerDuty account sub-domain: `acme` of https://acme.pagerduty.com. */
+const PAGERDUTY_SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Stack config lookout:pagerdutyIntegration (and lookout:pagerdutySubdomain), read only when
+ * the catalog pages; throws, before any resource exists, naming the missing prerequisite.
+ * Left unset, a preview (an offline plan, CI without credentials) plans the service objects
+ * alone, as with `installed`; `pulumi up` refuses to start.
+ */
+export function requirePagerdutyIntegration(): DatadogPagerdutyIntegration {
+  const lookout = new pulumi.Config("lookout");
+  const mode = lookout.get("pagerdutyIntegration");
+  const subdomain = lookout.get("pagerdutySubdomain");
+  const how =
+    "set lookout:pagerdutyIntegration to `lookout` (Lookout declares Datadog's PagerDuty integration; also set lookout:pagerdutySubdomain) " +
+    "or to `installed` (it is already installed in Datadog's PagerDuty integration tile)";
+  if (mode === undefined) {
+    if (pulumi.runtime.isDryRun()) return { mode: "installed" };
+    throw new pulumi.RunError(
+      `the catalog pages through PagerDuty, and Datadog's @pagerduty-… handles need Datadog's PagerDuty integration to exist first: ${how}`,
+    );
+  }
+  if (mode === "installed") return { mode };
+  if (mode !== "lookout") throw new pulumi.RunError(`invalid stack config: lookout:pagerdutyIntegration "${mode}" is neither \`lookout\` nor \`installed\`: ${how}`);
+  if (subdomain === undefined) {
+    throw new pulumi.RunError(
+      "invalid stack config: lookout:pagerdutyIntegration is `lookout`, so Datadog's PagerDuty integration needs the account's sub-domain: set lookout:pagerdutySubdomain (acme for https://acme.pagerduty.com)",
+    );
+  }
+  if (!PAGERDUTY_SUBDOMAIN.test(subdomain)) {
+    throw new pulumi.RunError(`invalid stack config: lookout:pagerdutySubdomain "${subdomain}" is not a PagerDuty sub-domain (acme for https://acme.pagerduty.com: lower-case letters, digits, hyphens)`);
+  }
+  return { mode, subdomain };
+}
+
+/** The providers a stack's catalog uses (Datadog always). */
+export interface CredentialNeeds {
+  readonly sentry: boolean;
+  readonly pagerduty: boolean;
+  readonly grafana: boolean;
+}
+
+/**
+ * Under `pulumi up`, every provider the catalog uses has its credential, as a stack secret
+ * or the provider's environment variable; else the update stops before it creates anything,
+ * naming each missing one (a first deploy would otherwise fail halfway, at the first call of
+ * that provider). Previews skip it: offline plans and CI run without credentials. AWS's
+ * credential chain (profiles, SSO, instance roles) cannot be read here; the AWS provider
+ * checks it when it is configured, before any AWS resource.
+ */
+export function requireCredentials(needs: CredentialNeeds): void {
+  if (pulumi.runtime.isDryRun()) return;
+  const has = (namespace: string, key: string, ...variables: string[]) =>
+    new pulumi.Config(namespace).getSecret(key) !== undefined || variables.some((v) => (process.env[v] ?? "") !== "");
+  const missing = [
+    ...(has("datadog", "apiKey", "DD_API_KEY", "DATADOG_API_KEY") ? [] : ["datadog:apiKey (or DD_API_KEY)"]),
+    ...(has("datadog", "appKey", "DD_APP_KEY", "DATADOG_APP_KEY") ? [] : ["datadog:appKey (or DD_APP_KEY)"]),
+    ...(needs.sentry && !has("sentry", "token", "SENTRY_TOKEN", "SENTRY_AUTH_TOKEN") ? ["sentry:token (or SENTRY_TOKEN)"] : []),
+    ...(needs.pagerduty && !has("pagerduty", "token", "PAGERDUTY_TOKEN") ? ["pagerduty:token (or PAGERDUTY_TOKEN)"] : []),
+    ...(needs.grafana && !has("grafana", "auth", "GRAFANA_AUTH") ? ["grafana:auth (or GRAFANA_AUTH)"] : []),
+  ];
+  if (missing.length > 0) {
+    throw new pulumi.RunError(`pulumi up needs the credentials ${missing.join(", ")}: set them with pulumi config set --secret (or the environment variables) first`);
+  }
 }
 
 /** The Sentry organization slug: required once a service declares a Sentry project. */

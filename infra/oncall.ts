@@ -12,6 +12,7 @@ import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import type { Catalog, PagerdutyService, SlackTarget, Team } from "./catalog/model";
 import {
+  datadogIntegrationArgs,
   downtimeArgs,
   escalationPolicyArgs,
   integrationArgs,
@@ -28,6 +29,12 @@ import { childName, oncallKey } from "./catalog/names";
 
 export interface OncallArgs {
   readonly catalog: Catalog;
+  /**
+   * Set when Lookout declares Datadog's PagerDuty integration (stack config
+   * lookout:pagerdutyIntegration `lookout`): every service object waits for it (PF-DD-INT-1).
+   * Absent when it was installed in Datadog beforehand, or nothing pages.
+   */
+  readonly datadogPagerduty?: { readonly subdomain: string; readonly apiToken: pulumi.Input<string> };
 }
 
 export interface OncallProviders {
@@ -41,11 +48,14 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
   public readonly pagerdutyServiceIds: pulumi.Output<Record<string, string>>;
   /** The Datadog object behind each handle: `@pagerduty-…` service objects, `@slack-…` channels. */
   private readonly handles = new Map<string, pulumi.Resource>();
+  /** PagerDuty alert grouping of every service (`routing.alertGrouping`). */
+  private readonly alertGrouping: "none" | "content";
 
   constructor(name: string, args: OncallArgs, providers: OncallProviders, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:oncall:Oncall", name, {}, opts);
     const { catalog } = args;
     const dd = { parent: this, provider: providers.datadog };
+    this.alertGrouping = catalog.routing?.alertGrouping ?? "none";
 
     // Slack channels every route posts to.
     for (const target of slackTargets(catalog)) {
@@ -65,11 +75,16 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
         pagerduty.getVendorOutput({ name: vendorName }, { parent: this, provider: providers.pagerduty }).id;
       const datadogVendor = vendor("Datadog");
       const sentryVendor = catalog.pagerdutyServices.some((s) => s.sentry) ? vendor("Sentry") : undefined;
+      // On a first deploy the integration must exist before its service objects (PF-DD-INT-1).
+      const integration = args.datadogPagerduty
+        ? new datadog.pagerduty.Integration(childName(name, oncallKey.datadogPagerduty), datadogIntegrationArgs(args.datadogPagerduty.subdomain, args.datadogPagerduty.apiToken), dd)
+        : undefined;
+      const handle = integration ? { ...dd, dependsOn: [integration] } : dd;
       for (const service of catalog.pagerdutyServices) {
         const team = teams.get(service.team);
         const policy = policies.get(service.team);
         if (!team || !policy) continue;
-        pdServices[service.name] = this.pagerdutyService(name, service, team, policy, { datadogVendor, sentryVendor }, pd, dd);
+        pdServices[service.name] = this.pagerdutyService(name, service, team, policy, { datadogVendor, sentryVendor }, pd, handle);
       }
     }
 
@@ -102,12 +117,13 @@ export class Oncall extends pulumi.ComponentResource implements NotifyTargets {
     escalationPolicyId: pulumi.Input<string>,
     vendors: { datadogVendor: pulumi.Input<string>; sentryVendor?: pulumi.Input<string> },
     pd: pulumi.CustomResourceOptions,
-    dd: pulumi.CustomResourceOptions,
+    /** The service object's options: the Datadog provider, and Datadog's PagerDuty integration when Lookout declares it. */
+    handle: pulumi.CustomResourceOptions,
   ): pagerduty.Service {
     const key = childName(name, service.name);
-    const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId), pd), team.source);
+    const created = sourced(new pagerduty.Service(key, serviceArgs(service, team, escalationPolicyId, this.alertGrouping), pd), team.source);
     const fromDatadog = new pagerduty.ServiceIntegration(childName(key, oncallKey.integration("datadog")), integrationArgs("Datadog", created.id, vendors.datadogVendor), pd);
-    this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(childName(key, oncallKey.handle), serviceObjectArgs(service, fromDatadog.integrationKey), dd));
+    this.handles.set(`@pagerduty-${service.name}`, new datadog.pagerduty.ServiceObject(childName(key, oncallKey.handle), serviceObjectArgs(service, fromDatadog.integrationKey), handle));
     if (service.sentry && vendors.sentryVendor) {
       new pagerduty.ServiceIntegration(childName(key, oncallKey.integration("sentry")), integrationArgs("Sentry", created.id, vendors.sentryVendor), pd);
     }

@@ -6,7 +6,7 @@
 import type * as datadog from "@pulumi/datadog";
 import type * as pagerduty from "@pulumi/pagerduty";
 import type * as pulumi from "@pulumi/pulumi";
-import type { MaintenanceWindow, PagerdutyService, Rotation, SlackTarget, Team } from "./catalog/model";
+import type { MaintenanceWindow, PagerdutyService, Rotation, Routing, SlackTarget, Team } from "./catalog/model";
 import { formatSeconds } from "./catalog/units";
 
 /** PagerDuty's day numbers in support hours: 1 Monday … 7 Sunday. */
@@ -66,16 +66,31 @@ export function urgencyRule(team: Team): pagerduty.types.input.ServiceIncidentUr
   };
 }
 
-export function serviceArgs(service: PagerdutyService, team: Team, escalationPolicyId: pulumi.Input<string>): pagerduty.ServiceArgs {
+/**
+ * Content-based grouping by summary: alerts with the same title join the open incident, so a
+ * flapping monitor adds alerts, not pages. It needs PagerDuty's AIOps add-on (PF-PD-3): opt-in
+ * through `routing.alertGrouping: content`; without it, every alert is its own incident.
+ */
+export function alertGroupingArgs(grouping: Routing["alertGrouping"]): Pick<pagerduty.ServiceArgs, "alertGroupingParameters"> {
+  return grouping === "content" ? { alertGroupingParameters: { type: "content_based", config: { aggregate: "all", fields: ["summary"] } } } : {};
+}
+
+export function serviceArgs(
+  service: PagerdutyService,
+  team: Team,
+  escalationPolicyId: pulumi.Input<string>,
+  grouping: Routing["alertGrouping"] = "none",
+): pagerduty.ServiceArgs {
   return {
     name: service.name,
     description: `Alerts of ${service.services.join(", ")} (product ${service.product}) for team ${team.name}. Managed by Lookout.`,
     escalationPolicy: escalationPolicyId,
     acknowledgementTimeout: String(team.acknowledgementTimeoutSeconds),
     autoResolveTimeout: String(team.autoResolveTimeoutSeconds),
+    // Deprecated upstream, but this SDK's provider defaults to create_incidents, which
+    // leaves a service unable to group or merge alerts: set it explicitly (PF-PD-1, PF-PD-2).
     alertCreation: "create_alerts_and_incidents",
-    // One incident per alert title: a flapping monitor adds alerts, not pages.
-    alertGroupingParameters: { type: "content_based", config: { aggregate: "all", fields: ["summary"] } },
+    ...alertGroupingArgs(grouping),
     incidentUrgencyRule: urgencyRule(team),
     ...(team.supportHours
       ? {
@@ -95,6 +110,14 @@ export function serviceArgs(service: PagerdutyService, team: Team, escalationPol
 /** An Events API v2 integration of a vendor (Datadog, Sentry) on a service. */
 export function integrationArgs(vendor: string, serviceId: pulumi.Input<string>, vendorId: pulumi.Input<string>): pagerduty.ServiceIntegrationArgs {
   return { name: vendor, service: serviceId, vendor: vendorId };
+}
+
+/**
+ * Datadog's PagerDuty integration itself, which the service objects live in (PF-DD-INT-1).
+ * Service objects are separate resources, so it holds none of its own (PF-DD-INT-2).
+ */
+export function datadogIntegrationArgs(subdomain: string, apiToken: pulumi.Input<string>): datadog.pagerduty.IntegrationArgs {
+  return { subdomain, apiToken };
 }
 
 /** The Datadog side: the service object behind the `@pagerduty-<name>` handle. */

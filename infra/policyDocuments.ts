@@ -2,11 +2,13 @@
  * IAM and S3 bucket policy documents of the storage concern, as typed objects and their
  * JSON (one stable key order, so a plan diff shows only what changed). Pure.
  *
- * Every document is built from names the catalog and stack config fix (bucket names,
- * prefixes, regions), never from IDs a cloud assigns: the documents are known in a
- * preview, so reviewers and policies read the exact statements. KMS permissions are
- * scoped by what S3 passes to KMS (`kms:ViaService`, and the bucket in the encryption
- * context) instead of a key ARN that only exists after `pulumi up`.
+ * Documents are built from names the catalog and stack config fix (bucket names,
+ * prefixes, regions), so they are known in a preview and reviewers and policies read the
+ * exact statements. KMS permissions of roles are scoped by what S3 passes to KMS
+ * (`kms:ViaService`, and the bucket in the encryption context) instead of a key ARN that
+ * only exists after `pulumi up`. The one exception is a KMS bucket's own policy: S3 can
+ * only tell its key from another by the key's ARN (PF-S3-3), so that document is known
+ * once the key exists (every preview after the first `pulumi up`).
  */
 import type * as aws from "@pulumi/aws";
 
@@ -85,21 +87,50 @@ export function denyInsecureTransport(bucket: string): Statement {
   };
 }
 
-/** Deny uploads that do not ask for SSE-KMS (a missing header counts as not asking). */
-export function denyUnencryptedUploads(bucket: string): Statement {
+/** The S3 condition keys of the encryption headers a PutObject may carry (PF-S3-2, PF-S3-5). */
+export const SSE_HEADER = "s3:x-amz-server-side-encryption";
+export const SSE_KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+export const SSE_CUSTOMER_HEADER = "s3:x-amz-server-side-encryption-customer-algorithm";
+
+/** Deny PutObject when the request carries `header` (a `Null` "false" guard) and the rest of `condition` holds. */
+function denyUploadsWith(sid: string, bucket: string, header: string, condition: NonNullable<Statement["Condition"]>): Statement {
   return {
-    Sid: "DenyUnencryptedUploads",
+    Sid: sid,
     Effect: "Deny",
     Principal: "*",
     Action: "s3:PutObject",
     Resource: s3Arn(bucket, "*"),
-    Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    Condition: { Null: { [header]: "false" }, ...condition },
   };
 }
 
-/** A KMS-encrypted bucket (backups, replicas, the log archive): TLS only, SSE-KMS uploads only. */
-export function encryptedBucketPolicy(bucket: string): PolicyDocument {
-  return document(denyInsecureTransport(bucket), denyUnencryptedUploads(bucket));
+/**
+ * The encryption a KMS bucket takes: its default encryption (SSE-KMS with its key) applies to
+ * every upload that asks for none, so a plain `aws s3 cp` is encrypted and allowed (PF-S3-1).
+ * Denied are only uploads that ask for something else: another algorithm, another KMS key,
+ * SSE-KMS without a key (S3 then uses the AWS managed key aws/s3), or a customer-provided key
+ * (PF-S3-2, PF-S3-5). Each deny applies only when its header is present: a negated operator,
+ * `…IfExists` included, on an absent header would deny the plain upload too (PF-S3-4).
+ */
+export function denyOtherEncryption(bucket: string, kmsKeyArn: string): Statement[] {
+  return [
+    denyUploadsWith("DenyOtherEncryptionAlgorithms", bucket, SSE_HEADER, { StringNotEquals: { [SSE_HEADER]: "aws:kms" } }),
+    denyUploadsWith("DenyOtherKmsKeys", bucket, SSE_KMS_KEY_HEADER, { StringNotEquals: { [SSE_KMS_KEY_HEADER]: kmsKeyArn } }),
+    {
+      Sid: "DenyAwsManagedKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: s3Arn(bucket, "*"),
+      Condition: { StringEquals: { [SSE_HEADER]: "aws:kms" }, Null: { [SSE_KMS_KEY_HEADER]: "true" } },
+    },
+    denyUploadsWith("DenyCustomerProvidedKeys", bucket, SSE_CUSTOMER_HEADER, {}),
+  ];
+}
+
+/** A KMS-encrypted bucket (backups, replicas, the log archive): TLS only; uploads take its key or ask for none. */
+export function encryptedBucketPolicy(bucket: string, kmsKeyArn: string): PolicyDocument {
+  return document(denyInsecureTransport(bucket), ...denyOtherEncryption(bucket, kmsKeyArn));
 }
 
 /** Prefix under which S3 delivers server access logs of a bucket. */

@@ -7,7 +7,7 @@ import * as sentrySdk from "@pulumiverse/sentry";
 import { CatalogError } from "./catalog/errors";
 import { loadCatalog } from "./catalog/load";
 import type { Catalog } from "./catalog/model";
-import { catalogPath, readConfig, readGrafanaConfig, requireSentryOrganization, requireStorageSettings } from "./config";
+import { catalogPath, readConfig, readGrafanaConfig, requireCredentials, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./config";
 import { Alerts } from "./alerts";
 import { Storage } from "./backups";
 import { describeBadName, invalidBucketNames } from "./buckets";
@@ -65,10 +65,12 @@ export async function lookout(): Promise<StackOutputs> {
   // Read before any resource exists: a missing setting fails the run, not half of it.
   const sentryOrganization = usesSentry ? requireSentryOrganization() : undefined;
   const pages = catalog.pagerdutyServices.length > 0;
+  const datadogPagerduty = pages ? requirePagerdutyIntegration() : undefined;
   const storesData = catalog.backups.length > 0 || catalog.logs.length > 0;
   const storage = storesData ? requireStorageSettings(catalog.backups.some((b) => b.replicate)) : undefined;
   if (storage) checkBucketNames(catalog, storage.bucketPrefix, storage.replicaRegion);
   const grafanaConfig = catalog.grafana ? readGrafanaConfig(catalog.grafana.postgres !== undefined) : undefined;
+  requireCredentials({ sentry: usesSentry, pagerduty: pages, grafana: grafanaConfig !== undefined });
   const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages, storage, grafana: grafanaConfig });
   const { environment, services } = catalog;
   // All of it, unless the offline engine plans this run as one shard of many (infra/shard.ts).
@@ -76,7 +78,11 @@ export async function lookout(): Promise<StackOutputs> {
   const stackWide = registersStackWide();
 
   // Routes first: every Datadog message names their handles, which must exist before it.
-  const oncall = new Oncall(COMPONENT.oncall, { catalog }, { datadog: providers.datadog, pagerduty: providers.pagerduty });
+  const oncall = new Oncall(
+    COMPONENT.oncall,
+    { catalog, ...(datadogPagerduty?.mode === "lookout" ? { datadogPagerduty: { subdomain: datadogPagerduty.subdomain, apiToken: config.pagerduty.token } } : {}) },
+    { datadog: providers.datadog, pagerduty: providers.pagerduty },
+  );
   const datadog = { providers: { datadog: providers.datadog } };
   const uptime = new Uptime(COMPONENT.uptime, { environment, services: own, notify: oncall }, datadog);
   const alerts = new Alerts(COMPONENT.alerts, { environment, services: own, notify: oncall }, datadog);

@@ -199,6 +199,7 @@ export const backupBucketsVersioned = stackPolicy(
 const KMS_ALGORITHMS = new Set(["aws:kms", "aws:kms:dsse"]);
 
 interface Statement {
+  readonly Sid?: unknown;
   readonly Effect?: unknown;
   readonly Principal?: unknown;
   readonly Action?: unknown;
@@ -242,20 +243,52 @@ function conditionValues(statement: Statement, operator: string, key: string): s
   return asList(value).map(String);
 }
 
-/** Denies PutObject to anyone who does not ask for SSE-KMS. */
-function deniesUnencryptedUploads(statement: Statement): boolean {
+const SSE_HEADER = "s3:x-amz-server-side-encryption";
+const SSE_KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+const SSE_HEADERS = [SSE_HEADER, SSE_KMS_KEY_HEADER, "s3:x-amz-server-side-encryption-customer-algorithm"];
+
+const deniesUploads = (statement: Statement) => statement.Effect === "Deny" && isEveryone(statement.Principal) && coversAction(statement, "s3:PutObject");
+
+/** The statement applies only to requests that carry `header` (a `Null` "false" guard). */
+const onlyWith = (statement: Statement, header: string) => conditionValues(statement, "Null", header).includes("false");
+
+/** Denies uploads whose SSE header asks for another algorithm than SSE-KMS (PF-S3-2). */
+function deniesOtherAlgorithms(statement: Statement): boolean {
+  return deniesUploads(statement) && onlyWith(statement, SSE_HEADER) && conditionValues(statement, "StringNotEquals", SSE_HEADER).some((v) => KMS_ALGORITHMS.has(v));
+}
+
+/** Denies uploads that name another KMS key than the one the condition gives (PF-S3-3). */
+function deniesOtherKeys(statement: Statement): boolean {
   return (
-    statement.Effect === "Deny" &&
-    isEveryone(statement.Principal) &&
-    coversAction(statement, "s3:PutObject") &&
-    (conditionValues(statement, "StringNotEquals", "s3:x-amz-server-side-encryption").some((v) => KMS_ALGORITHMS.has(v)) ||
-      conditionValues(statement, "Null", "s3:x-amz-server-side-encryption").includes("true"))
+    deniesUploads(statement) &&
+    onlyWith(statement, SSE_KMS_KEY_HEADER) &&
+    ["StringNotEquals", "ArnNotEquals"].some((op) => conditionValues(statement, op, SSE_KMS_KEY_HEADER).length > 0)
   );
+}
+
+/**
+ * Denies an upload that carries no encryption header at all, which the bucket's default
+ * encryption would have encrypted (PF-S3-1): every condition is on an SSE header and holds
+ * when the header is absent (`Null` "true", a negated operator, any `…IfExists`; PF-S3-4).
+ */
+function deniesDefaultEncryptedUploads(statement: Statement): boolean {
+  if (!deniesUploads(statement)) return false;
+  const condition = statement.Condition;
+  if (!condition || typeof condition !== "object") return false;
+  const entries = Object.entries(condition as Record<string, unknown>).flatMap(([operator, block]) =>
+    block && typeof block === "object" ? Object.keys(block).map((key) => ({ operator, key: key.toLowerCase() })) : [],
+  );
+  const holdsWhenAbsent = ({ operator, key }: { operator: string; key: string }) =>
+    SSE_HEADERS.includes(key) &&
+    (operator === "Null"
+      ? conditionValues(statement, "Null", key).includes("true")
+      : operator.endsWith("IfExists") || /^(String|Arn)Not(Equals|Like)$/.test(operator));
+  return entries.length > 0 && entries.every(holdsWhenAbsent);
 }
 
 export const backupBucketsEncrypted = stackPolicy(
   "backup-buckets-encrypted",
-  "Backup buckets encrypt by default with SSE-KMS and a customer managed key that rotates, and their policy denies uploads that do not ask for SSE-KMS (000 §Backup Systems 3; 004 §3; DESIGN.md rule 5).",
+  "Backup buckets encrypt by default with SSE-KMS and a customer managed key that rotates; their policy denies uploads that ask for another algorithm or key, and none that rely on default encryption (000 §Backup Systems 3; 004 §3; DESIGN.md rule 5; PF-S3-1 … PF-S3-4).",
   undefined,
   (args, report) => {
     for (const view of bucketViews(args.resources).filter(isBackup)) {
@@ -283,11 +316,25 @@ export const backupBucketsEncrypted = stackPolicy(
           report(`KMS key "${key.name}" encrypts the backups in ${label(view)} but does not rotate. Set enableKeyRotation: true (${BACKUP_SOURCE}).`, key.urn);
         }
       }
+      // Known once the bucket's key exists: the policy names the key's ARN (PF-S3-3).
       const statements = statementsOf(view);
-      if (statements !== UNKNOWN && !statements.some(deniesUnencryptedUploads)) {
+      if (statements === UNKNOWN) continue;
+      const missing = [
+        ...(statements.some(deniesOtherAlgorithms) ? [] : [`Condition Null ${SSE_HEADER} "false" and StringNotEquals ${SSE_HEADER} "aws:kms" (another algorithm)`]),
+        ...(statements.some(deniesOtherKeys) ? [] : [`Condition Null ${SSE_KMS_KEY_HEADER} "false" and StringNotEquals ${SSE_KMS_KEY_HEADER} <the key's ARN> (another key)`]),
+      ];
+      if (missing.length > 0) {
         report(
-          `${label(view)} holds backups but its bucket policy lets unencrypted uploads in. Add a statement denying s3:PutObject to Principal "*" ` +
-            `with Condition StringNotEquals s3:x-amz-server-side-encryption "aws:kms" (${BACKUP_SOURCE}).`,
+          `${label(view)} holds backups but its bucket policy lets uploads choose their own encryption. Add statements denying s3:PutObject to Principal "*" with ` +
+            `${listInWords(missing)}: uploads that ask for nothing get the bucket's key by default encryption (PF-S3-1 … PF-S3-3; ${BACKUP_SOURCE}).`,
+          view.resource.urn,
+        );
+      }
+      for (const statement of statements.filter(deniesDefaultEncryptedUploads)) {
+        report(
+          `${label(view)} holds backups but its bucket policy denies uploads that send no encryption header${typeof statement.Sid === "string" ? ` (statement ${statement.Sid})` : ""}: ` +
+            `a plain \`aws s3 cp\` gets 403 although default encryption would encrypt it with the bucket's key, so the backup never lands. ` +
+            `Guard the condition with Null <header> "false" so it denies only a wrong algorithm or key (a negated operator or …IfExists on an absent header matches; PF-S3-1, PF-S3-4; ${BACKUP_SOURCE}).`,
           view.resource.urn,
         );
       }

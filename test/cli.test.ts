@@ -33,6 +33,7 @@ describe("lookout plan, end to end", () => {
       resources: plan.resources.length,
       byType: {
         "datadog:index/syntheticsTest:SyntheticsTest": 4,
+        "datadog:pagerduty/integration:Integration": 1,
         "datadog:pagerduty/serviceObject:ServiceObject": 1,
         "datadog:slack/channel:Channel": 1,
         "lookout:alerts:Alerts": 1,

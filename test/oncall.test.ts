@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { catalogIssues } from "./support/catalogs";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import { withOffset } from "../infra/catalog/normalizeOncall";
@@ -18,6 +18,10 @@ import { httpTestArgs } from "../infra/synthetics";
 import { runComponents } from "./support/mocks";
 import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
+import * as pulumi from "@pulumi/pulumi";
+import { type MockRunResult, runUnderMocks } from "../cli/engine/mockRun";
+import { asInputError } from "../cli/engine/program";
+import { lookout as lookoutProgram } from "../infra/program";
 
 const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "oncall.yaml");
 const catalog = loadCatalog(FIXTURE);
@@ -59,15 +63,15 @@ describe("PagerDuty services", () => {
     ]);
   });
 
-  it("takes urgency from the event severity (P0/P1 high, P2/P3 low), groups alerts, times out acknowledgements", () => {
+  it("takes urgency from the event severity (P0/P1 high, P2/P3 low), creates alerts, times out acknowledgements", () => {
     const args = serviceArgs(catalog.pagerdutyServices[1], team("payments"), "PEP");
     expect(args).toMatchObject({
       name: "shop-payments",
       escalationPolicy: "PEP",
       acknowledgementTimeout: "1800",
       autoResolveTimeout: "14400",
+      alertCreation: "create_alerts_and_incidents", // PF-PD-1: this provider would default to create_incidents
       incidentUrgencyRule: { type: "constant", urgency: "severity_based" },
-      alertGroupingParameters: { type: "content_based", config: { aggregate: "all", fields: ["summary"] } },
     });
     expect(args.supportHours).toBeUndefined();
   });
@@ -251,5 +255,147 @@ describe("each notifying resource waits for exactly the handles its message name
     expect(deps("alerts-checkout-errors")).toEqual([urn("oncall-shop-payments-handle"), urn("oncall-slack-pay-alerts")].sort());
     // P3: chat only.
     expect(deps("alerts-checkout-slow")).toEqual([urn("oncall-slack-pay-alerts")]);
+  });
+});
+
+describe("PagerDuty alert grouping is opt-in: content-based grouping is an add-on (PF-PD-3)", () => {
+  const withGrouping = (line: string) => fs.readFileSync(FIXTURE, "utf8").replace("routing:\n", `routing:\n${line}`);
+
+  it("groups nothing unless the catalog asks: every alert its own incident", () => {
+    expect(catalog.routing?.alertGrouping).toBe("none");
+    for (const service of catalog.pagerdutyServices) {
+      expect(serviceArgs(service, team(service.team), "PEP", catalog.routing?.alertGrouping)).not.toHaveProperty("alertGroupingParameters");
+    }
+  });
+
+  it("with routing.alertGrouping content, groups every service's alerts by summary", async () => {
+    const grouped = parseCatalog([{ file: "oncall.yaml", text: withGrouping("  alertGrouping: content\n") }]);
+    expect(grouped.routing?.alertGrouping).toBe("content");
+    const run = await runComponents(() => {
+      new Oncall("oncall", { catalog: grouped }, { datadog: new datadog.Provider("datadog", {}), pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) });
+    });
+    const services = run.resources.filter((r) => r.type === "pagerduty:index/service:Service");
+    expect(services).toHaveLength(2);
+    for (const service of services) {
+      expect(service.inputs.alertGroupingParameters, service.name).toEqual({ type: "content_based", config: { aggregate: "all", fields: ["summary"] } });
+    }
+  });
+
+  it("rejects a grouping PagerDuty is not asked for here, at its line:column", () => {
+    expect(catalogIssues(withGrouping("  alertGrouping: intelligent\n"))).toEqual(['8:18 routing.alertGrouping expected one of none, content, found "intelligent"']);
+  });
+});
+
+describe("Datadog's PagerDuty integration exists before its service objects (PF-DD-INT-1)", () => {
+  const integrationType = "datadog:pagerduty/integration:Integration";
+  const handlesOf = (run: Awaited<ReturnType<typeof runComponents>>) => run.resources.filter((r) => r.type === "datadog:pagerduty/serviceObject:ServiceObject");
+
+  it("declared by Lookout: one integration with the sub-domain and the secret token, and every service object waits for it", async () => {
+    const run = await runComponents(() => {
+      new Oncall(
+        "oncall",
+        { catalog, datadogPagerduty: { subdomain: "acme", apiToken: pulumi.secret("pd-token") } },
+        { datadog: new datadog.Provider("datadog", {}), pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) },
+      );
+    });
+    const integrations = run.resources.filter((r) => r.type === integrationType);
+    expect(integrations.map((r) => r.name)).toEqual(["oncall-datadog-pagerduty"]);
+    expect(integrations[0].inputs.subdomain).toBe("acme");
+    expect(JSON.stringify(integrations[0].inputs.apiToken)).toContain("4dabf18193072939515e22adb298388d"); // the wire secret marker
+    expect(handlesOf(run).map((r) => r.name).sort()).toEqual(["oncall-blog-content-handle", "oncall-shop-payments-handle"]);
+    for (const handle of handlesOf(run)) expect(handle.dependencies, handle.name).toContain(integrations[0].urn);
+  });
+
+  it("installed in Datadog beforehand: service objects only, depending on nothing of Lookout's for it", async () => {
+    const run = await runComponents(() => {
+      new Oncall("oncall", { catalog }, { datadog: new datadog.Provider("datadog", {}), pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) });
+    });
+    expect(run.resources.filter((r) => r.type === integrationType)).toEqual([]);
+    expect(handlesOf(run)).toHaveLength(2);
+  });
+});
+
+describe("first deploy: the program names a missing prerequisite before it registers anything", () => {
+  const MINIMAL = path.join(__dirname, "fixtures", "catalogs", "minimal.yaml");
+  // The credentials' environment variables, cleared so that only stack config counts here.
+  const VARIABLES = ["DD_API_KEY", "DATADOG_API_KEY", "DD_APP_KEY", "DATADOG_APP_KEY", "PAGERDUTY_TOKEN", "SENTRY_TOKEN", "SENTRY_AUTH_TOKEN", "GRAFANA_AUTH"];
+  const saved = new Map<string, string | undefined>();
+  beforeEach(() => {
+    for (const v of VARIABLES) {
+      saved.set(v, process.env[v]);
+      delete process.env[v];
+    }
+  });
+  afterEach(() => {
+    for (const [v, value] of saved) if (value === undefined) delete process.env[v];
+    else process.env[v] = value;
+  });
+  const CREDENTIALS = { "datadog:apiKey": "dd-api", "datadog:appKey": "dd-app", "pagerduty:token": "pd-token" };
+  const plan = async (config: Record<string, string>, preview: boolean) => {
+    let registered = 0;
+    const result = await runUnderMocks({
+      project: "lookout",
+      stack: "prod",
+      config: { "lookout:catalog": MINIMAL, ...config },
+      secretKeys: [],
+      preview,
+      program: lookoutProgram,
+      onRegister: (count) => (registered = count),
+    }).catch((error: unknown) => error);
+    return { result, registered };
+  };
+  const failure = (result: unknown) => (result instanceof pulumi.RunError ? result.message : `no RunError: ${String(result)}`);
+
+  it("pulumi up of a stack that pages refuses to start until lookout:pagerdutyIntegration says how the integration comes to exist", async () => {
+    const { result, registered } = await plan({}, false);
+    expect(failure(result)).toMatch(/^the catalog pages through PagerDuty, and Datadog's @pagerduty-… handles need Datadog's PagerDuty integration to exist first: set lookout:pagerdutyIntegration to `lookout`/);
+    expect(registered).toBe(1); // the root stack only
+  });
+
+  it("a preview without the setting plans the service objects alone (as `installed`)", async () => {
+    const { result } = await plan({}, true);
+    const resources = (result as MockRunResult).resources;
+    expect(resources.some((r) => r.type === "datadog:pagerduty/serviceObject:ServiceObject")).toBe(true);
+    expect(resources.some((r) => r.type === "datadog:pagerduty/integration:Integration")).toBe(false);
+  });
+
+  it.each([
+    [{ "lookout:pagerdutyIntegration": "managed" }, 'invalid stack config: lookout:pagerdutyIntegration "managed" is neither `lookout` nor `installed`'],
+    [{ "lookout:pagerdutyIntegration": "lookout" }, "set lookout:pagerdutySubdomain (acme for https://acme.pagerduty.com)"],
+    [{ "lookout:pagerdutyIntegration": "lookout", "lookout:pagerdutySubdomain": "acme.pagerduty.com" }, 'invalid stack config: lookout:pagerdutySubdomain "acme.pagerduty.com" is not a PagerDuty sub-domain'],
+  ])("rejects %j in a preview too, before any resource, as bad input (exit 2)", async (config, message) => {
+    const { result, registered } = await plan(config, true);
+    expect(failure(result)).toContain(message);
+    expect(asInputError(result)?.message).toMatch(/^invalid stack config: /);
+    expect(registered).toBe(1);
+  });
+
+  it("pulumi up names every missing credential of the providers the catalog uses, before anything exists", async () => {
+    const { result, registered } = await plan({ "lookout:pagerdutyIntegration": "installed" }, false);
+    expect(failure(result)).toBe(
+      "pulumi up needs the credentials datadog:apiKey (or DD_API_KEY), datadog:appKey (or DD_APP_KEY), pagerduty:token (or PAGERDUTY_TOKEN): " +
+        "set them with pulumi config set --secret (or the environment variables) first",
+    );
+    expect(registered).toBe(1);
+    process.env.PAGERDUTY_TOKEN = "from-the-environment";
+    const { result: fromEnv } = await plan({ "lookout:pagerdutyIntegration": "installed", "datadog:apiKey": "k", "datadog:appKey": "a" }, false);
+    expect((fromEnv as MockRunResult).resources.length).toBeGreaterThan(1);
+  });
+
+  it("accepts pagerduty:serviceRegion eu for an EU account and nothing else (PF-PD-4)", async () => {
+    const { result } = await plan({ "lookout:pagerdutyIntegration": "installed", "pagerduty:serviceRegion": "eu" }, true);
+    expect((result as MockRunResult).resources.find((r) => r.type === "pulumi:providers:pagerduty")?.inputs.serviceRegion).toBe("eu");
+    const { result: us, registered } = await plan({ "lookout:pagerdutyIntegration": "installed", "pagerduty:serviceRegion": "us" }, true);
+    expect(failure(us)).toBe('invalid stack config: pagerduty:serviceRegion "us" is not a PagerDuty service region: set eu for an EU account, or leave it unset for the US one');
+    expect(asInputError(us)).toBeDefined();
+    expect(registered).toBe(1);
+  });
+
+  it("with `lookout` and a sub-domain, pulumi up declares the integration in the same pass", async () => {
+    const { result } = await plan({ "lookout:pagerdutyIntegration": "lookout", "lookout:pagerdutySubdomain": "acme", ...CREDENTIALS }, false);
+    const resources = (result as MockRunResult).resources;
+    const integration = resources.find((r) => r.type === "datadog:pagerduty/integration:Integration");
+    expect(integration?.inputs.subdomain).toBe("acme");
+    for (const handle of resources.filter((r) => r.type === "datadog:pagerduty/serviceObject:ServiceObject")) expect(handle.dependencies).toContain(integration?.urn);
   });
 });

@@ -18,6 +18,7 @@ import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import {
   accessLogBucketPolicy,
+  denyOtherEncryption,
   encryptedBucketPolicy,
   type PolicyDocument,
   policyJson,
@@ -27,6 +28,7 @@ import {
   writerPolicy,
 } from "../infra/policyDocuments";
 import { checksOf, componentArgs, degradationTemplateArgs } from "../infra/statusPage";
+import { deniedBy } from "./support/iam";
 import { shapeOf } from "./support/mocks";
 import { planStorage } from "./support/storage";
 
@@ -222,28 +224,42 @@ describe("bad backups, logs and status pages: every error at its line:column", (
 const actionsOf = (document: PolicyDocument) => document.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 describe("policy documents", () => {
-  it("a backup bucket denies every request without TLS and every upload without SSE-KMS", () => {
-    expect(JSON.parse(policyJson(encryptedBucketPolicy("b")))).toEqual({
+  const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const OTHER_KEY = "arn:aws:kms:eu-west-1:123456789012:key/ffffffff-12ab-34cd-56ef-1234567890ab";
+  const put = (context: Record<string, string>) => ({ action: "s3:PutObject", resource: "arn:aws:s3:::b/database/2026-12-01.dump", context: { "aws:SecureTransport": "true", ...context } });
+
+  // PF-S3-1 … PF-S3-5: default encryption takes a plain upload; only another algorithm or key is denied.
+  it.each([
+    ["a plain upload (no encryption header: default SSE-KMS with the bucket's key)", {}, []],
+    ["SSE-KMS with the bucket's key", { "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY }, []],
+    ["SSE-S3", { "s3:x-amz-server-side-encryption": "AES256" }, ["DenyOtherEncryptionAlgorithms"]],
+    ["dual-layer SSE-KMS", { "s3:x-amz-server-side-encryption": "aws:kms:dsse", "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY }, ["DenyOtherEncryptionAlgorithms"]],
+    ["SSE-KMS with another key", { "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": OTHER_KEY }, ["DenyOtherKmsKeys"]],
+    ["SSE-KMS naming no key (the AWS managed key aws/s3)", { "s3:x-amz-server-side-encryption": "aws:kms" }, ["DenyAwsManagedKey"]],
+    ["a customer-provided key (SSE-C)", { "s3:x-amz-server-side-encryption-customer-algorithm": "AES256" }, ["DenyCustomerProvidedKeys"]],
+    ["a plain upload without TLS", { "aws:SecureTransport": "false" }, ["DenyInsecureTransport"]],
+  ])("a KMS bucket's policy, for %s, denies with %j", (_, context, denied) => {
+    expect(deniedBy(encryptedBucketPolicy("b", KEY), put(context as Record<string, string>))).toEqual(denied);
+  });
+
+  it("guards every encryption deny with the header's presence: a negated operator, IfExists or not, would refuse the plain upload (PF-S3-4)", () => {
+    const unguarded = (operator: string): PolicyDocument => ({
       Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          Sid: "DenyUnencryptedUploads",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:PutObject",
-          Resource: "arn:aws:s3:::b/*",
-          Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-        },
-      ],
+      Statement: [{ Sid: "Unguarded", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::b/*", Condition: { [operator]: { "s3:x-amz-server-side-encryption": "aws:kms" } } }],
     });
+    // What the bucket policy used to say, and the IfExists form that looks like a fix: both 403 a plain `aws s3 cp`.
+    expect(deniedBy(unguarded("StringNotEquals"), put({}))).toEqual(["Unguarded"]);
+    expect(deniedBy(unguarded("StringNotEqualsIfExists"), put({}))).toEqual(["Unguarded"]);
+    for (const statement of denyOtherEncryption("b", KEY)) {
+      const headers = Object.values(statement.Condition ?? {}).flatMap((keys) => Object.keys(keys));
+      expect(statement.Condition?.Null, statement.Sid).toBeDefined();
+      expect(headers.every((h) => h.startsWith("s3:x-amz-server-side-encryption")), statement.Sid).toBe(true);
+    }
+  });
+
+  it("names the bucket's own key in the key condition, as a key ARN (PF-S3-3)", () => {
+    const byKey = encryptedBucketPolicy("b", KEY).Statement.find((s) => s.Sid === "DenyOtherKmsKeys");
+    expect(byKey?.Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY } });
   });
 
   it("writes JSON in one key order whatever order the object was built in", () => {
@@ -519,7 +535,9 @@ describe("storage and status pages under mocks", () => {
     expect(inputs("backups-shop-db-key")).toMatchObject({ enableKeyRotation: true, rotationPeriodInDays: 365, deletionWindowInDays: 30 });
     expect(inputs("backups-shop-db-public-access")).toEqual({ bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     expect(inputs("backups-shop-db-ownership")).toEqual({ bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    expect(JSON.parse(String(inputs("backups-shop-db-policy").policy))).toEqual(JSON.parse(policyJson(encryptedBucketPolicy(bucket))));
+    // It names the key's ARN, unknown until the key exists (PF-S3-3): the policy waits for the key.
+    expect(inputs("backups-shop-db-policy").policy).toBe(UNKNOWN);
+    expect(get("backups-shop-db-policy").propertyDependencies?.policy).toEqual([get("backups-shop-db-key").urn]);
     expect(inputs("backups-shop-db-lifecycle")).toEqual({ bucket, rules: retentionRules(30, 30) });
     expect(inputs("backups-shop-db-object-lock")).toEqual({ bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "GOVERNANCE", days: 30 } } });
     expect(inputs("backups-shop-db-logging")).toEqual({

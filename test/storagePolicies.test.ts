@@ -12,6 +12,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRunResult } from "../cli/engine/mockRun";
 import { loadCatalog } from "../infra/catalog/load";
+import { encryptedBucketPolicy, policyJson } from "../infra/policyDocuments";
 import {
   backupBucketsEncrypted,
   backupBucketsProtected,
@@ -30,9 +31,30 @@ const ROOT = path.join(__dirname, "..");
 const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "storage.yaml");
 const catalog = loadCatalog(FIXTURE);
 
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's unknown string in a preview
+
+/**
+ * The same plan as a preview after the first `pulumi up` shows it: the keys exist, so each
+ * KMS bucket's policy (unknown before, it names its key's ARN: PF-S3-3) is the document the
+ * program builds with that ARN.
+ */
+function keysKnown(preview: MockRunResult): MockRunResult {
+  const arn = (policy: string) => `arn:aws:kms:eu-west-1:123456789012:key/${policy.replace(/-policy$/, "")}`;
+  return {
+    ...preview,
+    resources: preview.resources.map((r) =>
+      r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.policy === UNKNOWN
+        ? { ...r, inputs: { ...r.inputs, policy: policyJson(encryptedBucketPolicy(String(r.inputs.bucket), arn(r.name))) } }
+        : r,
+    ),
+  };
+}
+
+let preview: MockRunResult;
 let run: MockRunResult;
 beforeAll(async () => {
-  run = await planStorage(catalog, { uptime: true });
+  preview = await planStorage(catalog, { uptime: true });
+  run = keysKnown(preview);
 });
 
 type Json = Record<string, unknown>;
@@ -42,8 +64,14 @@ const withStatements = (inputs: Json, keep: (s: Json) => boolean): Json => {
   return { ...inputs, policy: JSON.stringify({ ...document, Statement: document.Statement.filter(keep) }) };
 };
 
-describe("what Lookout registers passes every storage rule (a preview: key ARNs and IDs unknown)", () => {
-  it.each(storagePolicies.map((p) => p.name))("%s", async (name) => {
+describe("what Lookout registers passes every storage rule", () => {
+  it.each(storagePolicies.map((p) => p.name))("%s, in a first preview (key ARNs and IDs unknown)", async (name) => {
+    const policy = storagePolicies.find((p) => p.name === name)!;
+    expect(preview.resources.find((r) => r.name === "backups-shop-db-policy")?.inputs.policy).toBe(UNKNOWN);
+    expect(await stackViolations(policy, preview.resources)).toEqual([]);
+  });
+
+  it.each(storagePolicies.map((p) => p.name))("%s, once the keys exist (bucket policies known)", async (name) => {
     const policy = storagePolicies.find((p) => p.name === name)!;
     expect(await stackViolations(policy, run.resources)).toEqual([]);
   });
@@ -94,11 +122,48 @@ describe("backup-buckets-encrypted", () => {
     ]);
   });
 
-  it("rejects a bucket policy that lets unencrypted uploads in", async () => {
-    const open = changed(run, "backups-shop-db-policy", (i) => withStatements(i, (s) => s.Sid !== "DenyUnencryptedUploads"));
-    expect(await stackViolations(backupBucketsEncrypted, open)).toEqual([
-      { name: "backups-shop-db", message: expect.stringMatching(/its bucket policy lets unencrypted uploads in\. Add a statement denying s3:PutObject/) },
+  it("rejects a bucket policy that lets an upload choose another algorithm or another key (PF-S3-2, PF-S3-3)", async () => {
+    const algorithm = changed(run, "backups-shop-db-policy", (i) => withStatements(i, (s) => s.Sid !== "DenyOtherEncryptionAlgorithms"));
+    expect(await stackViolations(backupBucketsEncrypted, algorithm)).toEqual([
+      {
+        name: "backups-shop-db",
+        message: expect.stringMatching(
+          /its bucket policy lets uploads choose their own encryption\. Add statements denying s3:PutObject to Principal "\*" with Condition Null s3:x-amz-server-side-encryption "false" and StringNotEquals s3:x-amz-server-side-encryption "aws:kms" \(another algorithm\): uploads that ask for nothing get the bucket's key/,
+        ),
+      },
     ]);
+    const key = changed(run, "backups-shop-db-policy", (i) => withStatements(i, (s) => s.Sid !== "DenyOtherKmsKeys"));
+    expect(await stackViolations(backupBucketsEncrypted, key)).toEqual([
+      { name: "backups-shop-db", message: expect.stringContaining("StringNotEquals s3:x-amz-server-side-encryption-aws-kms-key-id <the key's ARN> (another key)") },
+    ]);
+  });
+
+  it.each(["StringNotEquals", "StringNotEqualsIfExists"])(
+    "rejects a deny of uploads without an SSE header (%s unguarded): a plain upload would get 403 although default encryption covers it (PF-S3-1, PF-S3-4)",
+    async (operator) => {
+      const trap = changed(run, "backups-blog-db-policy", (i) => {
+        const document = policyOf(i);
+        document.Statement.push({
+          Sid: "DenyUnencryptedUploads",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:PutObject",
+          Resource: "arn:aws:s3:::acme-prod-backup-blog-db/*",
+          Condition: { [operator]: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+        });
+        return { ...i, policy: JSON.stringify(document) };
+      });
+      expect(await stackViolations(backupBucketsEncrypted, trap)).toEqual([
+        {
+          name: "backups-blog-db",
+          message: expect.stringMatching(/its bucket policy denies uploads that send no encryption header \(statement DenyUnencryptedUploads\): a plain `aws s3 cp` gets 403 .* Guard the condition with Null <header> "false"/),
+        },
+      ]);
+    },
+  );
+
+  it("accepts the guarded denies of a wrong algorithm, key, AWS managed key or customer key", async () => {
+    expect(await stackViolations(backupBucketsEncrypted, run.resources)).toEqual([]);
   });
 });
 

@@ -302,6 +302,8 @@ export interface Routing {
     readonly slackChannels?: Readonly<Record<string, string>>;
   };
   readonly severities: Readonly<Record<Severity, RouteRule>>;
+  /** PagerDuty alert grouping on every service: `content` groups by summary (an add-on, PF-PD-3); `none` by default. */
+  readonly alertGrouping: "none" | "content";
   readonly source: SourceRef;
 }
 

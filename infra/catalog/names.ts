@@ -55,6 +55,8 @@ export const oncallKey = {
   downtime: (window: string, service: string) => `maintenance-${window}-${service}`,
   integration: (vendor: "datadog" | "sentry") => vendor,
   handle: "handle",
+  /** Datadog's PagerDuty integration, when Lookout declares it (`lookout:pagerdutyIntegration: lookout`). */
+  datadogPagerduty: "datadog-pagerduty",
 } as const;
 
 /** A backup's component under `Storage`. */

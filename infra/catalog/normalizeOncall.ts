@@ -191,6 +191,7 @@ function routingOf(located: Located<RawRouting>): Routing {
     slackAccount: raw.slackAccount,
     sentry: raw.sentry,
     severities: raw.severities,
+    alertGrouping: raw.alertGrouping,
     source: site.source(path),
   };
 }

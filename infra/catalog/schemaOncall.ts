@@ -90,6 +90,8 @@ export const Routing = z.strictObject({
   }).optional(),
   severities: z.strictObject({ P0: Route, P1: Route, P2: Route, P3: Route })
     .meta({ description: "One route per severity: every alert of that severity goes there." }),
+  alertGrouping: z.enum(["none", "content"]).default("none")
+    .meta({ description: "How PagerDuty groups a service's alerts into incidents: none (default: one incident per alert), or content (alerts with the same summary join the open incident; needs PagerDuty's AIOps add-on or Event Intelligence)." }),
 });
 
 export const MaintenanceWindow = z.strictObject({
