@@ -23,7 +23,7 @@ export interface CompiledAlert {
   readonly thresholds: MonitorThresholdValues;
   /** Anomaly monitors: the trigger and recovery windows. */
   readonly thresholdWindows?: { readonly triggerWindow: string; readonly recoveryWindow: string };
-  /** Sparse counts must not wait for a full window of data. */
+  /** Counts, sparse signals and scheduled alerts must not wait for a full window of data (PF-DD-MON-5). */
   readonly requireFullWindow: boolean;
   /** Whether Datadog's no-data options apply to this monitor type. */
   readonly supportsNoData: boolean;

@@ -204,7 +204,7 @@ describe("pagerdutyHandles", () => {
 
 describe("urgent-alerts-reach-pagerduty", () => {
   const policy = urgentAlertsReachPagerduty;
-  const withoutHandle = (inputs: Record<string, unknown>) => ({ ...inputs, message: String(inputs.message).replace("@pagerduty-shop-storefront ", "") });
+  const withoutHandle = (inputs: Record<string, unknown>) => ({ ...inputs, message: String(inputs.message).replaceAll("@pagerduty-shop-storefront ", "") });
 
   it("reports a P1 monitor whose message names no PagerDuty handle", async () => {
     expect(await stackCheck(policy, changed(prod, "alerts-web-error-rate", withoutHandle))).toEqual([
