@@ -269,6 +269,7 @@ export function errorRatioMonitorArgs(
       `One half of the composite monitor "${composite}", which notifies; this monitor does not.`,
       `Runbook: ${service.runbook}`,
     ].join("\n"),
+    // env/service/team like every monitor: downtimes select the composite's halves by tag (PF-DD-MON-9).
     tags: [...burnRateTags(environment, service, slo, tier), `window:${window}`],
   };
 }
