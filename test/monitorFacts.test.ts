@@ -4,9 +4,12 @@
  * and anomaly forms, the window grammar, sparse and scheduled alerts, missing data on
  * paging monitors; and the policy rules that hold a catalog change to them.
  */
+import * as datadog from "@pulumi/datadog";
 import * as fs from "fs";
 import * as path from "path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runPolicyPacks, type PolicyRunResult } from "../cli/engine/analyzer";
+import { Alerts } from "../infra/alerts";
 import { lastWindow } from "../infra/alertQueries";
 import { parseCatalog } from "../infra/catalog/load";
 import type { Service } from "../infra/catalog/model";
@@ -24,8 +27,10 @@ import {
 } from "../policies/monitorFacts";
 import { DATADOG_MONITOR, DATADOG_SYNTHETICS_TEST } from "../policies/support";
 import { catalogIssues } from "./support/catalogs";
+import { runComponents } from "./support/mocks";
 import { violations } from "./support/policies";
 
+const POLICIES = path.join(__dirname, "..", "policies");
 const FIXTURE = fs.readFileSync(path.join(__dirname, "fixtures", "catalogs", "oncall.yaml"), "utf8");
 const SLOW_LINE = "      - { name: slow, signal: http.latency, percentile: p95, critical: 2s, severity: P3 }\n";
 
@@ -233,5 +238,43 @@ describe("composite children carry the routing tags downtimes select by (PF-DD-M
     for (const half of ["long", "short"] as const) {
       expect(errorRatioMonitorArgs("prod", withSlo, slo, drift, half).tags).toEqual(expect.arrayContaining(["env:prod", "service:checkout", "team:payments"]));
     }
+  });
+});
+
+describe("the rules through the real pack over gRPC", () => {
+  const RULES = monitorFactPolicies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name);
+  const options = { project: "lookout", stack: "prod", dryRun: true };
+  /** One planned resource changed per rule; every other resource as planned. */
+  const BREAKS: Readonly<Record<string, [string, (inputs: Record<string, unknown>) => Record<string, unknown>]>> = {
+    "warnings-never-page": ["alerts-checkout-orders", (i) => ({ ...i, message: `${String(i.message)}\n\nNotify: @pagerduty-shop-payments` })],
+    "forecast-comparators": ["alerts-checkout-sellout", (i) => ({ ...i, query: String(i.query).replace("<= 0", "< 0") })],
+    "monitor-windows-documented": ["alerts-checkout-queue", (i) => ({ ...i, query: String(i.query).replace("last_5m", "last_3d") })],
+    "sparse-signals-no-full-window": ["alerts-checkout-lighthouse", (i) => ({ ...i, requireFullWindow: true })],
+    "paging-monitors-report-no-data": ["alerts-checkout-by-6pm", (i) => ({ ...i, notifyNoData: false })],
+  };
+  let good: PolicyRunResult;
+  let bad: PolicyRunResult;
+
+  beforeAll(async () => {
+    const text = catalogText(EXTRA.filter((a) => !a.includes("orders-quiet")));
+    const services = parseCatalog([{ file: "cat.yaml", text }]).services;
+    const run = await runComponents(() => {
+      new Alerts("alerts", { environment: "prod", services }, { providers: { datadog: new datadog.Provider("datadog", {}) } });
+    });
+    const broken = run.resources.map((r) => {
+      const hit = Object.values(BREAKS).find(([name]) => name === r.name);
+      return hit ? { ...r, inputs: hit[1]({ ...r.inputs }) } : r;
+    });
+    [good, bad] = await Promise.all([runPolicyPacks([POLICIES], run.resources, options), runPolicyPacks([POLICIES], broken, options)]);
+  }, 180_000);
+
+  it("what Lookout plans passes every mandatory rule", () => {
+    expect(good.diagnostics.filter((d) => RULES.includes(d.policy)).map((d) => `${d.policy}: ${d.message}`)).toEqual([]);
+  });
+
+  it.each(Object.entries(BREAKS))("%s reports the monitor a change broke", (rule, [name]) => {
+    const found = bad.diagnostics.filter((d) => d.policy === rule);
+    expect(found.map((d) => String(d.urn).split("::").pop())).toEqual([name]);
+    expect(found[0]).toMatchObject({ enforcementLevel: "mandatory" });
   });
 });
