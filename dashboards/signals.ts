@@ -207,7 +207,6 @@ export function webVitalSeries(environment: string, service: Service): Series[] 
       percentile: "p75",
       metrics: {},
       filter: [],
-      noDataIsOutage: false,
       source: service.source,
     };
     const series = alertSeries(environment, service, alert);

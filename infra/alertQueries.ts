@@ -23,7 +23,7 @@ export interface CompiledAlert {
   readonly thresholds: MonitorThresholdValues;
   /** Anomaly monitors: the trigger and recovery windows. */
   readonly thresholdWindows?: { readonly triggerWindow: string; readonly recoveryWindow: string };
-  /** Sparse counts must not wait for a full window of data. */
+  /** Counts, sparse signals and scheduled alerts must not wait for a full window of data (PF-DD-MON-5). */
   readonly requireFullWindow: boolean;
   /** Whether Datadog's no-data options apply to this monitor type. */
   readonly supportsNoData: boolean;
@@ -61,9 +61,31 @@ export function scope(environment: string, service: Service, extra: readonly str
   return `{${[`env:${environment}`, `service:${service.name}`, ...extra].join(",")}}`;
 }
 
-/** `last_5m`, `last_1h`, `last_1d`. */
+/**
+ * A monitor window in Datadog's documented grammar (PF-DD-MON-4): `last_#m` (1–10080),
+ * `last_#h` (1–168), `last_1d` or `last_1w`. 3 days is `last_72h`, never `last_3d`.
+ */
 export function lastWindow(seconds: number): string {
-  return `last_${formatSeconds(seconds)}`;
+  return `last_${windowUnit(seconds)}`;
+}
+
+function windowUnit(seconds: number): string {
+  if (seconds === 86_400) return "1d";
+  if (seconds === 604_800) return "1w";
+  if (seconds > 0 && seconds % 3_600 === 0 && seconds <= 168 * 3_600) return `${seconds / 3_600}h`;
+  if (seconds > 0 && seconds % 60 === 0 && seconds <= 10_080 * 60) return `${seconds / 60}m`;
+  throw new Error(`a monitor window must be whole minutes up to 1w, found ${seconds}s`);
+}
+
+/** A forecast's horizon, `next_1d`, in the same grammar as a window. */
+export function nextWindow(seconds: number): string {
+  return `next_${windowUnit(seconds)}`;
+}
+
+/** The largest of Datadog's usual rollups (seconds) that fits `fraction` of a window at least once. */
+function rollupWithin(windowSeconds: number, fraction: number): number {
+  const fits = [60, 300, 600, 900, 1_800, 3_600, 7_200, 14_400].filter((s) => s <= windowSeconds * fraction);
+  return fits.length > 0 ? fits[fits.length - 1] : 60;
 }
 
 /**
@@ -170,14 +192,30 @@ const COMPILERS: Readonly<Record<SignalName, Compiler>> = {
   "conversion.change": change("rate", "gauge"),
   "inventory.negative": gaugeOf("remaining", "min"),
   "inventory.low": gaugeOf("remaining", "min"),
-  "inventory.sellout-forecast": (ctx) => ({
-    type: "query alert",
-    query: `min(next_${formatSeconds(ctx.alert.horizonSeconds ?? 86_400)}):forecast(min:${metric(ctx, "remaining")}${ctx.scope}, 'linear', 1) ${ctx.condition}`,
-  }),
+  // PF-DD-MON-2: `<min|max>(<window>):forecast(<query>, '<algorithm>', <deviations>, interval=<s>[, history=…][, model=…]) <=|>= <n>`,
+  // min with <= for a bound below, max with >= above; a rollup of a 24th of the horizon.
+  "inventory.sellout-forecast": (ctx) => {
+    const horizon = ctx.alert.horizonSeconds ?? 86_400;
+    const aggregation = ctx.alert.comparison === "below" ? "min" : "max";
+    const args = [`min:${metric(ctx, "remaining")}${ctx.scope}`, "'linear'", "1", `interval=${rollupWithin(horizon, 1 / 24)}`, "history='1w'", "model='default'"];
+    return { type: "query alert", query: `${aggregation}(${nextWindow(horizon)}):forecast(${args.join(", ")}) ${ctx.condition}` };
+  },
+  // PF-DD-MON-3: `avg(<query_window>):anomalies(<query>, '<algorithm>', <deviations>, direction=…, alert_window=…,
+  // interval=<s>, count_default_zero=…, seasonality=…) >= <fraction>`; the query window about 5× the alert window
+  // (at most 1w), the rollup at most a fifth of the alert window.
   "inventory.velocity-anomaly": (ctx) => {
     const alertWindow = lastWindow(ctx.alert.windowSeconds);
-    const history = ctx.alert.windowSeconds <= 3_600 ? "last_4h" : "last_1d";
-    const args = [`${countOf(ctx, metric(ctx, "sold"))}`, "'agile'", String(ctx.alert.deviations ?? 2), `direction='${ctx.alert.comparison}'`, `alert_window='${alertWindow}'`, "count_default_zero='true'"];
+    const history = lastWindow(Math.min(5 * ctx.alert.windowSeconds, 604_800));
+    const args = [
+      countOf(ctx, metric(ctx, "sold")),
+      "'agile'",
+      String(ctx.alert.deviations ?? 2),
+      `direction='${ctx.alert.comparison}'`,
+      `alert_window='${alertWindow}'`,
+      `interval=${rollupWithin(ctx.alert.windowSeconds, 1 / 5)}`,
+      "count_default_zero='true'",
+      `seasonality='${ctx.alert.seasonality ?? "weekly"}'`,
+    ];
     return {
       type: "query alert",
       query: `avg(${history}):anomalies(${args.join(", ")}) ${ctx.condition}`,
@@ -203,9 +241,14 @@ const COMPILERS: Readonly<Record<SignalName, Compiler>> = {
   query: (ctx) => ({ type: ctx.alert.monitorType ?? "query alert", query: `${ctx.alert.query} ${ctx.condition}` }),
 };
 
-/** The comparison operator: anomaly monitors alert at or above their share of the window. */
+/**
+ * The comparison operator: anomaly monitors alert at or above their share of the window
+ * (PF-DD-MON-3); forecasts at or beyond their bound, `<=` below and `>=` above (PF-DD-MON-2).
+ */
 function operator(alert: Alert): string {
-  if (signalSpec(alert.signal).form === "anomaly") return ">=";
+  const form = signalSpec(alert.signal).form;
+  if (form === "anomaly") return ">=";
+  if (form === "forecast") return alert.comparison === "above" ? ">=" : "<=";
   return alert.comparison === "above" ? ">" : "<";
 }
 
@@ -219,7 +262,8 @@ export function compileAlert(environment: string, service: Service, alert: Alert
     service,
     alert,
     scope: scope(environment, service, extra),
-    window: lastWindow(alert.windowSeconds),
+    // A scheduled alert reads the day so far: Datadog's cumulative day window (PF-DD-MON-7).
+    window: alert.schedule ? "current_1d" : lastWindow(alert.windowSeconds),
     condition: `${operator(alert)} ${critical}`,
   };
   const compiled = COMPILERS[alert.signal](ctx);
@@ -233,8 +277,9 @@ export function compileAlert(environment: string, service: Service, alert: Alert
         ? { criticalRecovery: formatNumber(queryValue(alert, alert.recovery)) }
         : spec.form === "anomaly" ? { criticalRecovery: "0" } : {}),
     },
-    requireFullWindow: !usesCounts && compiled.type === "query alert",
-    supportsNoData: compiled.type === "query alert" && spec.form !== "anomaly" && spec.form !== "forecast",
+    // Sparse metrics must not wait for a full window (PF-DD-MON-5); a custom schedule takes none.
+    requireFullWindow: !usesCounts && !alert.sparse && !alert.schedule && compiled.type === "query alert",
+    supportsNoData: compiled.type === "query alert",
   };
 }
 
@@ -257,7 +302,9 @@ export function describeAlert(alert: Alert): string {
   const form =
     spec.form === "change" ? ` against ${formatSeconds(alert.compareToSeconds ?? 3_600)} earlier` :
     spec.form === "forecast" ? ` forecast over the next ${formatSeconds(alert.horizonSeconds ?? 86_400)}` : "";
-  const parts = [`${subject}${form} ${COMPARISON_WORDS[alert.comparison]} ${alert.critical.text} over ${formatSeconds(alert.windowSeconds)}`];
+  const comparison = spec.form === "forecast" ? `at or ${COMPARISON_WORDS[alert.comparison]}` : COMPARISON_WORDS[alert.comparison];
+  const over = alert.schedule ? `today by ${alert.schedule.at} (${alert.schedule.timezone})` : `over ${formatSeconds(alert.windowSeconds)}`;
+  const parts = [`${subject}${form} ${comparison} ${alert.critical.text} ${over}`];
   if (alert.warning) parts.push(`(warning at ${alert.warning.text})`);
   return parts.join(" ");
 }

@@ -11,6 +11,7 @@
 import type * as datadog from "@pulumi/datadog";
 import type { Backup, Service } from "./catalog/model";
 import { formatSeconds } from "./catalog/units";
+import { lastWindow } from "./alertQueries";
 import { monitorPriority, notificationMessage, RENOTIFY_MINUTES, standardTags } from "./conventions";
 
 /** The S3 request-metrics filter on the backup prefix: Datadog's `filterid` tag. */
@@ -36,8 +37,10 @@ export function freshnessMonitorArgs(environment: string, service: Service, back
   return {
     name: title,
     type: "query alert",
-    query: `sum(last_${within}):${freshnessSeries(environment, backup, bucket)} < 1`,
-    message: notificationMessage({ title, condition, service, severity: backup.freshness.severity }),
+    // The window in Datadog's documented grammar (PF-DD-MON-4): 3 days is last_72h.
+    query: `sum(${lastWindow(backup.freshness.withinSeconds)}):${freshnessSeries(environment, backup, bucket)} < 1`,
+    // No data is the outage itself: it goes where the alert goes (PF-DD-MON-1).
+    message: notificationMessage({ title, condition, service, severity: backup.freshness.severity, noData: "alert" }),
     monitorThresholds: { critical: "1" },
     // No data at all for the window is the same outage: nothing was written.
     notifyNoData: true,

@@ -10,7 +10,7 @@ import type * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { input } from "@pulumi/datadog/types";
 import type { BurnRateAlert, Service, Sli, Slo } from "./catalog/model";
-import { formatNumber, routeTag, scope } from "./alertQueries";
+import { formatNumber, lastWindow, routeTag, scope } from "./alertQueries";
 import { durationSeconds, formatSeconds } from "./catalog/units";
 import { monitorPriority, notificationMessage, standardTags } from "./conventions";
 
@@ -147,14 +147,21 @@ export function fitsBurnRateAlert(tier: BurnRateAlert): boolean {
 }
 
 /**
- * A window as Datadog queries write it, in whole minutes, hours or (with `days`) days:
- * 300 → `5m`, 86400 → `24h` (or `1d`), 259200 → `72h` (or `3d`).
+ * A burn-rate alert's long window, as Datadog documents it: whole hours, `1h` to `48h`
+ * (PF-DD-MON-8). 3600 → `1h`, 86400 → `24h`.
  */
-export function queryWindow(seconds: number, days = false): string {
-  if (days && seconds % 86_400 === 0) return `${seconds / 86_400}d`;
+export function longWindow(seconds: number): string {
   if (seconds % 3_600 === 0) return `${seconds / 3_600}h`;
+  throw new Error(`a burn-rate long window must be whole hours, found ${seconds}s`);
+}
+
+/**
+ * A burn-rate alert's short window, in minutes as Datadog documents it (`5m`, `30m`,
+ * `120m`: PF-DD-MON-8). 7200 → `120m`.
+ */
+export function shortWindow(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60}m`;
-  throw new Error(`a query window must be whole minutes, found ${seconds}s`);
+  throw new Error(`a burn-rate short window must be whole minutes, found ${seconds}s`);
 }
 
 function percentText(fraction: number): string {
@@ -226,7 +233,7 @@ export function burnRateMonitorArgs(
   return {
     ...notifyingParts(environment, service, slo, tier),
     type: "slo alert",
-    query: pulumi.interpolate`burn_rate("${sloId}").over("${slo.timeframe}").long_window("${queryWindow(tier.longWindowSeconds)}").short_window("${queryWindow(tier.shortWindowSeconds)}") > ${factor}`,
+    query: pulumi.interpolate`burn_rate("${sloId}").over("${slo.timeframe}").long_window("${longWindow(tier.longWindowSeconds)}").short_window("${shortWindow(tier.shortWindowSeconds)}") > ${factor}`,
     monitorThresholds: { critical: factor },
   };
 }
@@ -252,7 +259,8 @@ export function errorRatioMonitorArgs(
   return {
     name: `${composite} (${window} window, ${formatSeconds(seconds)})`,
     type: "query alert",
-    query: `sum(last_${queryWindow(seconds, true)}):(${badEventsQuery(sli)}) / (${sli.denominator}) > ${threshold}`,
+    // The window in the documented grammar (PF-DD-MON-4): 3 days is last_72h.
+    query: `sum(${lastWindow(seconds)}):(${badEventsQuery(sli)}) / (${sli.denominator}) > ${threshold}`,
     monitorThresholds: { critical: threshold },
     requireFullWindow: false,
     message: [
@@ -261,6 +269,7 @@ export function errorRatioMonitorArgs(
       `One half of the composite monitor "${composite}", which notifies; this monitor does not.`,
       `Runbook: ${service.runbook}`,
     ].join("\n"),
+    // env/service/team like every monitor: downtimes select the composite's halves by tag (PF-DD-MON-9).
     tags: [...burnRateTags(environment, service, slo, tier), `window:${window}`],
   };
 }

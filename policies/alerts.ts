@@ -62,7 +62,7 @@ const TRAILING_COMPARISON = /(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
  */
 const QUERY_NAMES_IDS: ReadonlySet<string> = new Set(["slo alert", "composite"]);
 
-function readableQuery(args: ResourceValidationArgs): string {
+export function readableQuery(args: ResourceValidationArgs): string {
   if (QUERY_NAMES_IDS.has(String(args.props.type))) return "";
   return typeof args.props.query === "string" ? args.props.query : "";
 }

@@ -238,7 +238,7 @@ function validateUrgentAlerts(args: StackValidationArgs, reportViolation: Report
     if (handles.length === 0) {
       reportViolation(
         `${subject} names no @pagerduty-<service> handle in its message, so it pages nobody. ` +
-          `Page ${level} alerts in the catalog's routing (routing.severities.${level}.page: high), so that its message ends with ` +
+          `Page ${level} alerts in the catalog's routing (routing.severities.${level}.page: high), so that its alert block names ` +
           `"Notify: @pagerduty-<product>-<team> …": a ${level} must reach the on-call engineer${within}, at any hour (${RESPONSE_TIMES_SOURCE}).`,
         alert.resource.urn,
       );

@@ -39,8 +39,8 @@ describe("signal templates compile to exact Datadog queries", () => {
     ["conversion-drop", "query alert", `pct_change(avg(last_1h),last_1d):avg:shop.checkout.conversion_rate${S} < -20`, { critical: "-20" }],
     ["oversold", "query alert", `min(last_1m):min:shop.inventory.remaining${S} < 0`, { critical: "0" }],
     ["vip-low", "query alert", `min(last_5m):min:shop.inventory.remaining{env:prod,service:api,ticket_type:vip} < 3`, { critical: "3", warning: "5" }],
-    ["sellout", "query alert", `min(next_1d):forecast(min:shop.inventory.remaining${S}, 'linear', 1) < 1`, { critical: "1" }],
-    ["velocity", "query alert", `avg(last_4h):anomalies(sum:shop.tickets.sold${S}.as_count(), 'agile', 2, direction='above', alert_window='last_15m', count_default_zero='true') >= 1`, { critical: "1", warning: "0.8", criticalRecovery: "0" }],
+    ["sellout", "query alert", `min(next_1d):forecast(min:shop.inventory.remaining${S}, 'linear', 1, interval=3600, history='1w', model='default') <= 1`, { critical: "1" }],
+    ["velocity", "query alert", `avg(last_75m):anomalies(sum:shop.tickets.sold${S}.as_count(), 'agile', 2, direction='above', alert_window='last_15m', interval=60, count_default_zero='true', seasonality='weekly') >= 1`, { critical: "1", warning: "0.8", criticalRecovery: "0" }],
     ["sms-delivery", "query alert", `sum(last_15m):sum:shop.sms.delivered${S}.as_count() / sum:shop.sms.sent${S}.as_count() * 100 < 95`, { critical: "95" }],
     ["email-bounces", "query alert", `sum(last_1h):sum:shop.email.bounced${S}.as_count() / sum:shop.email.sent${S}.as_count() * 100 > 10`, { critical: "10" }],
     ["slow-queries", "query alert", `avg(last_5m):avg:shop.db.query_time${S} > 200`, { critical: "200" }],
@@ -132,7 +132,7 @@ describe("monitor arguments", () => {
 
   it("describes change, forecast and anomaly forms", () => {
     expect(describeAlert(alert("revenue-drop"))).toBe("revenue.change against 1h earlier below -50% over 1h (warning at -30%)");
-    expect(describeAlert(alert("sellout"))).toBe("inventory.sellout-forecast forecast over the next 1d below 1 over 1h");
+    expect(describeAlert(alert("sellout"))).toBe("inventory.sellout-forecast forecast over the next 1d at or below 1 over 1h");
     expect(describeAlert(alert("velocity"))).toBe("inventory.velocity-anomaly above its expected band (2 deviations) for 100% of 15m (warning at 80%)");
   });
 });

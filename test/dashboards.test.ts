@@ -208,7 +208,7 @@ describe("the generated team dashboards", () => {
       "100 * (sum:shop.revenue{env:prod,service:api}.as_count().rollup(sum, 3600) / timeshift(sum:shop.revenue{env:prod,service:api}.as_count().rollup(sum, 3600), -3600) - 1)",
     );
     expect(query("db-connection-errors").query).toBe("sum:shop.db.connection_errors{env:prod,service:api}.as_count().rollup(sum, 3600)");
-    expect(query("sellout").query).toBe("forecast(min:shop.inventory.remaining{env:prod,service:api}, 'linear', 1)");
+    expect(query("sellout").query).toBe("forecast(min:shop.inventory.remaining{env:prod,service:api}, 'linear', 1, interval=3600, history='1w', model='default')");
     expect(query("lcp")).toMatchObject({ queryType: "rum", query: 'rum("@type:view service:api env:prod @view.url_path:/register").rollup("pc75", "@view.largest_contentful_paint")' });
     expect(query("cpu").query).toBe("avg:system.cpu.user{env:prod,service:api}");
   });

@@ -45,7 +45,7 @@ const MONITORS: [string, string, string, string, string | undefined, string][] =
   ["002 High: SMS success rate < 95%", "alerts-tickets-payments-sms-delivery-rate", "sixfb.sms.delivered", "95", undefined, "2"],
   ["002 Medium: conversion rate drops > 20%", "alerts-tickets-web-conversion-drop", "pct_change(avg(last_1h)", "-20", undefined, "3"],
   ["002 /api/create-checkout-session warning > 3s, critical > 5s", "alerts-tickets-checkout-checkout-session-latency", "resource_name:post_/api/create-checkout-session", "5", "3", "2"],
-  ["002 High: city approaching sold-out status (sellout_prediction < 24 hours)", "alerts-tickets-checkout-sellout-forecast", "min(next_1d):forecast(", "1", undefined, "2"],
+  ["002 High: city approaching sold-out status (sellout_prediction < 24 hours)", "alerts-tickets-checkout-sellout-forecast", "min(next_1d):forecast(", "0", undefined, "2"],
   ["003 Critical: Database Connection Errors > 10 failures/hour", "alerts-carbot-database-connection-errors", "sum(last_1h):", "10", undefined, "1"],
   ["003 Critical: Failed login attempts > 50/hour", "alerts-carbot-api-failed-logins", "sum(last_1h):", "50", undefined, "1"],
   ["003 Critical: Payment Processing Failures > 5% failure rate", "alerts-carbot-integrations-payment-failures", "* 100 < 95", "95", undefined, "1"],
@@ -104,10 +104,11 @@ describe("every guide threshold reaches Datadog with the guide's value and sever
 
 /** The shape of each Datadog monitor type's query (the API's grammar, less its depth). */
 const NUMBER = String.raw`-?\d+(?:\.\d+)?`;
-const WINDOW = String.raw`\d+[mhdw]`;
+/** Datadog's documented windows: last_#m, last_#h, last_1d, last_1w (PF-DD-MON-4); never last_3d. */
+const WINDOW = String.raw`(?:\d+[mh]|1d|1w)`;
 const QUERY_SHAPES: Readonly<Record<string, RegExp>> = {
   "query alert": new RegExp(
-    String.raw`^(?:(?:avg|sum|min|max|percentile)\(last_${WINDOW}\)|pct_change\((?:avg|sum)\(last_${WINDOW}\),last_${WINDOW}\)|(?:min|max)\(next_${WINDOW}\)):\S.* (?:>|<|>=|<=) ${NUMBER}$`,
+    String.raw`^(?:(?:avg|sum|min|max|percentile)\((?:last_${WINDOW}|current_1d)\)|pct_change\((?:avg|sum)\(last_${WINDOW}\),last_${WINDOW}\)|(?:min|max)\(next_${WINDOW}\)):\S.* (?:>|<|>=|<=) ${NUMBER}$`,
   ),
   "rum alert": new RegExp(String.raw`^rum\("[^"]+"\)\.rollup\("(?:pc\d\d|avg|count)"(?:, "@[\w.]+")?\)\.last\("${WINDOW}"\) (?:>|<) ${NUMBER}$`),
 };
@@ -152,7 +153,8 @@ describe("every alert of every kind carries a route", () => {
       const message = String(inputs.message ?? "");
       // The two halves of a composite notify nobody: the composite does.
       if (/one half of the composite/i.test(message)) continue;
-      const notify = /\nNotify: (.+)$/.exec(message)?.[1] ?? "";
+      // The alert block's handles: the route a transition to ALERT notifies (PF-DD-MON-1).
+      const notify = /\{\{#is_alert\}\}\n(?:.*\n)*?Notify: (.+)\n\{\{\/is_alert\}\}/.exec(message)?.[1] ?? "";
       const severity = (inputs.tags ?? []).find((t) => t.startsWith("severity:"))?.slice("severity:".length);
       if (notify === "") bad.push(`${r.name}: no handles`);
       else if ((severity === "p0" || severity === "p1") && !/@pagerduty-\S+/.test(notify)) bad.push(`${r.name}: ${severity} without a page`);

@@ -94,12 +94,16 @@ describe("PagerDuty services", () => {
 describe("one routing table decides every handle", () => {
   it("puts the route's handles on every Datadog message", () => {
     const checkout = service("checkout");
-    expect(String(monitorArgs("prod", checkout, checkout.alerts.find((a) => a.name === "errors")!).message))
-      .toMatch(/\nNotify: @pagerduty-shop-payments @slack-acme-pay-alerts$/);
-    expect(String(monitorArgs("prod", checkout, checkout.alerts.find((a) => a.name === "slow")!).message))
-      .toMatch(/\nNotify: @slack-acme-pay-alerts$/);
-    expect(String(httpTestArgs("prod", checkout, checkout.endpoints[0]).message))
-      .toMatch(/\nNotify: @pagerduty-shop-payments @slack-acme-pay-emergency @pay@example.com$/);
+    // The alert block carries the route; a warning goes to chat only (PF-DD-MON-1).
+    const notified = (message: unknown, variable: string) =>
+      new RegExp(`\\{\\{#${variable}\\}\\}\\n(?:.*\\n)*?Notify: (.+)\\n\\{\\{/${variable}\\}\\}`).exec(String(message))?.[1];
+    const errors = monitorArgs("prod", checkout, checkout.alerts.find((a) => a.name === "errors")!).message;
+    expect(notified(errors, "is_alert")).toBe("@pagerduty-shop-payments @slack-acme-pay-alerts");
+    expect(notified(errors, "is_warning")).toBe("@slack-acme-pay-alerts");
+    const slow = monitorArgs("prod", checkout, checkout.alerts.find((a) => a.name === "slow")!).message;
+    expect(notified(slow, "is_alert")).toBe("@slack-acme-pay-alerts");
+    expect(notified(httpTestArgs("prod", checkout, checkout.endpoints[0]).message, "is_alert"))
+      .toBe("@pagerduty-shop-payments @slack-acme-pay-emergency @pay@example.com");
   });
 
   it("sends Sentry rules where the route goes: PagerDuty and Slack through Sentry's integrations", () => {

@@ -204,7 +204,7 @@ describe("pagerdutyHandles", () => {
 
 describe("urgent-alerts-reach-pagerduty", () => {
   const policy = urgentAlertsReachPagerduty;
-  const withoutHandle = (inputs: Record<string, unknown>) => ({ ...inputs, message: String(inputs.message).replace("@pagerduty-shop-storefront ", "") });
+  const withoutHandle = (inputs: Record<string, unknown>) => ({ ...inputs, message: String(inputs.message).replaceAll("@pagerduty-shop-storefront ", "") });
 
   it("reports a P1 monitor whose message names no PagerDuty handle", async () => {
     expect(await stackCheck(policy, changed(prod, "alerts-web-error-rate", withoutHandle))).toEqual([
@@ -212,7 +212,7 @@ describe("urgent-alerts-reach-pagerduty", () => {
         urn: urnOf(prod, "alerts-web-error-rate"),
         message:
           'Monitor "alerts-web-error-rate" (env:prod, severity:p1) names no @pagerduty-<service> handle in its message, so it pages nobody. ' +
-          'Page P1 alerts in the catalog\'s routing (routing.severities.P1.page: high), so that its message ends with "Notify: @pagerduty-<product>-<team> …": ' +
+          'Page P1 alerts in the catalog\'s routing (routing.severities.P1.page: high), so that its alert block names "Notify: @pagerduty-<product>-<team> …": ' +
           `a P1 must reach the on-call engineer within 15 minutes, at any hour ${RESPONSE_TIMES}`,
       },
     ]);

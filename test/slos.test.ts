@@ -175,7 +175,7 @@ describe("burn-rate alerts", () => {
   it.each([
     ["fast", `burn_rate("slo-123").over("30d").long_window("1h").short_window("5m") > 14.4`, "14.4", "1"],
     ["medium", `burn_rate("slo-123").over("30d").long_window("6h").short_window("30m") > 6`, "6", "1"],
-    ["slow", `burn_rate("slo-123").over("30d").long_window("24h").short_window("2h") > 3`, "3", "4"],
+    ["slow", `burn_rate("slo-123").over("30d").long_window("24h").short_window("120m") > 3`, "3", "4"],
   ])("%s: the query's factor and the critical threshold agree", async (name, query, critical, priority) => {
     const args = burnRateMonitorArgs("prod", payments, charge, "slo-123", tier(charge, name));
     expect(args.type).toBe("slo alert");
@@ -211,7 +211,7 @@ describe("burn-rate alerts", () => {
     const bad = `${HITS} - (${HITS} - ${ERRORS})`;
     expect(long).toMatchObject({
       type: "query alert",
-      query: `sum(last_3d):(${bad}) / (${HITS}) > 0.001`,
+      query: `sum(last_72h):(${bad}) / (${HITS}) > 0.001`,
       monitorThresholds: { critical: "0.001" },
     });
     expect(short).toMatchObject({

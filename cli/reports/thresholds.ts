@@ -35,9 +35,9 @@ function tagsOf(inputs: Inputs): Map<string, string> {
   return tags;
 }
 
-/** The `Notify:` line of a Datadog message: the route the routing table gave it. */
+/** The `Notify:` line of a Datadog message's alert block: the route the routing table gave it. */
 function routeOf(message: unknown): string | undefined {
-  const m = /\nNotify: (.+)$/.exec(typeof message === "string" ? message : "");
+  const m = /\{\{#is_alert\}\}\n(?:.*\n)*?Notify: (.+)\n\{\{\/is_alert\}\}/.exec(typeof message === "string" ? message : "");
   return m?.[1];
 }
 

@@ -137,11 +137,24 @@ export interface Alert {
   readonly horizonSeconds?: number;
   /** Anomaly signals: the band's width in deviations. */
   readonly deviations?: number;
+  /** Anomaly signals: the cycle the expected band follows (PF-DD-MON-3). */
+  readonly seasonality?: "hourly" | "daily" | "weekly";
   /** signal `query`: the raw query, without its comparison. */
   readonly query?: string;
   readonly monitorType?: string;
-  /** Whether missing data alerts (it means an outage). */
-  readonly noDataIsOutage: boolean;
+  /**
+   * What missing data is, as the catalog (or the signal) says: `alert` an outage, `notify`
+   * a broken signal to report in chat, `ignore` nothing to report. Undefined: decided by
+   * the route (a paging monitor reports it, PF-DD-MON-6).
+   */
+  readonly noData?: "alert" | "notify" | "ignore";
+  /** The metric reports rarely (a once-a-day gauge): no full window, no missing-data report (PF-DD-MON-5). */
+  readonly sparse?: boolean;
+  /**
+   * Evaluated once a day at `at` over the day so far (a cumulative window from midnight in
+   * `timezone`), not over a rolling window every minute (PF-DD-MON-7).
+   */
+  readonly schedule?: { readonly at: string; readonly timezone: string };
   readonly evaluationDelaySeconds?: number;
   /** Minutes between re-notifications; 0 never; undefined: the severity's default. */
   readonly renotifyMinutes?: number;

@@ -28,6 +28,10 @@ export interface Site {
 
 /** Datadog metric monitors evaluate windows of 1 minute to 1 week. */
 export const ALERT_WINDOW_SECONDS = { min: 60, max: 604_800 } as const;
+/** Anomaly monitors take trigger windows of 15 minutes to 2 weeks (PF-DD-MON-3); alert windows stop at 1w. */
+export const ANOMALY_WINDOW_SECONDS = { min: 900, max: 604_800 } as const;
+/** Forecast monitors look 12 hours to 3 months ahead (PF-DD-MON-2); Lookout's horizon grammar stops at 1w. */
+export const FORECAST_HORIZON_SECONDS = { min: 43_200, max: 604_800 } as const;
 /** Datadog change alerts accept these windows. */
 export const CHANGE_WINDOWS = ["1m", "5m", "10m", "15m", "30m", "1h", "2h", "4h", "1d", "2d"] as const;
 /** Datadog SLO burn-rate alerts take long windows of at most 48 hours. */
@@ -48,6 +52,8 @@ const PARAMETER_OWNERS: ReadonlyArray<[keyof RawAlert, (name: string) => boolean
   ["compareTo", (n) => signalSpec(n as never).form === "change", "change signals"],
   ["horizon", (n) => signalSpec(n as never).form === "forecast", "forecast signals"],
   ["deviations", (n) => signalSpec(n as never).form === "anomaly", "anomaly signals"],
+  ["seasonality", (n) => signalSpec(n as never).form === "anomaly", "anomaly signals"],
+  ["schedule", (n) => signalSpec(n as never).form === "threshold" && signalSpec(n as never).family !== "rum" && n !== "query", "threshold signals on metrics"],
   ["query", (n) => n === "query", "the query signal"],
   ["monitorType", (n) => n === "query", "the query signal"],
   ["filter", (n) => n !== "query", "every signal but query"],
@@ -99,15 +105,23 @@ export function normalizeAlert(raw: RawAlert, serviceRunbook: string, defaults: 
     fail(["critical"], `expected the share of the alert window outside the band, above 0% and at most 100%, found "${thresholds.critical.text}"`);
   }
 
-  const window = raw.window ?? defaults.alerts.window;
+  // A scheduled alert evaluates the day so far: its window is the day (PF-DD-MON-7).
+  const window = raw.window ?? (raw.schedule ? "1d" : defaults.alerts.window);
   const windowSeconds = durationSeconds(window);
   const windowPath = raw.window === undefined ? [] : ["window"];
-  if (windowSeconds < ALERT_WINDOW_SECONDS.min || windowSeconds > ALERT_WINDOW_SECONDS.max) {
+  if (raw.schedule && windowSeconds !== 86_400) {
+    fail(windowPath, `expected window 1d (or none) for a scheduled alert: it evaluates the day so far, found "${window}"`);
+  } else if (windowSeconds < ALERT_WINDOW_SECONDS.min || windowSeconds > ALERT_WINDOW_SECONDS.max) {
     fail(windowPath, `expected a window from 1m to 1w, found "${window}"`);
   } else if (windowSeconds % 60 !== 0) {
     fail(windowPath, `expected a window in whole minutes, found "${window}"`);
   } else if (spec.form === "change" && !(CHANGE_WINDOWS as readonly string[]).includes(formatSeconds(windowSeconds))) {
     fail(windowPath, `expected a change window of ${CHANGE_WINDOWS.join(", ")} (Datadog's change alerts), found "${window}"`);
+  } else if (spec.form === "anomaly" && (windowSeconds < ANOMALY_WINDOW_SECONDS.min || windowSeconds > ANOMALY_WINDOW_SECONDS.max)) {
+    fail(windowPath, `expected an anomaly window from 15m to 1w (Datadog's anomaly trigger window, PF-DD-MON-3), found "${window}"`);
+  }
+  if (raw.sparse && raw.noData !== undefined && raw.noData !== "ignore") {
+    fail(["noData"], `a sparse signal reports rarely, so missing data is expected; remove "noData: ${raw.noData}" or "sparse"`);
   }
 
   let compareToSeconds: number | undefined;
@@ -121,7 +135,9 @@ export function normalizeAlert(raw: RawAlert, serviceRunbook: string, defaults: 
   let horizonSeconds: number | undefined;
   if (spec.form === "forecast") {
     horizonSeconds = durationSeconds(raw.horizon ?? "1d");
-    if (horizonSeconds < 3_600 || horizonSeconds > 7 * 86_400) fail(["horizon"], `expected a horizon from 1h to 1w, found "${raw.horizon}"`);
+    if (horizonSeconds < FORECAST_HORIZON_SECONDS.min || horizonSeconds > FORECAST_HORIZON_SECONDS.max || horizonSeconds % 3_600 !== 0) {
+      fail(["horizon"], `expected a horizon of whole hours from 12h to 1w (Datadog's forecast monitors, PF-DD-MON-2), found "${raw.horizon}"`);
+    }
   }
 
   const renotifyMinutes = raw.renotify === undefined ? undefined : raw.renotify === "never" ? 0 : durationSeconds(raw.renotify) / 60;
@@ -152,9 +168,12 @@ export function normalizeAlert(raw: RawAlert, serviceRunbook: string, defaults: 
     compareToSeconds,
     horizonSeconds,
     deviations: spec.form === "anomaly" ? (raw.deviations ?? 2) : undefined,
+    seasonality: spec.form === "anomaly" ? (raw.seasonality ?? "weekly") : undefined,
     query: raw.query?.trim(),
     monitorType: signal === "query" ? (raw.monitorType ?? "query alert") : undefined,
-    noDataIsOutage: raw.noData === undefined ? Boolean(spec.noDataIsOutage) : raw.noData === "alert",
+    noData: raw.noData ?? (spec.noDataIsOutage ? "alert" : undefined),
+    ...(raw.sparse ? { sparse: true } : {}),
+    ...(raw.schedule ? { schedule: { at: raw.schedule.at, timezone: raw.schedule.timezone } } : {}),
     evaluationDelaySeconds,
     renotifyMinutes,
     source: site.source([]),

@@ -143,8 +143,18 @@ export const Alert = z.strictObject({
   query: z.string().min(1).optional().meta({ description: "signal query: the Datadog query without its comparison." }),
   monitorType: z.enum(["query alert", "rum alert", "log alert", "trace-analytics alert", "event-v2 alert"]).optional()
     .meta({ description: "signal query: the monitor type (default query alert)." }),
-  noData: z.enum(["alert", "ignore"]).optional()
-    .meta({ description: "alert: missing data is an outage. Default per signal (throughput: alert)." }),
+  noData: z.enum(["alert", "notify", "ignore"]).optional()
+    .meta({ description: "alert: missing data is an outage (the alert's route) · notify: report it in chat · ignore. Default per signal (throughput: alert); else a paging alert notifies." }),
+  sparse: z.boolean().optional()
+    .meta({ description: "The metric reports rarely (e.g. once a day): evaluate without a full window, report no missing data." }),
+  seasonality: z.enum(["hourly", "daily", "weekly"]).optional()
+    .meta({ description: "Anomaly signals: the cycle the expected band follows (default weekly)." }),
+  schedule: z.strictObject({
+    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "a time of day such as 18:00" })
+      .meta({ description: "Evaluate once a day at this time (HH:mm)." }),
+    timezone: z.string().regex(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/, { error: "a tz database time zone such as America/New_York" }),
+  }).optional()
+    .meta({ description: "Evaluate the day so far (from midnight in timezone) once a day at a time, e.g. revenue by 6 pm. Window 1d." }),
   evaluationDelay: Duration.optional().meta({ description: "Wait for late data (cloud integration metrics), e.g. 5m." }),
   renotify: z.union([Duration, z.literal("never")]).optional()
     .meta({ description: "Re-notify while still alerting; default by severity." }),
