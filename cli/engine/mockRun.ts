@@ -23,6 +23,7 @@ interface RegisterResourceRequest {
   getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Struct | undefined;
   getRetainondelete?(): boolean;
+  getAdditionalsecretoutputsList(): string[];
 }
 interface RegisterResourceResponse {
   getUrn(): string;
@@ -150,6 +151,7 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
     req.getPropertydependenciesMap().forEach((value, key) => {
       propertyDependencies[key] = value.getUrnsList().map(translate);
     });
+    const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
     const resource: PlannedResource = {
       urn,
       type,
@@ -162,6 +164,7 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
       retainOnDelete: req.getRetainondelete?.() ?? false,
       custom: req.getCustom(),
       inputs: req.getObject()?.toJavaScript() ?? {},
+      ...(additionalSecretOutputs.length > 0 ? { additionalSecretOutputs } : {}),
     };
     resources.push(resource);
     options.onRegister?.(resources.length);

@@ -14,7 +14,7 @@ import { sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
 import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyStream } from "./analyzer";
 import { type ProgramRun, runProgram } from "./program";
-import { redact } from "./redact";
+import { redact, redactInputs } from "./redact";
 import type { PlannedResource } from "./resource";
 import { autoShardJobs, runShards, shardJobs } from "./shards";
 import { readStackSettings, type StackSettings } from "./stackConfig";
@@ -204,7 +204,7 @@ export function assemblePlan(
       ...(r.parent ? { parent: r.parent } : {}),
       dependencies: [...r.dependencies].sort(),
       protect: r.protect,
-      inputs: redact(r.inputs) as Record<string, unknown>,
+      inputs: redactInputs(r),
       ...sourceOf(sources, r),
     }));
   const byType: Record<string, number> = {};
