@@ -9,6 +9,13 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET_SIG, SIG_KEY } from "../cli/engine/marshal";
+import { assemblePlan } from "../cli/engine/plan";
+import type { PlannedResource } from "../cli/engine/resource";
+import { maskSecrets, maskValue } from "../cli/render/mask";
+import { renderPlanText } from "../cli/render/text";
+import { diffPlans } from "../cli/reports/diff";
+import { renderDiffMarkdown, renderDiffText } from "../cli/reports/renderDiff";
+import { thresholdsOf } from "../cli/reports/thresholds";
 import type { LookoutConfig } from "../infra/config";
 import { CREDENTIAL_VARIABLES } from "../infra/credentials";
 import { createProviders } from "../infra/providers";
@@ -91,6 +98,98 @@ describe("provider credentials from the environment (PF-ENV-1, PF-ENV-2, PF-ENV-
     it.each(fromSdk.map((c) => [c.variable, c] as const))("%s is [secret] in the plan JSON", (_variable, c) => {
       const provider = planJson.resources.find((r) => r.type === `pulumi:providers:${c.provider}`);
       expect(provider?.inputs[c.input]).toBe("[secret]");
+    });
+  });
+});
+
+describe("one masking rule for every report (cli/render/mask.ts)", () => {
+  const hex32 = "0123456789abcdef0123456789abcdef";
+  /** Credential-looking values, each as it would sit in an input, and the part that must not show. */
+  const credentials: [string, string][] = [
+    ["a token query parameter", "s3cr3tQueryValue"],
+    ["URL userinfo", "hunter2pass"],
+    ["a Slack webhook path", "XXXXXXXXXXXXXXXXwebhook"],
+    ["an Authorization header", "abcDEF123456bearer"],
+    ["an API-key header", "literalApiKeyValue"],
+    ["a 32-hex key", hex32],
+  ];
+  const check: PlannedResource = {
+    urn: "urn:pulumi:prod::lookout::lookout:uptime:Uptime$datadog:index/syntheticsTest:SyntheticsTest::uptime-web-home",
+    type: "datadog:index/syntheticsTest:SyntheticsTest",
+    name: "uptime-web-home",
+    dependencies: [],
+    protect: false,
+    custom: true,
+    inputs: {
+      name: "[prod] web home",
+      type: "api",
+      subtype: "http",
+      tags: ["env:prod", "service:web", "team:storefront", "severity:p0"],
+      message: `Down. Runbook: https://runbooks.example.com/web/${hex32}`,
+      requestDefinition: { method: "GET", url: "https://deploy:hunter2pass@shop.example.com/?token=s3cr3tQueryValue" },
+      requestHeaders: { Authorization: "Bearer abcDEF123456bearer", "X-API-Key": "literalApiKeyValue" },
+      optionsList: { tickEvery: 60 },
+      locations: ["aws:eu-west-1"],
+      status: "live",
+      config: { notify: "https://hooks.slack.com/services/T0/B0/XXXXXXXXXXXXXXXXwebhook" },
+    },
+  };
+  const plan = assemblePlan("lookout", "prod", [check], { runbook: `https://runbooks.example.com/${hex32}` }, [
+    { pack: "p", packVersion: "1", policy: "q", description: "", message: "check ?token=s3cr3tQueryValue", enforcementLevel: "advisory", severity: "low", urn: check.urn },
+  ]);
+  const empty = assemblePlan("lookout", "prod", [], {}, []);
+  const diff = diffPlans(empty, plan, { stack: "prod", baseRef: "main", baseCommit: "0".repeat(40), headRef: "working tree" });
+  const reports: [string, string][] = [
+    ["plan --json", JSON.stringify(plan)],
+    ["plan text", renderPlanText(plan)],
+    ["thresholds", JSON.stringify(thresholdsOf(plan))],
+    ["diff text", renderDiffText(diff, plan)],
+    ["diff markdown", renderDiffMarkdown(diff, plan)],
+    ["diff --json", JSON.stringify(diff)],
+  ];
+
+  it("the thresholds report shows the check's URL, masked", () => {
+    expect(JSON.stringify(thresholdsOf(plan))).toContain("https://***@shop.example.com/?token=***");
+  });
+
+  it.each(reports.flatMap(([report, text]) => credentials.map(([what, value]) => [report, what, value, text] as const)))("%s masks %s", (_report, _what, value, text) => {
+    expect(text).not.toContain(value);
+  });
+
+  it("masks a whole value under a credential key and keeps the plan's markers", () => {
+    expect(maskValue({ headers: { Authorization: "Token abc", "X-API-Key": "k", "Content-Type": "application/json" }, token: "[secret]" })).toEqual({
+      headers: { Authorization: "***", "X-API-Key": "***", "Content-Type": "application/json" },
+      token: "[secret]",
+    });
+  });
+
+  it("changes nothing that holds no credential", () => {
+    const plain = "sum(last_5m):sum:trace.http.request.errors{env:prod,service:web}.as_count() > 1 https://shop.example.com/?page=2";
+    expect(maskSecrets(plain)).toBe(plain);
+  });
+
+  describe("end to end: a catalog value that looks like a key", () => {
+    let dir: string;
+    let outputs: string[];
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-mask-"));
+      const catalog = path.join(dir, "catalog.yaml");
+      const minimal = fs.readFileSync(path.join(ROOT, "test", "fixtures", "catalogs", "minimal.yaml"), "utf8");
+      fs.writeFileSync(catalog, minimal.replace("url: https://shop.example.com/\n", `url: https://shop.example.com/c/${hex32}\n`));
+      const runs = [
+        lookout(["plan", "--stack", "prod", "--catalog", catalog, "--json"]),
+        lookout(["thresholds", "--stack", "prod", "--catalog", catalog, "--format", "markdown"]),
+        lookout(["dashboards", "--stack", "prod", "--catalog", catalog, "--out", path.join(dir, "out")]),
+      ];
+      for (const run of runs) expect(run.code, run.stderr).toBe(0);
+      const files = fs.readdirSync(path.join(dir, "out")).map((f) => fs.readFileSync(path.join(dir, "out", f), "utf8"));
+      outputs = [runs[0].stdout, runs[1].stdout, files.join("\n")];
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it.each([["plan --json", 0], ["thresholds", 1], ["dashboards", 2]] as const)("%s shows the endpoint's URL masked", (_report, i) => {
+      expect(outputs[i]).toContain("https://shop.example.com/c/***");
+      expect(outputs[i]).not.toContain(hex32);
     });
   });
 });

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { InputError } from "../errors";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
+import { maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
 import { thresholdsOfResource } from "./thresholds";
 
@@ -171,7 +172,8 @@ export function planAtRef(projectRoot: string, ref: string, stack: string): { pl
     if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
       throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}:\n${result.stderr.trim()}`);
     }
-    return { plan: JSON.parse(result.stdout) as Plan, commit };
+    // Masked again: a base revision from before the masking rule printed its plan in clear.
+    return { plan: maskValue(JSON.parse(result.stdout) as Plan), commit };
   } finally {
     spawnSync("git", ["-C", projectRoot, "worktree", "remove", "--force", dir], { stdio: "ignore" });
     fs.rmSync(dir, { recursive: true, force: true });
