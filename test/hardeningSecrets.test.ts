@@ -19,6 +19,7 @@ import { thresholdsOf } from "../cli/reports/thresholds";
 import type { LookoutConfig } from "../infra/config";
 import { CREDENTIAL_VARIABLES } from "../infra/credentials";
 import { createProviders } from "../infra/providers";
+import { catalogIssues } from "./support/catalogs";
 import { runComponents } from "./support/mocks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -191,5 +192,81 @@ describe("one masking rule for every report (cli/render/mask.ts)", () => {
       expect(outputs[i]).toContain("https://shop.example.com/c/***");
       expect(outputs[i]).not.toContain(hex32);
     });
+  });
+});
+
+const MINIMAL = fs.readFileSync(path.join(ROOT, "test", "fixtures", "catalogs", "minimal.yaml"), "utf8");
+
+/** minimal.yaml with `from` replaced by `to` (which must occur once). */
+function edited(from: string, to: string): string {
+  expect(MINIMAL.split(from).length, from).toBe(2);
+  return MINIMAL.replace(from, to);
+}
+
+/** Where `needle` starts in `text`, as line:column (1-based). */
+function positionOf(text: string, needle: string): string {
+  const index = text.indexOf(needle);
+  const before = text.slice(0, index).split("\n");
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+describe("the catalog refuses literal credentials and notification syntax (lookout plan, exit 2)", () => {
+  const HOME = "        url: https://shop.example.com/\n";
+  const HEALTH = "        url: https://shop.example.com/api/health\n";
+  const OPEN_CART = "            url: https://shop.example.com/api/cart\n";
+  /** [case, catalog text, the value as written (located), path, message start, what must not be echoed] */
+  const cases: [string, string, string, string, string, string | undefined][] = [
+    ["userinfo in an endpoint URL", edited(HOME, "        url: https://deploy:hunter2@shop.example.com/\n"), "https://deploy:hunter2@", "services[0].endpoints[0].url", "a user or password in a URL is written in the catalog; an endpoint takes no credential", "hunter2"],
+    ["a token= query parameter", edited(HEALTH, "        url: https://shop.example.com/api/health?token=s3cr3tvalue\n"), "https://shop.example.com/api/health?token", "services[1].endpoints[0].url", "a credential in a URL parameter is written in the catalog; an endpoint takes no credential", "s3cr3tvalue"],
+    ["an api_key= query parameter in a journey", edited(OPEN_CART, "            url: https://shop.example.com/api/cart?api_key=k3yvalue\n"), "https://shop.example.com/api/cart?api_key", "services[1].journeys[0].steps[0].url", "a credential in a URL parameter is written in the catalog; refer to a Datadog synthetics global variable instead, {{ NAME }}", "k3yvalue"],
+    ["a sig= query parameter", edited(HEALTH, "        url: https://shop.example.com/api/health?sv=1&sig=abcSIG123\n"), "https://shop.example.com/api/health?sv", "services[1].endpoints[0].url", "a credential in a URL parameter", "abcSIG123"],
+    ["a Slack webhook as runbook", edited("    runbook: https://runbooks.example.com/web\n", "    runbook: https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX\n"), "https://hooks.slack.com", "services[0].runbook", "a webhook URL, whose path is its credential, is written in the catalog; keep credentials out of the catalog: a provider's is a stack secret (pulumi config set --secret)", "XXXXsecretXXXX"],
+    ["a Discord webhook in a description", edited("    description: Public API.\n", "    description: Alerts also go to https://discord.com/api/webhooks/123/ToKeNpart\n"), "Alerts also go", "services[1].description", "a webhook URL, whose path is its credential, is written in the catalog", "ToKeNpart"],
+    ["an Authorization header", edited(HOME, `${HOME}        headers:\n          Authorization: Token abc123literal\n`), "Token abc123literal", "services[0].endpoints[0].headers.Authorization", 'header "Authorization" carries a literal credential; an endpoint takes no credential', "abc123literal"],
+    ["a Bearer credential in a journey header", edited(OPEN_CART, `${OPEN_CART}            headers:\n              Authorization: Bearer abcdef123456\n`), "Bearer abcdef123456", "services[1].journeys[0].steps[0].headers.Authorization", "an Authorization credential is written in the catalog; refer to a Datadog synthetics global variable instead", "abcdef123456"],
+    ["an API-key header in a journey", edited(OPEN_CART, `${OPEN_CART}            headers:\n              X-API-Key: literal-key-value\n`), "literal-key-value", "services[1].journeys[0].steps[0].headers.X-API-Key", 'header "X-API-Key" carries a literal credential; refer to a Datadog synthetics global variable instead, {{ NAME }}', "literal-key-value"],
+    ["a GitHub token in a description", edited("    description: Storefront pages.\n", "    description: Deploys with ghp_0123456789abcdefABCDEF0123456789abcd\n"), "Deploys with", "services[0].description", "a token is written in the catalog", "ghp_0123456789abcdef"],
+    ["a password assignment in a description", edited("    description: Storefront pages.\n", '    description: "Break-glass password: hunter2"\n'), '"Break-glass', "services[0].description", "a password or key is written in the catalog", "hunter2"],
+    ["handles and a template block in a service description (issue 14)", edited("    description: Storefront pages.\n", `    description: '@webhook-exfil @mallory@evil.example {{#is_match "env" "never"}}'\n`), "'@webhook-exfil", "services[0].description", "an @ that starts a word is a Datadog notification handle and would add a recipient", undefined],
+    ["a template block in a description", edited("    description: Public API.\n", "    description: Public API. {{/is_alert}}\n"), "Public API. {{", "services[1].description", "{{ and }} are Datadog template syntax", undefined],
+    ["a {{ VAR }} in an endpoint URL", edited(HEALTH, "        url: https://shop.example.com/api/{{ VERSION }}/health\n"), "https://shop.example.com/api/{{", "services[1].endpoints[0].url", "{{ }} variables are for journeys' steps only (README: journeys)", undefined],
+    ["a {{ VAR }} in an endpoint header", edited(HOME, `${HOME}        headers:\n          X-Trace: "{{ TRACE_ID }}"\n`), '"{{ TRACE_ID }}"', "services[0].endpoints[0].headers.X-Trace", "{{ }} variables are for journeys' steps only", undefined],
+  ];
+
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-text-"));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each(cases)("%s", (name, text, located, docPath, message, secret) => {
+    const file = path.join(dir, `${name.replace(/\W+/g, "-")}.yaml`);
+    fs.writeFileSync(file, text);
+    const run = lookout(["plan", "--stack", "prod", "--catalog", file, "--json"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^error: invalid catalog \(\d+ errors?\):\n/);
+    expect(run.stderr).toContain(`${file}:${positionOf(text, located)}  ${docPath}  ${message}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    if (secret) expect(run.stderr).not.toContain(secret);
+  });
+
+  it("reports both problems of the issue's description, each once", () => {
+    const text = cases.find(([name]) => name.startsWith("handles"))![1];
+    const issues = catalogIssues(text).filter((i) => i.includes("services[0].description"));
+    expect(issues).toHaveLength(2);
+    expect(issues.some((i) => i.includes("{{ and }} are Datadog template syntax"))).toBe(true);
+    expect(issues.some((i) => i.includes("is a Datadog notification handle"))).toBe(true);
+  });
+
+  const accepted: [string, string][] = [
+    ["a {{ VAR }} credential in a journey header", edited(OPEN_CART, `${OPEN_CART}            headers:\n              Authorization: "Bearer {{ API_TOKEN }}"\n              X-API-Key: "{{ API_KEY }}"\n`)],
+    ["a {{ VAR }} query parameter in a journey", edited(OPEN_CART, "            url: https://shop.example.com/api/cart?token={{ CART_TOKEN }}\n")],
+    ["an e-mail address in a description", edited("    description: Storefront pages.\n", "    description: Storefront pages, owned by ops@example.com.\n")],
+    ["a commit in a runbook URL", edited("    runbook: https://runbooks.example.com/web\n", "    runbook: https://github.com/acme/runbooks/blob/0123456789abcdef0123456789abcdef01234567/web.md\n")],
+    ["a harmless header", edited(HOME, `${HOME}        headers:\n          X-Synthetic-Check: lookout\n`)],
+  ];
+  it.each(accepted)("accepts %s", (_name, text) => {
+    expect(catalogIssues(text)).toEqual([]);
   });
 });

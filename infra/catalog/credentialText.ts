@@ -120,7 +120,8 @@ function looksRandom(run: string): boolean {
 export function findCredentials(text: string): CredentialSpan[] {
   const spans: CredentialSpan[] = [];
   const add = (kind: CredentialKind, start: number, value: string) => {
-    if (value !== "" && !KEEP_VALUE.test(value)) spans.push({ kind, start, end: start + value.length });
+    // A synthetics variable reference ({{ NAME }}) is where a credential is not.
+    if (value !== "" && !KEEP_VALUE.test(value) && !value.startsWith("{{")) spans.push({ kind, start, end: start + value.length });
   };
   // Each rule runs only on text that has what it needs (reports mask every string of a plan).
   if (TOKEN_HINT.test(text)) for (const pattern of PREFIXED_TOKENS) for (const m of text.matchAll(pattern)) add("token", m.index, m[0]);

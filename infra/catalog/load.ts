@@ -12,6 +12,7 @@ import { CatalogError, type CatalogIssue, formatPath } from "./errors";
 import type { Catalog } from "./model";
 import { normalize } from "./normalize";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
+import { checkCatalogText } from "./textRules";
 
 /** One catalog file's text and the name it is reported under. */
 export interface CatalogSource {
@@ -67,6 +68,8 @@ export function parseCatalog(sources: readonly CatalogSource[]): Catalog {
     const file = parseFile(source, issues);
     if (file) parsed.push(file);
   }
+  // Literal credentials and notification syntax, wherever they are written.
+  checkCatalogText(parsed, issues);
   // Cross-file and semantic checks run on what parsed, so one pass reports everything.
   const catalog = normalize(parsed, issues);
   if (issues.length > 0 || !catalog) throw new CatalogError(issues);
