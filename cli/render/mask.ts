@@ -4,7 +4,7 @@
  * catalog's validation applies too) become `***`; the plan's own `[secret]` and `[unknown]`
  * markers stay.
  */
-import { findCredentials, isCredentialKey } from "../../infra/catalog/credentialText";
+import { isCredentialKey, maskCredentials } from "../../infra/catalog/credentialText";
 
 export const MASK = "***";
 
@@ -12,16 +12,7 @@ const KEEP_VALUE = /^(?:\[secret\]|\[unknown\]|\*{3})$/;
 
 /** `text` with every credential in it replaced by `***`. */
 export function maskSecrets(text: string): string {
-  const spans = findCredentials(text);
-  if (spans.length === 0) return text;
-  let out = "";
-  let at = 0;
-  for (const span of spans) {
-    if (span.end <= at) continue; // inside a span already masked
-    out += text.slice(at, Math.max(at, span.start)) + MASK;
-    at = span.end;
-  }
-  return out + text.slice(at);
+  return maskCredentials(text, MASK);
 }
 
 /**

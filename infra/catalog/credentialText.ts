@@ -157,3 +157,17 @@ export function findCredentials(text: string): CredentialSpan[] {
   }
   return spans.sort((a, b) => a.start - b.start || b.end - a.end);
 }
+
+/** `text` with every credential in it replaced by `mask`: what every report and every catalog message prints. */
+export function maskCredentials(text: string, mask = "***"): string {
+  const spans = findCredentials(text);
+  if (spans.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const span of spans) {
+    if (span.end <= at) continue; // inside a span already masked
+    out += text.slice(at, Math.max(at, span.start)) + mask;
+    at = span.end;
+  }
+  return out + text.slice(at);
+}

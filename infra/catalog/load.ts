@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { type z } from "zod";
+import { maskCredentials } from "./credentialText";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
 import type { Catalog } from "./model";
 import { normalize } from "./normalize";
@@ -147,7 +148,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return JSON.stringify(maskCredentials(value)); // a message never repeats a credential
   return String(value);
 }
 
