@@ -2,7 +2,7 @@
  * Issue 14, secrets and free text: provider credentials from the environment, one masking
  * rule for every report, literal credentials and notification syntax in the catalog.
  */
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -25,15 +25,36 @@ import { runComponents } from "./support/mocks";
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "lookout.js");
 
-function lookout(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    timeout: 120_000,
-    maxBuffer: 256 * 1024 * 1024,
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function lookout(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the commands two at a time (the CLI's start dominates; the machine is shared), results in order. */
+async function lookoutAll(runs: readonly (readonly [readonly string[], NodeJS.ProcessEnv?])[]): Promise<Run[]> {
+  const results: Run[] = new Array(runs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < runs.length) {
+      const i = next++;
+      results[i] = await lookout(runs[i][0], runs[i][1]);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
 }
 
 /** A value per variable that nothing but a leak could print, and that no masking rule would catch. */
@@ -79,12 +100,14 @@ describe("provider credentials from the environment (PF-ENV-1, PF-ENV-2, PF-ENV-
     let out: string;
     let planJson: { resources: { type: string; inputs: Record<string, unknown> }[] };
     let dir: string;
-    beforeAll(() => {
+    beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-secrets-"));
-      const json = lookout(["plan", "--stack", "prod", "--json"], LEAKS);
-      const text = lookout(["plan", "--stack", "prod"], LEAKS);
-      const thresholds = lookout(["thresholds", "--stack", "prod", "--format", "json"], LEAKS);
-      const dashboards = lookout(["dashboards", "--stack", "prod", "--out", dir], LEAKS);
+      const [json, text, thresholds, dashboards] = await lookoutAll([
+        [["plan", "--stack", "prod", "--json"], LEAKS],
+        [["plan", "--stack", "prod"], LEAKS],
+        [["thresholds", "--stack", "prod", "--format", "json"], LEAKS],
+        [["dashboards", "--stack", "prod", "--out", dir], LEAKS],
+      ]);
       for (const run of [json, text, thresholds, dashboards]) expect(run.code, run.stderr).toBe(0);
       planJson = JSON.parse(json.stdout);
       const files = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
@@ -172,16 +195,16 @@ describe("one masking rule for every report (cli/render/mask.ts)", () => {
   describe("end to end: a catalog value that looks like a key", () => {
     let dir: string;
     let outputs: string[];
-    beforeAll(() => {
+    beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-mask-"));
       const catalog = path.join(dir, "catalog.yaml");
       const minimal = fs.readFileSync(path.join(ROOT, "test", "fixtures", "catalogs", "minimal.yaml"), "utf8");
       fs.writeFileSync(catalog, minimal.replace("url: https://shop.example.com/\n", `url: https://shop.example.com/c/${hex32}\n`));
-      const runs = [
-        lookout(["plan", "--stack", "prod", "--catalog", catalog, "--json"]),
-        lookout(["thresholds", "--stack", "prod", "--catalog", catalog, "--format", "markdown"]),
-        lookout(["dashboards", "--stack", "prod", "--catalog", catalog, "--out", path.join(dir, "out")]),
-      ];
+      const runs = await lookoutAll([
+        [["plan", "--stack", "prod", "--catalog", catalog, "--json"]],
+        [["thresholds", "--stack", "prod", "--catalog", catalog, "--format", "markdown"]],
+        [["dashboards", "--stack", "prod", "--catalog", catalog, "--out", path.join(dir, "out")]],
+      ]);
       for (const run of runs) expect(run.code, run.stderr).toBe(0);
       const files = fs.readdirSync(path.join(dir, "out")).map((f) => fs.readFileSync(path.join(dir, "out", f), "utf8"));
       outputs = [runs[0].stdout, runs[1].stdout, files.join("\n")];
@@ -235,15 +258,19 @@ describe("the catalog refuses literal credentials and notification syntax (looko
   ];
 
   let dir: string;
-  beforeAll(() => {
+  const fileOf = (name: string) => path.join(dir, `${name.replace(/\W+/g, "-")}.yaml`);
+  let runs: Map<string, Run>;
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-text-"));
+    for (const [name, text] of cases) fs.writeFileSync(fileOf(name), text);
+    const results = await lookoutAll(cases.map(([name]) => [["plan", "--stack", "prod", "--catalog", fileOf(name), "--json"]] as const));
+    runs = new Map(cases.map(([name], i) => [name, results[i]]));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it.each(cases)("%s", (name, text, located, docPath, message, secret) => {
-    const file = path.join(dir, `${name.replace(/\W+/g, "-")}.yaml`);
-    fs.writeFileSync(file, text);
-    const run = lookout(["plan", "--stack", "prod", "--catalog", file, "--json"]);
+    const file = fileOf(name);
+    const run = runs.get(name)!;
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^error: invalid catalog \(\d+ errors?\):\n/);
