@@ -287,6 +287,12 @@ describe("the catalog refuses literal credentials and notification syntax (looko
     expect(issues.some((i) => i.includes("is a Datadog notification handle"))).toBe(true);
   });
 
+  it("refuses a Slack account that would add a handle to every Notify: line", () => {
+    expect(catalogIssues(edited("  slackAccount: acme\n", "  slackAccount: acme @webhook-exfil\n"))).toEqual([
+      `${positionOf(MINIMAL, "acme\n")} routing.slackAccount the Slack account becomes part of every @slack-<account>-<channel> handle: no spaces, @, { or }`,
+    ]);
+  });
+
   const accepted: [string, string][] = [
     ["a {{ VAR }} credential in a journey header", edited(OPEN_CART, `${OPEN_CART}            headers:\n              Authorization: "Bearer {{ API_TOKEN }}"\n              X-API-Key: "{{ API_KEY }}"\n`)],
     ["a {{ VAR }} query parameter in a journey", edited(OPEN_CART, "            url: https://shop.example.com/api/cart?token={{ CART_TOKEN }}\n")],

@@ -10,7 +10,8 @@
  * - Datadog notification syntax in free text that lands in a notification message
  *   (`description`, `runbook`): an `@`-handle adds a recipient, a `{{ }}` block can swallow
  *   the real `Notify:` handles (PF-ENV-7, PF-ENV-8);
- * - a synthetics variable `{{ NAME }}` in a request outside a journey's steps.
+ * - a synthetics variable `{{ NAME }}` in a request outside a journey's steps;
+ * - a Slack account (`routing.slackAccount`) that would break out of the handles built from it.
  */
 import { type CredentialKind, findCredentials, isCredentialKey } from "./credentialText";
 import { type CatalogIssue, formatPath } from "./errors";
@@ -68,6 +69,10 @@ export function textProblems(value: string, path: readonly PropertyKey[]): strin
     problems.push(`${REFUSED[credential.kind]} is written in the catalog; ${ADVICE[where ?? "other"]}`);
   } else if (isRequestHeader && (where === "journey" ? !VARIABLE.test(value) : !TEMPLATE_BLOCK.test(value))) {
     problems.push(`header "${key}" carries a literal credential; ${ADVICE[where]}`);
+  }
+  // Spliced into every @slack-<account>-<channel> handle of the Notify: line.
+  if (path.length === 2 && path[0] === "routing" && key === "slackAccount" && /[\s@{}]/.test(value)) {
+    problems.push("the Slack account becomes part of every @slack-<account>-<channel> handle: no spaces, @, { or }");
   }
   if (FREE_TEXT_KEYS.has(key) && where === undefined) {
     // PF-ENV-7: Datadog notifies every @-handle in a message; there is no escape for one.
