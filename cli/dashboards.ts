@@ -13,6 +13,7 @@ import { loadCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import { EXIT, InputError } from "./errors";
 import { findProjectRoot, readStackSettings } from "./engine/stackConfig";
+import { maskSecrets } from "./render/mask";
 
 export interface DashboardsFlags {
   stack: string;
@@ -51,7 +52,8 @@ export async function writeDashboards(flags: DashboardsFlags, write: (text: stri
   }
   for (const definition of definitions) {
     const file = path.join(out, `${definition.key}.json`);
-    fs.writeFileSync(file, dashboardJson(definition, { pretty: true }));
+    // Masked as every report is: the plan shows this JSON (configJson) the same way.
+    fs.writeFileSync(file, maskSecrets(dashboardJson(definition, { pretty: true })));
     const panels = (definition.model.panels ?? []).filter((p) => p.type !== "row").length;
     write(`wrote ${shown(file)}  ${definition.title}  uid ${definition.uid}  refresh ${definition.refresh}  ${panels} panels\n`);
   }

@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { secretFromEnv } from "./credentials";
 
 /** The project root: the folder of Pulumi.yaml, one up from infra/. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -210,13 +211,12 @@ export function readGrafanaConfig(needsPostgres: boolean): GrafanaConfig {
   const grafana = new pulumi.Config("grafana");
   const dd = new pulumi.Config("datadog");
   const lookout = new pulumi.Config("lookout");
-  const fromEnv = (name: string) => (process.env[name] ? pulumi.secret(process.env[name] as string) : undefined);
   const settings: GrafanaConfig = {
     url: grafana.get("url"),
     auth: grafana.getSecret("auth"),
     datadogApiUrl: (dd.get("apiUrl") ?? "https://api.datadoghq.com").replace(/\/+$/, ""),
-    datadogApiKey: dd.getSecret("apiKey") ?? fromEnv("DD_API_KEY"),
-    datadogAppKey: dd.getSecret("appKey") ?? fromEnv("DD_APP_KEY"),
+    datadogApiKey: dd.getSecret("apiKey") ?? secretFromEnv("DD_API_KEY"),
+    datadogAppKey: dd.getSecret("appKey") ?? secretFromEnv("DD_APP_KEY"),
     postgresPassword: needsPostgres ? lookout.getSecret("grafanaPostgresPassword") : undefined,
   };
   if (!pulumi.runtime.isDryRun()) {

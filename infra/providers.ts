@@ -8,6 +8,7 @@ import * as pagerduty from "@pulumi/pagerduty";
 import * as grafana from "@pulumiverse/grafana";
 import * as sentry from "@pulumiverse/sentry";
 import type { GrafanaConfig, LookoutConfig, StorageSettings } from "./config";
+import { sdkCredentialsFromEnv } from "./credentials";
 
 export interface Providers {
   readonly datadog: datadog.Provider;
@@ -31,16 +32,19 @@ export interface ProviderNeeds {
 }
 
 export function createProviders(config: LookoutConfig, needs: ProviderNeeds): Providers {
+  // Credentials the SDKs would copy from the environment in clear go in as secrets (PF-ENV-1, PF-ENV-2).
+  const sentryEnv = needs.sentry ? sdkCredentialsFromEnv("sentry") : {};
+  const grafanaEnv = needs.grafana ? sdkCredentialsFromEnv("grafana") : {};
   return {
     datadog: new datadog.Provider("datadog", {
       apiUrl: config.datadog.apiUrl,
       apiKey: config.datadog.apiKey,
       appKey: config.datadog.appKey,
     }),
-    sentry: needs.sentry ? new sentry.Provider("sentry", { baseUrl: config.sentry.baseUrl, token: config.sentry.token }) : undefined,
+    sentry: needs.sentry ? new sentry.Provider("sentry", { baseUrl: config.sentry.baseUrl, token: config.sentry.token ?? sentryEnv.token }) : undefined,
     pagerduty: needs.pagerduty ? new pagerduty.Provider("pagerduty", { token: config.pagerduty.token, serviceRegion: config.pagerduty.serviceRegion }) : undefined,
     aws: needs.storage ? new aws.Provider("aws", { region: needs.storage.region }) : undefined,
     awsReplica: needs.storage?.replicaRegion ? new aws.Provider("aws-replica", { region: needs.storage.replicaRegion }) : undefined,
-    grafana: needs.grafana ? new grafana.Provider("grafana", { url: needs.grafana.url, auth: needs.grafana.auth }) : undefined,
+    grafana: needs.grafana ? new grafana.Provider("grafana", { ...grafanaEnv, url: needs.grafana.url, auth: needs.grafana.auth ?? grafanaEnv.auth }) : undefined,
   };
 }

@@ -23,6 +23,7 @@ interface RegisterResourceRequest {
   getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Struct | undefined;
   getRetainondelete?(): boolean;
+  getAdditionalsecretoutputsList(): string[];
 }
 interface RegisterResourceResponse {
   getUrn(): string;
@@ -161,6 +162,7 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
     req.getPropertydependenciesMap().forEach((value, key) => {
       propertyDependencies[key] = value.getUrnsList().map(translate);
     });
+    const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
     const resource: PlannedResource = {
       urn,
       type,
@@ -173,6 +175,7 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
       retainOnDelete: req.getRetainondelete?.() ?? false,
       custom: req.getCustom(),
       inputs: req.getObject()?.toJavaScript() ?? {},
+      ...(additionalSecretOutputs.length > 0 ? { additionalSecretOutputs } : {}),
     };
     // The engine refuses a second resource under one URN (PF-PULUMI-2); so does this run,
     // after the program ends (the policy packs must not see it).

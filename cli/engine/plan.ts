@@ -14,7 +14,8 @@ import { sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
 import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyStream } from "./analyzer";
 import { type ProgramRun, runProgram } from "./program";
-import { redact } from "./redact";
+import { maskSecrets, maskValue } from "../render/mask";
+import { redact, redactInputs } from "./redact";
 import type { PlannedResource } from "./resource";
 import { autoShardJobs, runShards, shardJobs } from "./shards";
 import { readStackSettings, type StackSettings } from "./stackConfig";
@@ -187,6 +188,11 @@ function stackCatalog(settings: StackSettings): Catalog | undefined {
   }
 }
 
+/**
+ * The Plan document. Every value a report prints passes the masking rule here
+ * (`cli/render/mask.ts`): inputs, outputs and policy messages, so that plan text and JSON,
+ * thresholds and diff never show a credential, whichever report reads the plan.
+ */
 export function assemblePlan(
   project: string,
   stack: string,
@@ -204,7 +210,7 @@ export function assemblePlan(
       ...(r.parent ? { parent: r.parent } : {}),
       dependencies: [...r.dependencies].sort(),
       protect: r.protect,
-      inputs: redact(r.inputs) as Record<string, unknown>,
+      inputs: maskValue(redactInputs(r)),
       ...sourceOf(sources, r),
     }));
   const byType: Record<string, number> = {};
@@ -217,13 +223,13 @@ export function assemblePlan(
       enforcementLevel: d.enforcementLevel,
       severity: d.severity,
       ...(d.urn ? { urn: d.urn } : {}),
-      message: d.message,
+      message: maskSecrets(d.message),
     }));
   return {
     project,
     stack,
     resources,
-    outputs: redact(outputs) as Record<string, unknown>,
+    outputs: maskValue(redact(outputs) as Record<string, unknown>),
     policies,
     summary: {
       resources: resources.length,

@@ -9,6 +9,7 @@ import * as path from "path";
 import { InputError } from "../errors";
 import { isCancelling, onCancel, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
+import { maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
 import { massRemovalOf } from "./massRemoval";
 import { thresholdsOfResource } from "./thresholds";
@@ -165,7 +166,8 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string)
     if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
       throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}:\n${result.stderr.trim()}`);
     }
-    return { plan: JSON.parse(result.stdout) as Plan, commit };
+    // Masked again: a base revision from before the masking rule printed its plan in clear.
+    return { plan: maskValue(JSON.parse(result.stdout) as Plan), commit };
   } finally {
     forget();
     worktree.remove();

@@ -9,6 +9,8 @@
  * limit. Every value taken from the diff or the plan passes through `maskSecrets`.
  */
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
+import { maskSecrets } from "../render/mask";
+export { maskSecrets } from "../render/mask";
 import type { MassRemoval, PlanDiff, ResourceChange, ThresholdChange } from "./model";
 
 /** GitHub rejects comment bodies longer than this. */
@@ -17,125 +19,6 @@ export const GITHUB_COMMENT_MAX = 65_536;
 export const DEFAULT_COMMENT_LIMIT = 65_000;
 /** The workflow artifact holding the full diffs (`.github/workflows/preview.yml`). */
 export const DIFF_ARTIFACT = "lookout-diff";
-
-const MASK = "***";
-
-// ---------------------------------------------------------------------------------
-// Secrets
-// ---------------------------------------------------------------------------------
-
-/** Values left alone: the plan's own markers and what was already masked. */
-const KEEP_VALUE = /^(?:\[secret\]|\[unknown\]|\*{3})$/;
-
-/** Words that make a URL parameter a credential: `token=`, `api_key=`, `X-Amz-Signature=`, `sig=`. */
-const SECRET_PARAM_WORDS = new Set(["key", "sig", "auth", "pass", "code"]);
-/** Words that make any key name a credential's: `password: …`, `"apiKey": …`, `client_secret=…`. */
-const SECRET_WORDS = new Set([
-  "token", "accesstoken", "authtoken", "apikey", "appkey", "privatekey", "secret", "password", "passwd", "pwd",
-  "passphrase", "credential", "credentials", "signature", "dsn",
-]);
-
-/** Names about a secret rather than holding one: `secretArn`, `tokenType`, `skipCredentialsValidation`. */
-const NOT_A_SECRET_SUFFIX = new Set([
-  "arn", "id", "ids", "name", "names", "type", "version", "path", "file", "ref", "provider", "enabled", "required",
-  "validation", "rotation", "length", "ttl", "expiry", "expiration", "count", "policy", "url",
-]);
-
-function nameParts(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
-/**
- * Whether a name holds a credential: it has a secret word among its parts (`api_key`,
- * `accessToken`), or ends in `key` after another word (`integrationKey`, `routing_key`;
- * a lone `key` and `enableKeyRotation` are not). URL parameters also count `key`, `sig`,
- * `auth`, `pass` and `code` alone.
- */
-function isSecretName(name: string, inUrl = false): boolean {
-  const parts = nameParts(name);
-  if (parts.length >= 2 && NOT_A_SECRET_SUFFIX.has(parts[parts.length - 1])) return false;
-  if (parts.some((p) => SECRET_WORDS.has(p)) || SECRET_WORDS.has(parts.join(""))) return true;
-  if (parts.length >= 2 && parts[parts.length - 1] === "key") return true;
-  return inUrl && parts.some((p) => SECRET_PARAM_WORDS.has(p));
-}
-
-/** Tokens whose shape gives them away, whatever surrounds them. */
-const PREFIXED_TOKENS: readonly RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWT
-  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, // GitHub
-  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack
-  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key IDs
-  /\bpul-[a-f0-9]{40}\b/g, // Pulumi
-  /\bgl(?:sa|c|pat)_[A-Za-z0-9_=+/-]{20,}/g, // Grafana
-  /\bsntry[su]_[A-Za-z0-9_=+/-]{20,}/g, // Sentry
-  /\b[rsp]k_(?:live|test)_[A-Za-z0-9]{16,}/g, // Stripe
-  /\bnpm_[A-Za-z0-9]{36}\b/g,
-];
-
-/** Class of a character for the randomness test: lower, upper, digit, other. */
-function charClass(c: string): number {
-  return c >= "a" && c <= "z" ? 0 : c >= "A" && c <= "Z" ? 1 : c >= "0" && c <= "9" ? 2 : 3;
-}
-
-/**
- * Whether a run of base64 characters looks random (a key) rather than like words
- * (`s3/bucketServerSideEncryptionConfiguration`): it mixes lower, upper and digits, and
- * changes character class far more often than identifiers do (random base64 does on
- * about 64% of neighbours; camelCase words on under 30%).
- */
-function looksRandom(run: string): boolean {
-  const body = run.replace(/=+$/, "");
-  if (!/[a-z]/.test(body) || !/[A-Z]/.test(body) || !/[0-9]/.test(body)) return false;
-  let changes = 0;
-  for (let i = 1; i < body.length; i++) if (charClass(body[i]) !== charClass(body[i - 1])) changes++;
-  return changes / (body.length - 1) >= 0.4;
-}
-
-/**
- * Replaces secrets and secret-looking values with `***`: credentials in URLs (userinfo,
- * and query parameters such as `token=`, `key=`, `api_key=`, `sig=`, `password=`), Sentry
- * DSNs, bearer and basic credentials, `password: …`-style assignments, Slack and Discord
- * webhook paths, tokens of well-known shapes (GitHub, Slack, AWS, JWT, …), runs of 32 or
- * more hex digits (PagerDuty integration keys, Datadog keys) and random-looking base64
- * of 32 or more characters. The plan's `[secret]` and `[unknown]` markers stay.
- */
-export function maskSecrets(text: string): string {
-  let out = text;
-  for (const pattern of PREFIXED_TOKENS) out = out.replace(pattern, MASK);
-  // Userinfo: https://user:pass@host, and Sentry DSNs https://<key>@o1.ingest.sentry.io/2.
-  out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>`|\\]+)@/gi, (whole, scheme: string, info: string) =>
-    info === MASK ? whole : `${scheme}${MASK}@`,
-  );
-  // Webhook URLs whose path is the credential.
-  out = out.replace(/(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s"'<>`|\\)]+/gi, `$1${MASK}`);
-  out = out.replace(/(discord(?:app)?\.com\/api\/webhooks\/)[^\s"'<>`|\\)]+/gi, `$1${MASK}`);
-  // URL parameters: ?token=…, &api_key=…, #access_token=…, ;sig=…
-  out = out.replace(/([?&#;])([A-Za-z][\w.-]*)=(\[(?:secret|unknown)\]|[^&#\s"'<>`|\\)[\]]+)/g, (whole, sep: string, name: string, value: string) =>
-    isSecretName(name, true) && !KEEP_VALUE.test(value) ? `${sep}${name}=${MASK}` : whole,
-  );
-  // Authorization values.
-  out = out.replace(/\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/-]{8,}=*)/g, (whole, scheme: string, space: string, value: string) =>
-    /^[a-z]+$/.test(value) ? whole : `${scheme}${space}${MASK}`,
-  );
-  // Assignments: password: "x y", "apiKey": "…", token=…
-  out = out.replace(/(["']?)\b([A-Za-z][\w.-]*)\1(\s*[:=]\s*)(["'])([^"'\n]*)\4/g, (whole, q: string, name: string, op: string, vq: string, value: string) =>
-    isSecretName(name) && value !== "" && !KEEP_VALUE.test(value) && !/^(?:true|false|null|undefined)$/.test(value) ? `${q}${name}${q}${op}${vq}${MASK}${vq}` : whole,
-  );
-  out = out.replace(/(["']?)\b([A-Za-z][\w.-]*)\1(\s*[:=][ \t]*)(\[(?:secret|unknown)\]|[^\s"'&,;<>`|\\)}[\]]+)/g, (whole, q: string, name: string, op: string, value: string) =>
-    isSecretName(name) && !KEEP_VALUE.test(value) && !/^(?:true|false|null|undefined)$/.test(value) ? `${q}${name}${q}${op}${MASK}` : whole,
-  );
-  // Long hex (32+): PagerDuty integration keys, Datadog API/app keys, Sentry DSN keys.
-  out = out.replace(/(?<![A-Za-z0-9])[0-9a-fA-F]{32,}(?![A-Za-z0-9])/g, MASK);
-  // Long random-looking base64 / base64url (32+).
-  out = out.replace(/(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g, (run) => (looksRandom(run) ? MASK : run));
-  return out;
-}
 
 // ---------------------------------------------------------------------------------
 // Shared helpers

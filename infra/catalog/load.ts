@@ -8,10 +8,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { type z } from "zod";
+import { maskCredentials } from "./credentialText";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
 import type { Catalog } from "./model";
 import { normalize } from "./normalize";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
+import { checkCatalogText } from "./textRules";
 
 /** One catalog file's text and the name it is reported under. */
 export interface CatalogSource {
@@ -67,6 +69,8 @@ export function parseCatalog(sources: readonly CatalogSource[]): Catalog {
     const file = parseFile(source, issues);
     if (file) parsed.push(file);
   }
+  // Literal credentials and notification syntax, wherever they are written.
+  checkCatalogText(parsed, issues);
   // Cross-file and semantic checks run on what parsed, so one pass reports everything.
   const catalog = normalize(parsed, issues);
   if (issues.length > 0 || !catalog) throw new CatalogError(issues);
@@ -144,7 +148,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return JSON.stringify(maskCredentials(value)); // a message never repeats a credential
   return String(value);
 }
 
