@@ -30,13 +30,15 @@ export interface PolicyRule {
   readonly description: string;
   /** Each config property's default (null: the property has none), in schema order. */
   readonly config: Readonly<Record<string, JsonValue>>;
-  /** The guides cited by the description and the config descriptions ([] when none). */
+  /** The guides and vendor facts cited by the description and the config descriptions ([] when none). */
   readonly sources: readonly string[];
 }
 
 /** A guide number 000–004 standing alone (not in "10,000" or "0.001"), and the title after it. */
 const GUIDE_MENTION = /(?<![\d.,$])\b(00[0-4])\b(?![.,]?\d)(?:'s)?(?:\s+(?:[A-Z&][\w&'-]*|guide|\d+))*/g;
 const DESIGN_MENTION = /DESIGN\.md(?:'s)?(?:\s+(rule\s+\d+|severity ladder))?/g;
+/** A vendor fact of docs/provider-facts.md, by its ID (`PF-SEN-7`, `PF-DD-MON-3`). */
+const FACT_MENTION = /\bPF-[A-Z]+(?:-[A-Z]+)*-\d+\b/g;
 /** A section: `§` and its heading, up to a clause break or a quotation. */
 const SECTION = /§\s*"?([^§();:,"\u201c\u201d]+)/g;
 
@@ -54,8 +56,9 @@ function cleanSection(text: string): string {
 /**
  * The guide citations in some texts: guides 000–004, each with the `§` sections cited
  * after it (up to the next guide or the next `;`), e.g. "001 §6 On-Call Rotation", and
- * DESIGN.md (with "rule N" or "severity ladder" when given); deduplicated (a section that
- * is the start of a longer one cited too is left out), guides in number order, DESIGN.md
+ * DESIGN.md (with "rule N" or "severity ladder" when given), and the vendor facts of
+ * docs/provider-facts.md by ID (`PF-SEN-7`); deduplicated (a section that is the start of a
+ * longer one cited too is left out), guides in number order, then the facts, DESIGN.md
  * last. A section cited without its guide number is not attributable and is left out.
  */
 export function citationsOf(...texts: readonly string[]): string[] {
@@ -69,18 +72,19 @@ export function citationsOf(...texts: readonly string[]): string[] {
     const mentions = [
       ...[...text.matchAll(GUIDE_MENTION)].map((m) => ({ source: m[1], detail: "", start: m.index, end: m.index + m[0].length })),
       ...[...text.matchAll(DESIGN_MENTION)].map((m) => ({ source: "DESIGN.md", detail: m[1] ?? "", start: m.index, end: m.index + m[0].length })),
+      ...[...text.matchAll(FACT_MENTION)].map((m) => ({ source: m[0], detail: "", start: m.index, end: m.index + m[0].length })),
     ].sort((a, b) => a.start - b.start);
     mentions.forEach((mention, i) => {
-      if (mention.source === "DESIGN.md") return add(mention.source, mention.detail);
+      if (mention.source === "DESIGN.md" || mention.source.startsWith("PF-")) return add(mention.source, mention.detail);
       const segment = text.slice(mention.end, mentions[i + 1]?.start ?? text.length).split(";")[0];
       const sections = [...segment.matchAll(SECTION)].map((m) => cleanSection(m[1])).filter((s) => s !== "");
       if (sections.length === 0) add(mention.source, "");
       for (const section of sections) add(mention.source, `§${section}`);
     });
   }
-  const order = (source: string): string => (source === "DESIGN.md" ? "999" : source);
+  const order = (source: string): string => (source === "DESIGN.md" ? "999" : source.startsWith("PF-") ? `500 ${source}` : source);
   return [...found.entries()]
-    .sort(([a], [b]) => order(a).localeCompare(order(b)))
+    .sort(([a], [b]) => order(a).localeCompare(order(b), "en", { numeric: true }))
     .map(([source, sections]) => {
       const kept = sections.filter((s) => !sections.some((other) => other !== s && other.startsWith(`${s} `)));
       return kept.length === 0 ? source : `${source} ${kept.join(", ")}`;

@@ -30,6 +30,13 @@ describe("citationsOf", () => {
     expect(citationsOf('002 Production Monitoring & Alerting Guide §"Real-Time Dashboards": the operations one')).toEqual(["002 §Real-Time Dashboards"]);
     expect(citationsOf("DESIGN.md's severity ladder pages P0 and P1")).toEqual(["DESIGN.md severity ladder"]);
   });
+
+  it("reads the vendor facts a rule cites by ID, after the guides, in number order, before DESIGN.md", () => {
+    expect(
+      citationsOf("Sentry counts more than N events (PF-SEN-7; PF-SEN-10), as 001 §6 On-Call Rotation asks (DESIGN.md rule 7).", "Default true (PF-SEN-7, PF-DD-MON-3)."),
+    ).toEqual(["001 §6 On-Call Rotation", "PF-DD-MON-3", "PF-SEN-7", "PF-SEN-10", "DESIGN.md rule 7"]);
+    expect(citationsOf("a PF-SEN without a number, or xPF-SEN-1")).toEqual([]);
+  });
 });
 
 describe("policyTableMarkdown", () => {
