@@ -19,8 +19,15 @@ interface DeclaredMonitor {
   readonly query: string;
 }
 
-/** Stand-ins for the secrets `pulumi up` requires (Grafana's data sources); no query reads them. */
-const SECRETS = { "datadog:apiKey": "key", "datadog:appKey": "key", "lookout:grafanaPostgresPassword": "password" };
+/** Stand-ins for the credentials and secrets `pulumi up` requires (infra/config.ts requireCredentials); no query reads them. */
+const SECRETS = {
+  "datadog:apiKey": "key",
+  "datadog:appKey": "key",
+  "sentry:token": "token",
+  "pagerduty:token": "token",
+  "grafana:auth": "token",
+  "lookout:grafanaPostgresPassword": "password",
+};
 
 async function declaredMonitors(stack: string): Promise<DeclaredMonitor[]> {
   const settings = readStackSettings(ROOT, stack, SECRETS);
