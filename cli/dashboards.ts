@@ -8,16 +8,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { dashboardJson, stackDashboards } from "../dashboards";
-import { CatalogError } from "../infra/catalog/errors";
-import { loadCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import { EXIT, InputError } from "./errors";
+import { stackCatalog, stackOverrides } from "./engine/plan";
 import { findProjectRoot, readStackSettings } from "./engine/stackConfig";
 
 export interface DashboardsFlags {
   stack: string;
   catalog?: string;
   out: string;
+  allowOutsideProject?: boolean;
 }
 
 /** As messages show paths: relative to the working directory when below it. */
@@ -27,21 +27,16 @@ function shown(file: string): string {
 }
 
 /** The stack's catalog, as `lookout plan` reads it (`--catalog` overrides `lookout:catalog`). */
-export function loadStackCatalog(stack: string, catalog: string | undefined): Catalog {
+export function loadStackCatalog(stack: string, catalog: string | undefined, allowOutsideProject = false): Catalog {
   const root = findProjectRoot(process.cwd());
-  const settings = readStackSettings(root, stack, catalog === undefined ? {} : { "lookout:catalog": path.resolve(catalog) });
-  const configured = settings.config["lookout:catalog"];
-  if (!configured) throw new InputError(`stack "${stack}" sets no lookout:catalog in Pulumi.${stack}.yaml`);
-  try {
-    return loadCatalog(shown(path.resolve(root, configured)));
-  } catch (error) {
-    if (error instanceof CatalogError) throw new InputError(error.message);
-    throw error;
-  }
+  const settings = readStackSettings(root, stack, stackOverrides({ catalog, allowOutsideProject }));
+  const loaded = stackCatalog(settings);
+  if (!loaded) throw new InputError(`stack "${stack}" sets no lookout:catalog in Pulumi.${stack}.yaml`);
+  return loaded;
 }
 
 export async function writeDashboards(flags: DashboardsFlags, write: (text: string) => void): Promise<number> {
-  const catalog = loadStackCatalog(flags.stack, flags.catalog);
+  const catalog = loadStackCatalog(flags.stack, flags.catalog, flags.allowOutsideProject);
   const definitions = stackDashboards(catalog);
   const out = path.resolve(flags.out);
   try {

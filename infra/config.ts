@@ -32,6 +32,8 @@ export interface PagerdutySettings {
 export interface LookoutConfig {
   /** The catalog file or folder, as written in config (relative to the project root). */
   readonly catalog: string;
+  /** Config lookout:allowOutsideProject: the catalog's symlinks may lead outside the project. */
+  readonly allowOutsideProject: boolean;
   readonly datadog: DatadogSettings;
   readonly sentry: SentrySettings;
   readonly pagerduty: PagerdutySettings;
@@ -44,6 +46,7 @@ export function readConfig(): LookoutConfig {
   const pd = new pulumi.Config("pagerduty");
   return {
     catalog: lookout.require("catalog"),
+    allowOutsideProject: lookout.getBoolean("allowOutsideProject") ?? false,
     sentry: { baseUrl: sentry.get("baseUrl"), token: sentry.getSecret("token") },
     pagerduty: {
       // The provider requires a token when it is constructed; PAGERDUTY_TOKEN is its usual

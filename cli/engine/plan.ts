@@ -17,7 +17,7 @@ import { type ProgramRun, runProgram } from "./program";
 import { redact } from "./redact";
 import type { PlannedResource } from "./resource";
 import { autoShardJobs, runShards, shardJobs } from "./shards";
-import { readStackSettings, type StackSettings } from "./stackConfig";
+import { ALLOW_OUTSIDE_PROJECT, readStackSettings, type StackSettings } from "./stackConfig";
 
 export interface PlanResource {
   readonly urn: string;
@@ -59,6 +59,8 @@ export interface PlanOptions {
   readonly stack: string;
   /** Overrides the stack's `lookout:catalog`. */
   readonly catalog?: string;
+  /** Symlinks may lead outside the project (sets `lookout:allowOutsideProject`). */
+  readonly allowOutsideProject?: boolean;
   /** Policy packs: the project's `policies/` first, then these. */
   readonly policyPacks?: readonly string[];
   /** Skip the project's own pack (tests of the program alone). */
@@ -81,7 +83,7 @@ export interface PlanOptions {
 
 /** The full plan: the program's resources and every pack's verdict. */
 export async function computePlan(options: PlanOptions): Promise<Plan> {
-  const overrides: Record<string, string> = options.catalog === undefined ? {} : { "lookout:catalog": path.resolve(options.catalog) };
+  const overrides = stackOverrides(options);
   const settings = readStackSettings(options.projectRoot, options.stack, overrides);
   const packDirs = [
     ...(options.withoutDefaultPack ? [] : [path.join(options.projectRoot, "policies")]),
@@ -138,7 +140,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
             onRegister,
             onResources: (resources) => resources.forEach(analyze),
           })
-        : await runProgram(settings, { onRegister, onResource: analyze });
+        : await runProgram(settings, { catalog, onRegister, onResource: analyze });
   } catch (error) {
     const opened = await opening;
     if ("packs" in opened) await opened.packs.close();
@@ -175,12 +177,26 @@ function defaultJobs(): number {
   return Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
-/** The stack's catalog, validated whole (a bad one fails here, before anything runs); the program's own reading of it. */
-function stackCatalog(settings: StackSettings): Catalog | undefined {
+/** The stack config a command's flags override: `lookout:catalog` (--catalog), `lookout:allowOutsideProject`. */
+export function stackOverrides(options: { readonly catalog?: string; readonly allowOutsideProject?: boolean }): Record<string, string> {
+  return {
+    ...(options.catalog === undefined ? {} : { "lookout:catalog": path.resolve(options.catalog) }),
+    ...(options.allowOutsideProject ? { [ALLOW_OUTSIDE_PROJECT]: "true" } : {}),
+  };
+}
+
+/**
+ * The stack's catalog, validated whole (a bad one fails here, before anything runs) and
+ * read once: the program runs on this copy. The program's own reading of it.
+ */
+export function stackCatalog(settings: StackSettings): Catalog | undefined {
   const file = settings.config["lookout:catalog"];
   if (file === undefined) return undefined;
   try {
-    return loadCatalog(catalogPath(file, settings.projectRoot));
+    return loadCatalog(catalogPath(file, settings.projectRoot), {
+      projectRoot: settings.projectRoot,
+      allowOutsideProject: settings.config[ALLOW_OUTSIDE_PROJECT] === "true",
+    });
   } catch (error) {
     if (error instanceof CatalogError) throw new InputError(error.message);
     throw error;

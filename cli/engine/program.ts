@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { CatalogError } from "../../infra/catalog/errors";
-import type { SourceRef } from "../../infra/catalog/model";
+import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { type Shard, setShard } from "../../infra/shard";
 import { takeSources } from "../../infra/sources";
 import { InputError } from "../errors";
@@ -26,13 +26,15 @@ export interface ProgramRun {
 export interface ProgramRunOptions {
   /** Register only this part of the stack (a worker of a sharded plan). */
   readonly shard?: Shard;
+  /** The catalog the engine already read (so each file is read once): the whole stack on it. */
+  readonly catalog?: Catalog;
   readonly onRegister?: (count: number) => void;
   readonly onResource?: (resource: PlannedResource) => void;
 }
 
 export async function runProgram(settings: StackSettings, options: ProgramRunOptions = {}): Promise<ProgramRun> {
   const program = loadProgram(settings.projectRoot);
-  setShard(options.shard);
+  setShard(options.shard ?? (options.catalog && { catalog: options.catalog, services: new Set(options.catalog.services.map((s) => s.name)), stackWide: true }));
   try {
     const run = await runUnderMocks({
       project: settings.project,
