@@ -16,7 +16,7 @@ import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyS
 import { type ProgramRun, runProgram } from "./program";
 import { redact } from "./redact";
 import type { PlannedResource } from "./resource";
-import { autoShardJobs, runShards, shardJobs } from "./shards";
+import { autoShardJobs, overweightServices, runShards, shardJobs } from "./shards";
 import { ALLOW_OUTSIDE_PROJECT, readStackSettings, type StackSettings } from "./stackConfig";
 
 export interface PlanResource {
@@ -91,6 +91,8 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   ].map(realPack);
   const catalog = stackCatalog(settings);
   const services = catalog?.services ?? [];
+  const overweight = overweightServices(services);
+  if (overweight.length > 0) throw new InputError(new CatalogError(overweight).message);
   const shards =
     options.shards === undefined || options.shards === "auto"
       ? autoShardJobs(services, SHARD_WEIGHT)

@@ -187,18 +187,33 @@ const ALIAS_EXPANSION_FLOOR = 10_000;
  * linearly. Linear in the document's size (sizes are memoized per anchored node).
  */
 export function excessiveAlias(doc: Document): { offset: number; limit: number; written: number } | undefined {
-  const expanded = new Map<unknown, number>();
-  const inProgress = new Set<unknown>();
-  let written = 0;
   const children = (node: unknown): unknown[] =>
     isCollection(node) ? node.items.flatMap((item) => (isPair(item) ? [item.key, item.value] : [item])) : [];
-  // Nodes written (an alias counts one) and, memoized, each node's expanded size.
+  // One pass in document order: the nodes written (an alias counts one) and each alias's
+  // anchor, the last one of its name before it (Alias.resolve would walk the document per alias).
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  let written = 0;
+  const scan = (node: unknown): void => {
+    written++;
+    if (isAlias(node)) {
+      targets.set(node, anchors.get(node.source));
+      return;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.set(anchor, node);
+    children(node).forEach(scan);
+  };
+  scan(doc.contents);
+  // Each node's expanded size, memoized.
+  const expanded = new Map<unknown, number>();
+  const inProgress = new Set<unknown>();
   const size = (node: unknown): number => {
     if (node === null || node === undefined) return 1;
     const known = expanded.get(node);
     if (known !== undefined) return known;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
       // An alias inside its own anchor is a reference to it, not a copy.
       return target === undefined || inProgress.has(target) ? 1 : size(target);
     }
@@ -208,11 +223,6 @@ export function excessiveAlias(doc: Document): { offset: number; limit: number; 
     expanded.set(node, total);
     return total;
   };
-  const countWritten = (node: unknown): void => {
-    written++;
-    if (!isAlias(node)) children(node).forEach(countWritten);
-  };
-  countWritten(doc.contents);
   const limit = ALIAS_EXPANSION_FACTOR * written + ALIAS_EXPANSION_FLOOR;
   if (size(doc.contents) <= limit) return undefined;
   // The culprit: the first alias, in document order, at which the running expansion passes the limit.
