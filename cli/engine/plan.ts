@@ -87,8 +87,8 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   const settings = readStackSettings(options.projectRoot, options.stack, overrides);
   const packDirs = [
     ...(options.withoutDefaultPack ? [] : [path.join(options.projectRoot, "policies")]),
-    ...(options.policyPacks ?? []).map((p) => path.resolve(p)),
-  ].map(realPack);
+    ...(options.policyPacks ?? []),
+  ].map(policyPackDir);
   const catalog = stackCatalog(settings);
   const services = catalog?.services ?? [];
   const overweight = overweightServices(services);
@@ -257,11 +257,19 @@ function sourceOf(sources: ReadonlyMap<string, SourceRef>, r: PlannedResource): 
   return ref ? { source: `${ref.file}:${ref.line}:${ref.column}` } : {};
 }
 
-/** A pack folder with links resolved, so its dependencies resolve from where it really is. */
-function realPack(dir: string): string {
+/**
+ * A pack folder the user named, with links resolved (so its dependencies resolve from
+ * where it really is): it must exist and hold a PulumiPolicy.yaml, else bad input.
+ */
+export function policyPackDir(dir: string): string {
+  let real: string;
   try {
-    return fs.realpathSync(dir);
+    real = fs.realpathSync(path.resolve(dir));
   } catch {
     throw new InputError(`policy pack ${dir} does not exist`);
   }
+  if (!fs.statSync(real).isDirectory() || !fs.existsSync(path.join(real, "PulumiPolicy.yaml"))) {
+    throw new InputError(`policy pack ${dir} has no PulumiPolicy.yaml: not a policy pack`);
+  }
+  return real;
 }

@@ -147,12 +147,32 @@ function git(root: string, args: readonly string[]): string {
 }
 
 /**
+ * What the base revision's failed `lookout plan` said, without a stack trace: its bad
+ * input as it reported it (exit 2: every positioned problem), else its first line.
+ */
+export function baseFailure(status: number | null, stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const trace = lines.findIndex((l) => /^\s+at /.test(l));
+  const message = lines.slice(0, trace === -1 ? lines.length : Math.max(1, trace)).map((l, i) => (i === 0 ? l.replace(/^(error|internal error):\s*/, "") : l));
+  const how = status === null ? "was killed" : `exited ${status}`;
+  // A crash: the error's own line (Node prints the source line and a caret before it).
+  const crash = lines.find((l) => /^(\w*Error|error|internal error):/.test(l))?.replace(/^(error|internal error):\s*/, "") ?? message[0] ?? "";
+  const said = status === 2 ? message.slice(0, 50).join("\n") : crash.slice(0, 300);
+  return `its own lookout plan ${how}${said ? `: ${said}` : ""}`;
+}
+
+/**
  * Plans revision `ref` of the project: a temporary git worktree sharing this checkout's
  * `node_modules`, planned by that revision's own `lookout plan --json`.
  */
 export function planAtRef(projectRoot: string, ref: string, stack: string): { plan: Plan; commit: string } {
   const top = git(projectRoot, ["rev-parse", "--show-toplevel"]);
-  const commit = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  let commit: string;
+  try {
+    commit = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    throw new InputError(`--base ${ref}: no such git revision (a branch, tag or commit)`);
+  }
   const relative = path.relative(top, projectRoot);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-base-"));
   git(projectRoot, ["worktree", "add", "--detach", "--force", dir, commit]);
@@ -162,14 +182,16 @@ export function planAtRef(projectRoot: string, ref: string, stack: string): { pl
       const source = path.join(projectRoot, modules);
       if (fs.existsSync(source) && !fs.existsSync(path.join(root, modules))) fs.symlinkSync(source, path.join(root, modules), "dir");
     }
-    const result = spawnSync(process.execPath, [path.join(root, "bin", "lookout.js"), "plan", "--stack", stack, "--json"], {
+    const cli = path.join(root, "bin", "lookout.js");
+    if (!fs.existsSync(cli)) throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}): that revision has no bin/lookout.js (it predates lookout plan)`);
+    const result = spawnSync(process.execPath, [cli, "plan", "--stack", stack, "--json"], {
       cwd: root,
       encoding: "utf8",
       maxBuffer: 1024 * 1024 * 1024,
     });
     // Exit 1 is a plan with mandatory violations: still a plan to compare.
     if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
-      throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}:\n${result.stderr.trim()}`);
+      throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}: ${baseFailure(result.status, result.stderr)}`);
     }
     return { plan: JSON.parse(result.stdout) as Plan, commit };
   } finally {
