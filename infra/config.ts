@@ -46,6 +46,7 @@ export function readConfig(): LookoutConfig {
   const pd = new pulumi.Config("pagerduty");
   return {
     catalog: lookout.require("catalog"),
+    // "true" or "false" only, else a ConfigTypeError (PF-PUL-FILES-1).
     allowOutsideProject: lookout.getBoolean("allowOutsideProject") ?? false,
     sentry: { baseUrl: sentry.get("baseUrl"), token: sentry.getSecret("token") },
     pagerduty: {

@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "../cli/errors";
+import { asInputError } from "../cli/engine/program";
 import { baseFailure } from "../cli/reports/diff";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -59,6 +61,15 @@ describe("bad input is exit 2 with one clear message, on every command", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`error: cannot plan ${first} (${first.slice(0, 12)}): that revision has no bin/lookout.js (it predates lookout plan)\n`);
   }, 180_000);
+});
+
+describe("stack config the program cannot read", () => {
+  it("is bad input: a value getBoolean refuses (PF-PUL-FILES-1)", () => {
+    const error = new Error("Configuration 'lookout:allowOutsideProject' value 'yes' is not a valid boolean");
+    expect(asInputError(error)).toBeInstanceOf(InputError);
+    expect(asInputError(error)?.message).toBe(error.message);
+    expect(asInputError(new Error("Configuration is broken"))).toBeUndefined();
+  });
 });
 
 describe("what a base revision's failed plan reads as", () => {

@@ -68,8 +68,9 @@ export function asInputError(error: unknown): InputError | undefined {
   const catalogError =
     error instanceof CatalogError ? error : (error as { catalogError?: unknown } | null)?.catalogError;
   if (catalogError instanceof CatalogError) return new InputError(catalogError.message);
-  // Missing or malformed stack config (infra/config.ts): the user's input, not a crash.
-  if (error instanceof Error && /^(Missing required configuration variable|invalid stack config: )/.test(error.message)) {
+  // Missing or malformed stack config (infra/config.ts; a value getBoolean cannot read,
+  // PF-PUL-FILES-1): the user's input, not a crash.
+  if (error instanceof Error && /^(Missing required configuration variable|invalid stack config: |Configuration '[^']*' value '.*' is not a valid )/.test(error.message)) {
     return new InputError(error.message.split("\n")[0]);
   }
   return undefined;
