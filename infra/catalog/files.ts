@@ -47,6 +47,14 @@ export function mib(bytes: number): string {
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 function isInside(file: string, root: string): boolean {
   const relative = path.relative(root, file);
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
@@ -77,9 +85,15 @@ export function resolveUserPath(file: string, confinement: Confinement, what = "
     real = fs.realpathSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    // /dev/stdin on a pipe: a link to /proc/self/fd/0, which names no path but opens.
+    const stream = code === "ELOOP" ? undefined : statOrUndefined(file);
+    if (stream) throw new FileRefusal(file, `${kindOf(stream)}, not a regular file`);
     throw new FileRefusal(file, code === "ELOOP" ? "a symlink loop" : "a dangling symlink (its target does not exist)");
   }
-  // /dev/stdin is a link too (into /proc): refused like any link out of the project.
+  // /dev/stdin is a link too (into /proc): refused like any link out of the project, and
+  // first for what it is when that is no file at all (a device, a pipe).
+  const target = statOrUndefined(file);
+  if (lstat.isSymbolicLink() && target && !target.isFile() && !target.isDirectory()) throw new FileRefusal(file, `${kindOf(target)}, not a regular file`);
   if (lstat.isSymbolicLink() && !confinement.allowOutside && !confinement.roots.map(realRoot).some((root) => isInside(real, root))) {
     throw new FileRefusal(file, `a symlink to ${real}, outside the project (pass --allow-outside-project, or set lookout:allowOutsideProject, to follow it)`);
   }
