@@ -44,9 +44,20 @@ export async function writeDashboards(flags: DashboardsFlags, write: (text: stri
   } catch {
     throw new InputError(`cannot create the folder ${flags.out}`);
   }
+  // Every target checked before the first is written: a folder or device in the way
+  // fails the command with nothing written.
   for (const definition of definitions) {
     const file = path.join(out, `${definition.key}.json`);
-    fs.writeFileSync(file, dashboardJson(definition, { pretty: true }));
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat && !stat.isFile()) throw new InputError(`cannot write ${shown(file)}: not a regular file`);
+  }
+  for (const definition of definitions) {
+    const file = path.join(out, `${definition.key}.json`);
+    try {
+      fs.writeFileSync(file, dashboardJson(definition, { pretty: true }));
+    } catch (error) {
+      throw new InputError(`cannot write ${shown(file)} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
     const panels = (definition.model.panels ?? []).filter((p) => p.type !== "row").length;
     write(`wrote ${shown(file)}  ${definition.title}  uid ${definition.uid}  refresh ${definition.refresh}  ${panels} panels\n`);
   }

@@ -34,6 +34,9 @@ const odd = path.join(scratch, "catalog");
 fs.mkdirSync(odd);
 fs.copyFileSync(path.join(__dirname, "fixtures", "catalogs", "minimal.yaml"), path.join(odd, "a.yaml"));
 fs.writeFileSync(path.join(odd, "b.YAML"), "environment: prod\n");
+/** An --out folder where a dashboard's file would go is a folder. */
+const blocked = path.join(scratch, "blocked");
+fs.mkdirSync(path.join(blocked, "executive.json"), { recursive: true });
 
 describe("bad input is exit 2 with one clear message, on every command", () => {
   it.each<[string, string[], string | RegExp]>([
@@ -45,6 +48,7 @@ describe("bad input is exit 2 with one clear message, on every command", () => {
     ["plan --policy-config a FIFO (no hang)", ["plan", "--stack", "prod", "--policy-config", fifo], `error: ${fifo}:1:1  a FIFO (named pipe), not a regular file`],
     ["thresholds --catalog a symlink loop", ["thresholds", "--stack", "prod", "--catalog", loop], `${loop}:1:1  a symlink loop`],
     ["dashboards --catalog a folder with b.YAML", ["dashboards", "--stack", "prod", "--catalog", odd, "--out", path.join(scratch, "out")], `${path.join(odd, "b.YAML")}:1:1  not a catalog file`],
+    ["dashboards --out where a file would be a folder", ["dashboards", "--stack", "prod", "--out", blocked], `error: cannot write ${path.join(blocked, "executive.json")}: not a regular file\n`],
   ])("%s", (_what, args, expected) => {
     const started = Date.now();
     const result = lookout(args);
