@@ -10,7 +10,7 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { InputError } from "../cli/errors";
 import { computePlan } from "../cli/engine/plan";
@@ -196,7 +196,10 @@ describe("the plan, on random catalogs", () => {
   const { register } = require("tsx/cjs/api") as { register: () => () => void };
   const unregister = register();
   afterAll(() => unregister());
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-fuzz-"));
+  let dir = "";
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-fuzz-"));
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   let n = 0;
   let planned = 0;
