@@ -8,10 +8,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { dashboardJson, stackDashboards } from "../dashboards";
-import { CatalogError } from "../infra/catalog/errors";
-import { loadCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
 import { EXIT, InputError } from "./errors";
+import { stackCatalog, stackOverrides } from "./engine/plan";
 import { findProjectRoot, readStackSettings } from "./engine/stackConfig";
 import { maskSecrets } from "./render/mask";
 
@@ -19,6 +18,7 @@ export interface DashboardsFlags {
   stack: string;
   catalog?: string;
   out: string;
+  allowOutsideProject?: boolean;
 }
 
 /** As messages show paths: relative to the working directory when below it. */
@@ -28,21 +28,16 @@ function shown(file: string): string {
 }
 
 /** The stack's catalog, as `lookout plan` reads it (`--catalog` overrides `lookout:catalog`). */
-export function loadStackCatalog(stack: string, catalog: string | undefined): Catalog {
+export function loadStackCatalog(stack: string, catalog: string | undefined, allowOutsideProject = false): Catalog {
   const root = findProjectRoot(process.cwd());
-  const settings = readStackSettings(root, stack, catalog === undefined ? {} : { "lookout:catalog": path.resolve(catalog) });
-  const configured = settings.config["lookout:catalog"];
-  if (!configured) throw new InputError(`stack "${stack}" sets no lookout:catalog in Pulumi.${stack}.yaml`);
-  try {
-    return loadCatalog(shown(path.resolve(root, configured)));
-  } catch (error) {
-    if (error instanceof CatalogError) throw new InputError(error.message);
-    throw error;
-  }
+  const settings = readStackSettings(root, stack, stackOverrides({ catalog, allowOutsideProject }));
+  const loaded = stackCatalog(settings);
+  if (!loaded) throw new InputError(`stack "${stack}" sets no lookout:catalog in Pulumi.${stack}.yaml`);
+  return loaded;
 }
 
 export async function writeDashboards(flags: DashboardsFlags, write: (text: string) => void): Promise<number> {
-  const catalog = loadStackCatalog(flags.stack, flags.catalog);
+  const catalog = loadStackCatalog(flags.stack, flags.catalog, flags.allowOutsideProject);
   const definitions = stackDashboards(catalog);
   const out = path.resolve(flags.out);
   try {
@@ -50,10 +45,21 @@ export async function writeDashboards(flags: DashboardsFlags, write: (text: stri
   } catch {
     throw new InputError(`cannot create the folder ${flags.out}`);
   }
+  // Every target checked before the first is written: a folder or device in the way
+  // fails the command with nothing written.
   for (const definition of definitions) {
     const file = path.join(out, `${definition.key}.json`);
-    // Masked as every report is: the plan shows this JSON (configJson) the same way.
-    fs.writeFileSync(file, maskSecrets(dashboardJson(definition, { pretty: true })));
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat && !stat.isFile()) throw new InputError(`cannot write ${shown(file)}: not a regular file`);
+  }
+  for (const definition of definitions) {
+    const file = path.join(out, `${definition.key}.json`);
+    try {
+      // Masked as every report is: the plan shows this JSON (configJson) the same way.
+      fs.writeFileSync(file, maskSecrets(dashboardJson(definition, { pretty: true })));
+    } catch (error) {
+      throw new InputError(`cannot write ${shown(file)} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
     const panels = (definition.model.panels ?? []).filter((p) => p.type !== "row").length;
     write(`wrote ${shown(file)}  ${definition.title}  uid ${definition.uid}  refresh ${definition.refresh}  ${panels} panels\n`);
   }

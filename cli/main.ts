@@ -2,11 +2,10 @@
  * `lookout`: the offline engine and its reports. Commands compute, renderers print;
  * typed errors map to exit codes here and nowhere else.
  */
-import * as fs from "fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, InputError } from "./errors";
 import { computePlan } from "./engine/plan";
-import { findProjectRoot } from "./engine/stackConfig";
+import { findProjectRoot, readUserConfigFile } from "./engine/stackConfig";
 import { renderPlanText } from "./render/text";
 import { type DashboardsFlags, writeDashboards } from "./dashboards";
 import { Progress } from "./render/progress";
@@ -22,6 +21,7 @@ interface PlanFlags {
   json?: boolean;
   shards: number | "auto";
   jobs?: number;
+  allowOutsideProject?: boolean;
 }
 
 function positiveInteger(flag: string, value: string): number {
@@ -34,18 +34,18 @@ function percent(value: string): number {
   return Number(value);
 }
 
+/** Symlinks in the catalog or config files may lead outside the project. */
+function allowOutsideProject(): Option {
+  return new Option("--allow-outside-project", "follow symlinks that lead outside the project (the folder of Pulumi.yaml)");
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
 /** Reads a policy config file (the format of `pulumi preview --policy-pack-config`). */
-export function readPolicyConfig(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`cannot read policy config ${file}`);
-  }
+export function readPolicyConfig(file: string, projectRoot: string, allowOutsideProject = false): Record<string, unknown> {
+  const text = readUserConfigFile(file, projectRoot, allowOutsideProject);
   try {
     const data: unknown = JSON.parse(text);
     if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("expected a JSON object");
@@ -57,12 +57,14 @@ export function readPolicyConfig(file: string): Record<string, unknown> {
 
 async function plan(flags: PlanFlags, write: (text: string) => void): Promise<number> {
   const progress = new Progress(!flags.json && process.stderr.isTTY === true);
+  const projectRoot = findProjectRoot(process.cwd());
   const result = await computePlan({
-    projectRoot: findProjectRoot(process.cwd()),
+    projectRoot,
     stack: flags.stack,
     catalog: flags.catalog,
+    allowOutsideProject: flags.allowOutsideProject,
     policyPacks: flags.policyPack,
-    policyConfig: flags.policyConfig === undefined ? undefined : readPolicyConfig(flags.policyConfig),
+    policyConfig: flags.policyConfig === undefined ? undefined : readPolicyConfig(flags.policyConfig, projectRoot, flags.allowOutsideProject),
     onProgress: (event) => progress.update(event),
     shards: flags.shards,
     jobs: flags.jobs,
@@ -84,6 +86,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .addOption(new Option("--policy-pack <dir>", "an extra policy pack to run (repeatable)").default([]).argParser(collect))
     .option("--policy-config <file>", "policy config JSON (as pulumi preview --policy-pack-config)")
+    .addOption(allowOutsideProject())
     .option("--json", "print the plan as one JSON document")
     .addOption(
       new Option("--shards <n>", "worker processes the services are split over; auto: one per 100 services above 100 (same plan either way)")
@@ -99,6 +102,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .requiredOption("--out <dir>", "folder to write the dashboards to (created if missing)")
+    .addOption(allowOutsideProject())
     .action((flags: DashboardsFlags) => run(writeDashboards(flags, write)));
 
   program
@@ -115,6 +119,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .option("--format <format>", "table, markdown or json", "table")
+    .addOption(allowOutsideProject())
     .action((flags: ThresholdsFlags) => run(thresholds(flags, write)));
 
   program

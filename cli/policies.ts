@@ -7,12 +7,12 @@
  * fails when the two drift).
  */
 import Table from "cli-table3";
-import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { EXIT, InputError } from "./errors";
 import { describePolicyPacks, type EnforcementLevel, type JsonValue, type PolicyPackInfo, type PolicySeverity } from "./engine/analyzer";
-import { findProjectRoot } from "./engine/stackConfig";
+import { policyPackDir } from "./engine/plan";
+import { findProjectRoot, readUserConfigFile } from "./engine/stackConfig";
 
 export interface PoliciesFlags {
   policyPack: string[];
@@ -176,7 +176,7 @@ export function policyTableText(rules: readonly PolicyRule[]): string {
 function projectName(root: string): string {
   const file = path.join(root, "Pulumi.yaml");
   try {
-    const doc: unknown = parseYaml(fs.readFileSync(file, "utf8"));
+    const doc: unknown = parseYaml(readUserConfigFile(file, root, false));
     const name = typeof doc === "object" && doc !== null ? (doc as Record<string, unknown>).name : undefined;
     if (typeof name === "string" && name !== "") return name;
   } catch {
@@ -185,21 +185,9 @@ function projectName(root: string): string {
   throw new InputError(`${file}: missing project name`);
 }
 
-/** A pack folder the user named: must exist and hold a PulumiPolicy.yaml (else exit 2). */
-function packDir(dir: string): string {
-  let real: string;
-  try {
-    real = fs.realpathSync(path.resolve(dir));
-  } catch {
-    throw new InputError(`policy pack ${dir} does not exist`);
-  }
-  if (!fs.existsSync(path.join(real, "PulumiPolicy.yaml"))) throw new InputError(`policy pack ${dir} has no PulumiPolicy.yaml: not a policy pack`);
-  return real;
-}
-
 /** Starts the project's pack and the extra packs as `lookout plan` does and lists their rules. */
 export async function listPolicies(projectRoot: string, extraPacks: readonly string[] = []): Promise<PolicyRule[]> {
-  const packs = [path.join(projectRoot, "policies"), ...extraPacks].map(packDir);
+  const packs = [path.join(projectRoot, "policies"), ...extraPacks].map(policyPackDir);
   const described = await describePolicyPacks(packs, { project: projectName(projectRoot), stack: "", dryRun: true });
   return rulesOf(described);
 }

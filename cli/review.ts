@@ -15,6 +15,7 @@ export interface ThresholdsFlags {
   stack: string;
   catalog?: string;
   format: string;
+  allowOutsideProject?: boolean;
 }
 
 export interface DiffFlags {
@@ -36,7 +37,7 @@ function oneOf(value: string, allowed: readonly string[], option: string): void 
 
 export async function thresholds(flags: ThresholdsFlags, write: (text: string) => void): Promise<number> {
   oneOf(flags.format, ["table", "markdown", "json"], "--format");
-  const plan = await computePlan({ projectRoot: findProjectRoot(process.cwd()), stack: flags.stack, catalog: flags.catalog, withoutDefaultPack: true });
+  const plan = await computePlan({ projectRoot: findProjectRoot(process.cwd()), stack: flags.stack, catalog: flags.catalog, allowOutsideProject: flags.allowOutsideProject, withoutDefaultPack: true });
   const rows = thresholdsOf(plan);
   if (flags.format === "json") write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (flags.format === "markdown") write(thresholdsMarkdown(plan.stack, rows));

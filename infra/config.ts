@@ -40,6 +40,8 @@ export function pagerdutyServiceRegion(value: string | undefined): "eu" | undefi
 export interface LookoutConfig {
   /** The catalog file or folder, as written in config (relative to the project root). */
   readonly catalog: string;
+  /** Config lookout:allowOutsideProject: the catalog's symlinks may lead outside the project. */
+  readonly allowOutsideProject: boolean;
   readonly datadog: DatadogSettings;
   readonly sentry: SentrySettings;
   readonly pagerduty: PagerdutySettings;
@@ -52,6 +54,8 @@ export function readConfig(): LookoutConfig {
   const pd = new pulumi.Config("pagerduty");
   return {
     catalog: lookout.require("catalog"),
+    // "true" or "false" only, else a ConfigTypeError (PF-PUL-FILES-1).
+    allowOutsideProject: lookout.getBoolean("allowOutsideProject") ?? false,
     sentry: { baseUrl: sentry.get("baseUrl"), token: sentry.getSecret("token") },
     pagerduty: {
       // The provider requires a token when it is constructed; PAGERDUTY_TOKEN is its usual

@@ -7,7 +7,7 @@ import * as sentrySdk from "@pulumiverse/sentry";
 import { CatalogError } from "./catalog/errors";
 import { loadCatalog } from "./catalog/load";
 import type { Catalog } from "./catalog/model";
-import { catalogPath, readConfig, readGrafanaConfig, requireCredentials, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./config";
+import { catalogPath, PROJECT_ROOT, readConfig, readGrafanaConfig, requireCredentials, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./config";
 import { Alerts } from "./alerts";
 import { Storage } from "./backups";
 import { describeBadName, invalidBucketNames } from "./buckets";
@@ -51,7 +51,7 @@ export interface StackOutputs {
 export function loadStackCatalog(): Catalog {
   const config = readConfig();
   try {
-    return loadCatalog(catalogPath(config.catalog));
+    return loadCatalog(catalogPath(config.catalog), { projectRoot: PROJECT_ROOT, allowOutsideProject: config.allowOutsideProject });
   } catch (error) {
     if (error instanceof CatalogError) throw new CatalogRunError(error);
     throw error;

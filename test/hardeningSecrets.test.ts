@@ -63,6 +63,7 @@ const LEAKS: NodeJS.ProcessEnv = Object.fromEntries(CREDENTIAL_VARIABLES.map((c)
 
 const NO_CREDENTIALS: LookoutConfig = {
   catalog: "unused.yaml",
+  allowOutsideProject: false,
   datadog: {},
   sentry: {},
   pagerduty: { token: pulumi.secret("") },

@@ -165,7 +165,7 @@ describe("lookout diff against a git revision", () => {
   it("says which revision it cannot find, exit 2", () => {
     const run = lookout(["diff", "--base", "no-such-ref", "--stack", "prod"], repo);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/git rev-parse/);
+    expect(run.stderr).toBe("error: --base no-such-ref: no such git revision (a branch, tag or commit)\n");
   }, 120_000);
 });
 

@@ -17,8 +17,8 @@ import { type ProgramRun, runProgram } from "./program";
 import { maskSecrets, maskValue } from "../render/mask";
 import { redact, redactInputs } from "./redact";
 import type { PlannedResource } from "./resource";
-import { autoShardJobs, runShards, shardJobs } from "./shards";
-import { readStackSettings, type StackSettings } from "./stackConfig";
+import { autoShardJobs, overweightServices, runShards, shardJobs } from "./shards";
+import { ALLOW_OUTSIDE_PROJECT, readStackSettings, type StackSettings } from "./stackConfig";
 
 export interface PlanResource {
   readonly urn: string;
@@ -60,6 +60,8 @@ export interface PlanOptions {
   readonly stack: string;
   /** Overrides the stack's `lookout:catalog`. */
   readonly catalog?: string;
+  /** Symlinks may lead outside the project (sets `lookout:allowOutsideProject`). */
+  readonly allowOutsideProject?: boolean;
   /** Policy packs: the project's `policies/` first, then these. */
   readonly policyPacks?: readonly string[];
   /** Skip the project's own pack (tests of the program alone). */
@@ -82,14 +84,16 @@ export interface PlanOptions {
 
 /** The full plan: the program's resources and every pack's verdict. */
 export async function computePlan(options: PlanOptions): Promise<Plan> {
-  const overrides: Record<string, string> = options.catalog === undefined ? {} : { "lookout:catalog": path.resolve(options.catalog) };
+  const overrides = stackOverrides(options);
   const settings = readStackSettings(options.projectRoot, options.stack, overrides);
   const packDirs = [
     ...(options.withoutDefaultPack ? [] : [path.join(options.projectRoot, "policies")]),
-    ...(options.policyPacks ?? []).map((p) => path.resolve(p)),
-  ].map(realPack);
+    ...(options.policyPacks ?? []),
+  ].map(policyPackDir);
   const catalog = stackCatalog(settings);
   const services = catalog?.services ?? [];
+  const overweight = overweightServices(services);
+  if (overweight.length > 0) throw new InputError(new CatalogError(overweight).message);
   const shards =
     options.shards === undefined || options.shards === "auto"
       ? autoShardJobs(services, SHARD_WEIGHT)
@@ -139,7 +143,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
             onRegister,
             onResources: (resources) => resources.forEach(analyze),
           })
-        : await runProgram(settings, { onRegister, onResource: analyze });
+        : await runProgram(settings, { catalog, onRegister, onResource: analyze });
   } catch (error) {
     const opened = await opening;
     if ("packs" in opened) await opened.packs.close();
@@ -176,12 +180,26 @@ function defaultJobs(): number {
   return Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
-/** The stack's catalog, validated whole (a bad one fails here, before anything runs); the program's own reading of it. */
-function stackCatalog(settings: StackSettings): Catalog | undefined {
+/** The stack config a command's flags override: `lookout:catalog` (--catalog), `lookout:allowOutsideProject`. */
+export function stackOverrides(options: { readonly catalog?: string; readonly allowOutsideProject?: boolean }): Record<string, string> {
+  return {
+    ...(options.catalog === undefined ? {} : { "lookout:catalog": path.resolve(options.catalog) }),
+    ...(options.allowOutsideProject ? { [ALLOW_OUTSIDE_PROJECT]: "true" } : {}),
+  };
+}
+
+/**
+ * The stack's catalog, validated whole (a bad one fails here, before anything runs) and
+ * read once: the program runs on this copy. The program's own reading of it.
+ */
+export function stackCatalog(settings: StackSettings): Catalog | undefined {
   const file = settings.config["lookout:catalog"];
   if (file === undefined) return undefined;
   try {
-    return loadCatalog(catalogPath(file, settings.projectRoot));
+    return loadCatalog(catalogPath(file, settings.projectRoot), {
+      projectRoot: settings.projectRoot,
+      allowOutsideProject: settings.config[ALLOW_OUTSIDE_PROJECT] === "true",
+    });
   } catch (error) {
     if (error instanceof CatalogError) throw new InputError(error.message);
     throw error;
@@ -245,11 +263,19 @@ function sourceOf(sources: ReadonlyMap<string, SourceRef>, r: PlannedResource): 
   return ref ? { source: `${ref.file}:${ref.line}:${ref.column}` } : {};
 }
 
-/** A pack folder with links resolved, so its dependencies resolve from where it really is. */
-function realPack(dir: string): string {
+/**
+ * A pack folder the user named, with links resolved (so its dependencies resolve from
+ * where it really is): it must exist and hold a PulumiPolicy.yaml, else bad input.
+ */
+export function policyPackDir(dir: string): string {
+  let real: string;
   try {
-    return fs.realpathSync(dir);
+    real = fs.realpathSync(path.resolve(dir));
   } catch {
     throw new InputError(`policy pack ${dir} does not exist`);
   }
+  if (!fs.statSync(real).isDirectory() || !fs.existsSync(path.join(real, "PulumiPolicy.yaml"))) {
+    throw new InputError(`policy pack ${dir} has no PulumiPolicy.yaml: not a policy pack`);
+  }
+  return real;
 }

@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { CatalogError } from "../../infra/catalog/errors";
-import type { SourceRef } from "../../infra/catalog/model";
+import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { type Shard, setShard } from "../../infra/shard";
 import { takeSources } from "../../infra/sources";
 import { InputError } from "../errors";
@@ -26,13 +26,15 @@ export interface ProgramRun {
 export interface ProgramRunOptions {
   /** Register only this part of the stack (a worker of a sharded plan). */
   readonly shard?: Shard;
+  /** The catalog the engine already read (so each file is read once): the whole stack on it. */
+  readonly catalog?: Catalog;
   readonly onRegister?: (count: number) => void;
   readonly onResource?: (resource: PlannedResource) => void;
 }
 
 export async function runProgram(settings: StackSettings, options: ProgramRunOptions = {}): Promise<ProgramRun> {
   const program = loadProgram(settings.projectRoot);
-  setShard(options.shard);
+  setShard(options.shard ?? (options.catalog && { catalog: options.catalog, services: new Set(options.catalog.services.map((s) => s.name)), stackWide: true }));
   try {
     const run = await runUnderMocks({
       project: settings.project,
@@ -66,8 +68,9 @@ export function asInputError(error: unknown): InputError | undefined {
   const catalogError =
     error instanceof CatalogError ? error : (error as { catalogError?: unknown } | null)?.catalogError;
   if (catalogError instanceof CatalogError) return new InputError(catalogError.message);
-  // Missing or malformed stack config (infra/config.ts): the user's input, not a crash.
-  if (error instanceof Error && /^(Missing required configuration variable|invalid stack config: )/.test(error.message)) {
+  // Missing or malformed stack config (infra/config.ts; a value getBoolean cannot read,
+  // PF-PUL-FILES-1): the user's input, not a crash.
+  if (error instanceof Error && /^(Missing required configuration variable|invalid stack config: |Configuration '[^']*' value '.*' is not a valid )/.test(error.message)) {
     return new InputError(error.message.split("\n")[0]);
   }
   return undefined;

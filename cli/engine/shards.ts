@@ -13,6 +13,7 @@
 import { type ChildProcess, fork } from "child_process";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
+import type { CatalogIssue } from "../../infra/catalog/errors";
 import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
@@ -85,6 +86,30 @@ export function serviceWeight(service: Service): number {
   const slos = service.slos.reduce((sum, slo) => sum + 1 + 3 * slo.burnRates.length, 0);
   const sentry = service.sentry ? 2 + service.sentry.issueAlerts.length + service.sentry.metricAlerts.length : 0;
   return 4 + service.endpoints.length + service.tlsChecks.length + service.journeys.length + service.alerts.length + slos + sentry;
+}
+
+/**
+ * The most a service may weigh (`serviceWeight`): a service is never split, so one worker
+ * (or this process) plans all of it, and a resource in flight takes up to about 250 KB of
+ * heap; 2,500 of them stay well inside a worker's 768 MB. A service of 10,000 endpoints
+ * would exhaust it (a V8 abort): it is refused before anything runs.
+ */
+export const MAX_SERVICE_WEIGHT = 2_500;
+
+/** The services heavier than MAX_SERVICE_WEIGHT, each as a catalog issue at the service's entry. */
+export function overweightServices(services: readonly Service[]): CatalogIssue[] {
+  return services.flatMap((service) => {
+    const weight = serviceWeight(service);
+    if (weight <= MAX_SERVICE_WEIGHT) return [];
+    const counts = `${service.endpoints.length} endpoints, ${service.alerts.length} alerts, ${service.slos.length} SLOs`;
+    return [
+      {
+        ...service.source,
+        path: `services.${service.name}`,
+        message: `service "${service.name}" would make about ${weight.toLocaleString("en-US")} resources (${counts}); one service may make at most ${MAX_SERVICE_WEIGHT.toLocaleString("en-US")}: split it into several services`,
+      },
+    ];
+  });
 }
 
 /**

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { FileRefusal, readConfigFile } from "../../infra/catalog/files";
 import { InputError } from "../errors";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -28,13 +29,21 @@ export function findProjectRoot(start: string): string {
   }
 }
 
-function readYaml(file: string): Record<string, unknown> {
-  let text: string;
+/** Stack config `lookout:allowOutsideProject` (or `--allow-outside-project`): symlinks may lead out of the project. */
+export const ALLOW_OUTSIDE_PROJECT = "lookout:allowOutsideProject";
+
+/** A user's file read safely (infra/catalog/files.ts): a refusal is bad input, one line. */
+export function readUserConfigFile(file: string, projectRoot: string, allowOutside: boolean): string {
   try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`cannot read ${file}`);
+    return readConfigFile(file, { roots: [projectRoot], allowOutside });
+  } catch (error) {
+    if (error instanceof FileRefusal) throw new InputError(`${error.file}:1:1  ${error.reason}`);
+    throw error;
   }
+}
+
+function readYaml(file: string, projectRoot: string, allowOutside: boolean): Record<string, unknown> {
+  const text = readUserConfigFile(file, projectRoot, allowOutside);
   try {
     const data: unknown = parse(text) ?? {};
     if (typeof data !== "object" || Array.isArray(data)) throw new Error("expected a mapping");
@@ -55,7 +64,8 @@ function isSecure(value: unknown): boolean {
 
 export function readStackSettings(projectRoot: string, stack: string, overrides: Readonly<Record<string, string>> = {}): StackSettings {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new InputError(`invalid stack name "${stack}"`);
-  const projectFile = readYaml(path.join(projectRoot, "Pulumi.yaml"));
+  const allowOutside = overrides[ALLOW_OUTSIDE_PROJECT] === "true";
+  const projectFile = readYaml(path.join(projectRoot, "Pulumi.yaml"), projectRoot, allowOutside);
   const project = projectFile.name;
   if (typeof project !== "string" || project === "") throw new InputError(`${path.join(projectRoot, "Pulumi.yaml")}: missing project name`);
   const stackFile = path.join(projectRoot, `Pulumi.${stack}.yaml`);
@@ -75,7 +85,7 @@ export function readStackSettings(projectRoot: string, stack: string, overrides:
       else if (spec && typeof spec === "object" && "value" in spec) config[namespaced(key)] = configString(spec.value);
     }
   }
-  const values = readYaml(stackFile).config;
+  const values = readYaml(stackFile, projectRoot, allowOutside).config;
   if (values !== undefined && (typeof values !== "object" || values === null || Array.isArray(values))) {
     throw new InputError(`${stackFile}: "config" must be a mapping`);
   }

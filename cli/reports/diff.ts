@@ -143,6 +143,21 @@ function order(direction: Direction): number {
 }
 
 /**
+ * What the base revision's failed `lookout plan` said, without a stack trace: its bad
+ * input as it reported it (exit 2: every positioned problem), else its first line.
+ */
+export function baseFailure(status: number | null, stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const trace = lines.findIndex((l) => /^\s+at /.test(l));
+  const message = lines.slice(0, trace === -1 ? lines.length : Math.max(1, trace)).map((l, i) => (i === 0 ? l.replace(/^(error|internal error):\s*/, "") : l));
+  const how = status === null ? "was killed" : `exited ${status}`;
+  // A crash: the error's own line (Node prints the source line and a caret before it).
+  const crash = lines.find((l) => /^(\w*Error|error|internal error):/.test(l))?.replace(/^(error|internal error):\s*/, "") ?? message[0] ?? "";
+  const said = status === 2 ? message.slice(0, 50).join("\n") : crash.slice(0, 300);
+  return `its own lookout plan ${how}${said ? `: ${said}` : ""}`;
+}
+
+/**
  * Plans revision `ref` of the project: a temporary git worktree sharing this checkout's
  * `node_modules`, planned by that revision's own `lookout plan --json` in its own process
  * group. SIGINT/SIGTERM stop the group and remove the worktree (cancel.ts); first, what
@@ -150,7 +165,12 @@ function order(direction: Direction): number {
  */
 export async function planAtRef(projectRoot: string, ref: string, stack: string): Promise<{ plan: Plan; commit: string }> {
   const top = git(projectRoot, ["rev-parse", "--show-toplevel"]);
-  const commit = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  let commit: string;
+  try {
+    commit = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    throw new InputError(`--base ${ref}: no such git revision (a branch, tag or commit)`);
+  }
   const relative = path.relative(top, projectRoot);
   for (const folder of pruneStaleWorktrees(projectRoot)) process.stderr.write(`lookout: removed ${folder}, left by a cancelled lookout diff\n`);
   const worktree = BaseWorktree.add(projectRoot, commit);
@@ -161,10 +181,12 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string)
       const source = path.join(projectRoot, modules);
       if (fs.existsSync(source) && !fs.existsSync(path.join(root, modules))) fs.symlinkSync(source, path.join(root, modules), "dir");
     }
+    const cli = path.join(root, "bin", "lookout.js");
+    if (!fs.existsSync(cli)) throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}): that revision has no bin/lookout.js (it predates lookout plan)`);
     const result = await run(worktree, root, ["plan", "--stack", stack, "--json"]);
     // Exit 1 is a plan with mandatory violations: still a plan to compare.
     if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
-      throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}:\n${result.stderr.trim()}`);
+      throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}: ${baseFailure(result.status, result.stderr)}`);
     }
     // Masked again: a base revision from before the masking rule printed its plan in clear.
     return { plan: maskValue(JSON.parse(result.stdout) as Plan), commit };

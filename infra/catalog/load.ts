@@ -6,10 +6,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { type Document, isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { type z } from "zod";
 import { maskCredentials } from "./credentialText";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
+import { FileRefusal, MAX_CATALOG_BYTES, MAX_CATALOG_FILE_BYTES, mib, readRegularFile, resolveUserPath, statUserPath } from "./files";
 import type { Catalog } from "./model";
 import { normalize } from "./normalize";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
@@ -35,30 +36,89 @@ export interface ParsedFile {
 /** Top-level keys starting with `x-` hold YAML anchors to share; they are ignored. */
 const EXTENSION_KEY = /^x-/;
 
-/** Reads the file, or every `*.yaml`/`*.yml` of the folder in name order. */
-export function readCatalogSources(catalogPath: string): CatalogSource[] {
-  let files: string[];
+/** Where a catalog is read from and how far its symlinks may lead. */
+export interface CatalogReadOptions {
+  /** The project (the folder of Pulumi.yaml): symlinks must resolve inside it or inside the catalog folder. */
+  readonly projectRoot: string;
+  /** Follow symlinks anywhere (`--allow-outside-project`, stack config `lookout:allowOutsideProject`). */
+  readonly allowOutsideProject?: boolean;
+}
+
+/** The project this loader belongs to (infra/catalog/ is two folders down). */
+const LOADER_PROJECT = path.resolve(__dirname, "..", "..");
+
+/** The names a catalog file may have in a catalog folder (lower case; anything else is reported). */
+const CATALOG_FILE = /\.ya?ml$/;
+
+function refused(file: string, message: string): CatalogIssue {
+  return { file, line: 1, column: 1, path: "", message };
+}
+
+/**
+ * Reads the file, or every `*.yaml`/`*.yml` of the folder in name order, each once and
+ * within the size caps (files.ts). Names starting with a dot (`.gitkeep`, editor locks
+ * such as `.#a.yaml`) are left alone; any other entry of the folder is an error, never
+ * skipped in silence. Throws one `CatalogError` listing every refused path.
+ */
+export function readCatalogSources(catalogPath: string, options: CatalogReadOptions = { projectRoot: LOADER_PROJECT }): CatalogSource[] {
+  const issues: CatalogIssue[] = [];
+  const at = (error: unknown): void => {
+    if (error instanceof FileRefusal) issues.push(refused(error.file, error.reason));
+    else throw error;
+  };
+  let real: string;
+  let isFolder: boolean;
   try {
-    const stat = fs.statSync(catalogPath);
-    files = stat.isDirectory()
-      ? fs
-          .readdirSync(catalogPath)
-          .filter((f) => /\.ya?ml$/.test(f))
-          .sort()
-          .map((f) => path.join(catalogPath, f))
-      : [catalogPath];
-  } catch {
-    throw new CatalogError([{ file: catalogPath, line: 1, column: 1, path: "", message: "no such catalog file or folder" }]);
+    real = resolveUserPath(catalogPath, { roots: [options.projectRoot], allowOutside: options.allowOutsideProject }, "catalog file or folder");
+    isFolder = statUserPath(catalogPath, real, true).isDirectory();
+  } catch (error) {
+    at(error);
+    throw new CatalogError(issues);
   }
-  if (files.length === 0) {
-    throw new CatalogError([{ file: catalogPath, line: 1, column: 1, path: "", message: "the catalog folder holds no .yaml file" }]);
+  const confinement = { roots: [options.projectRoot, real], allowOutside: options.allowOutsideProject };
+  const files: string[] = [];
+  if (isFolder) {
+    for (const name of fs.readdirSync(real).sort()) {
+      const file = path.join(catalogPath, name);
+      if (name.startsWith(".")) continue;
+      if (!CATALOG_FILE.test(name)) {
+        issues.push(refused(file, "not a catalog file: a catalog folder holds only .yaml and .yml files (lower case; names starting with a dot are ignored)"));
+        continue;
+      }
+      try {
+        statUserPath(file, resolveUserPath(file, confinement), false);
+        files.push(file);
+      } catch (error) {
+        at(error);
+      }
+    }
+    if (files.length === 0 && issues.length === 0) issues.push(refused(catalogPath, "the catalog folder holds no .yaml file"));
+  } else {
+    files.push(catalogPath);
   }
-  return files.map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
+  const sources: CatalogSource[] = [];
+  let total = 0;
+  for (const file of files) {
+    try {
+      const left = MAX_CATALOG_BYTES - total;
+      const cap =
+        left < MAX_CATALOG_FILE_BYTES
+          ? { bytes: left, name: `the ${mib(left)} left of the catalog's total limit of ${mib(MAX_CATALOG_BYTES)}` }
+          : { bytes: MAX_CATALOG_FILE_BYTES, name: `the per-file limit of ${mib(MAX_CATALOG_FILE_BYTES)}` };
+      const text = readRegularFile(file, resolveUserPath(file, confinement), cap.bytes, cap.name);
+      total += Buffer.byteLength(text);
+      sources.push({ file, text });
+    } catch (error) {
+      at(error);
+    }
+  }
+  if (issues.length > 0) throw new CatalogError(issues);
+  return sources;
 }
 
 /** Loads and validates a catalog from disk. Throws `CatalogError`. */
-export function loadCatalog(catalogPath: string): Catalog {
-  return parseCatalog(readCatalogSources(catalogPath));
+export function loadCatalog(catalogPath: string, options?: CatalogReadOptions): Catalog {
+  return parseCatalog(readCatalogSources(catalogPath, options));
 }
 
 /** Validates catalog sources already in memory. Throws `CatalogError`. */
@@ -93,9 +153,15 @@ function parseFile(source: CatalogSource, issues: CatalogIssue[]): ParsedFile | 
   }
   const locate = (docPath: readonly PropertyKey[]) => positionOf(nodeOffset(doc, docPath));
 
+  const bomb = excessiveAlias(doc);
+  if (bomb) {
+    issues.push({ file: source.file, ...positionOf(bomb.offset), path: "", message: `YAML: excessive aliasing: the document expands to more than ${bomb.limit} nodes from ${bomb.written} written (an alias bomb?)` });
+    return undefined;
+  }
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+    // Expansion is bounded above; yaml's own count (uses × aliases inside) would refuse legitimate reuse.
+    data = doc.toJS({ maxAliasCount: -1 }) ?? {};
   } catch (error) {
     issues.push({ file: source.file, line: 1, column: 1, path: "", message: `YAML: ${(error as Error).message}` });
     return undefined;
@@ -112,6 +178,72 @@ function parseFile(source: CatalogSource, issues: CatalogIssue[]): ParsedFile | 
     }
   }
   return { file: source.file, raw: withoutExtensions, data: result.success ? result.data : undefined, locate };
+}
+
+/** Aliases may expand a document to this many times the nodes written in it (plus a floor). */
+export const ALIAS_EXPANSION_FACTOR = 10;
+const ALIAS_EXPANSION_FLOOR = 10_000;
+
+/**
+ * The alias at which the document's expansion (every alias counted as the nodes it
+ * stands for) passes ALIAS_EXPANSION_FACTOR times the nodes written, if any: an alias
+ * bomb grows exponentially, reuse of an anchor (`<<: *every-minute` on every endpoint)
+ * linearly. Linear in the document's size (sizes are memoized per anchored node).
+ */
+export function excessiveAlias(doc: Document): { offset: number; limit: number; written: number } | undefined {
+  const children = (node: unknown): unknown[] =>
+    isCollection(node) ? node.items.flatMap((item) => (isPair(item) ? [item.key, item.value] : [item])) : [];
+  // One pass in document order: the nodes written (an alias counts one) and each alias's
+  // anchor, the last one of its name before it (Alias.resolve would walk the document per alias).
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  let written = 0;
+  const scan = (node: unknown): void => {
+    written++;
+    if (isAlias(node)) {
+      targets.set(node, anchors.get(node.source));
+      return;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.set(anchor, node);
+    children(node).forEach(scan);
+  };
+  scan(doc.contents);
+  // Each node's expanded size, memoized.
+  const expanded = new Map<unknown, number>();
+  const inProgress = new Set<unknown>();
+  const size = (node: unknown): number => {
+    if (node === null || node === undefined) return 1;
+    const known = expanded.get(node);
+    if (known !== undefined) return known;
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      // An alias inside its own anchor is a reference to it, not a copy.
+      return target === undefined || inProgress.has(target) ? 1 : size(target);
+    }
+    inProgress.add(node);
+    const total = 1 + children(node).reduce<number>((sum, child) => sum + size(child), 0);
+    inProgress.delete(node);
+    expanded.set(node, total);
+    return total;
+  };
+  const limit = ALIAS_EXPANSION_FACTOR * written + ALIAS_EXPANSION_FLOOR;
+  if (size(doc.contents) <= limit) return undefined;
+  // The culprit: the first alias, in document order, at which the running expansion passes the limit.
+  let running = 0;
+  const find = (node: unknown): number | undefined => {
+    if (isAlias(node)) {
+      running += size(node);
+      return running > limit ? (node.range?.[0] ?? 0) : undefined;
+    }
+    running++;
+    for (const child of children(node)) {
+      const found = find(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return { offset: find(doc.contents) ?? 0, limit, written };
 }
 
 /** The offset of the node at `docPath`, or of its nearest ancestor that exists. */
