@@ -99,7 +99,7 @@ export function describeResult(r: ExpectationResult): string {
   const e = r.expectation;
   const where = `${e.position.file}:${e.position.line}:${e.position.column}`;
   const who = `${e.monitor}${e.monitor === r.resource ? "" : ` (${r.resource})`}${e.group === "*" ? "" : ` group ${e.group}`} at ${e.atText}`;
-  if (r.outcome === "not-evaluable") return `SKIP ${where}  ${r.test}: ${who}: cannot be evaluated offline: ${r.reason}`;
+  if (r.outcome === "not-evaluable") return `SKIP ${where}  ${r.test}: ${who}: ${/offline/.test(r.reason ?? "") ? r.reason : `cannot be evaluated offline: ${r.reason}`}`;
   const value = r.value === undefined ? "no value" : `value ${number(r.value)}`;
   const against = r.condition ? `, alert when ${r.condition}` : "";
   const detail = r.detail ? ` (${r.detail})` : "";

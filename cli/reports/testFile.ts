@@ -153,7 +153,7 @@ function readText(file: string, issues: CatalogIssue[]): string | undefined {
 export function parseTestFile(file: string, text: string | undefined, issues: CatalogIssue[]): TestFile | undefined {
   if (text === undefined) return undefined;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
   const positionOf = (offset: number): Position => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };

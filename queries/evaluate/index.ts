@@ -341,9 +341,20 @@ function compositeMonitor(expr: CompositeExpr, context: EvaluationContext, until
   }
   const evaluations: Evaluation[] = [];
   let last: MonitorState = "OK";
+  // Each part's state at t: a cursor over its evaluations (they are in time order).
+  const cursors = new Map([...parts.keys()].map((id) => [id, { index: -1, state: "OK" as MonitorState }]));
+  const partState = (id: string, t: number): MonitorState => {
+    const evs = parts.get(id) ?? [];
+    const cursor = cursors.get(id) ?? { index: -1, state: "OK" as MonitorState };
+    while (cursor.index + 1 < evs.length && evs[cursor.index + 1].t <= t) {
+      cursor.index++;
+      cursor.state = evs[cursor.index].groups.get("*")?.state ?? cursor.state;
+    }
+    return cursor.state;
+  };
   for (const t of evaluationTimes(until, MINUTE)) {
-    const detail = [...parts].map(([id, evs]) => `${context.monitors?.get(id)?.name ?? id} ${stateAt(evs, t).state}`).join(", ");
-    const state = combineStates(expr, (id) => stateAt(parts.get(id) ?? [], t).state);
+    const state = combineStates(expr, (id) => partState(id, t));
+    const detail = [...parts.keys()].map((id) => `${context.monitors?.get(id)?.name ?? id} ${partState(id, t)}`).join(", ");
     // With notify_no_data off, a NO DATA result keeps the last known state (PF-DD-EVAL-14).
     last = state === "NO DATA" ? last : state;
     evaluations.push({ t, groups: new Map([["*", { state: last, detail }]]) });
