@@ -5,7 +5,7 @@
  * and path, as catalog errors are.
  */
 import * as fs from "fs";
-import { type Document, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { z } from "zod";
 import { describeValue } from "../../infra/catalog/load";
 import { compareIssues, formatIssue, formatPath, type CatalogIssue } from "../../infra/catalog/errors";
@@ -176,7 +176,8 @@ export function parseTestFile(file: string, text: string | undefined, issues: Ca
           : found === undefined
             ? `missing required key "${String(issue.path[issue.path.length - 1])}"`
             : `expected ${issue.code === "invalid_value" ? `one of ${issue.values.map(String).join(", ")}` : issue.message.replace(/^Invalid input: expected /, "")}, found ${describeValue(found)}`;
-      issues.push({ ...locate(docPath), path: formatPath(docPath), message });
+      const where = key === undefined ? locate(docPath) : positionOf(keyOffset(doc, issue.path, key) ?? offsetOf(doc, issue.path));
+      issues.push({ ...where, path: formatPath(docPath), message });
     }
     return undefined;
   }
@@ -213,6 +214,14 @@ function offsetOf(doc: Document, docPath: readonly PropertyKey[]): number {
     if (node && typeof node === "object" && "range" in node && node.range) return node.range[0];
   }
   return 0;
+}
+
+/** Where a mapping's key is written (an unknown key is reported at the key itself). */
+function keyOffset(doc: Document, mapPath: readonly PropertyKey[], key: string): number | undefined {
+  const map = doc.getIn(mapPath as unknown[], true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+  return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
 }
 
 function valueAt(data: unknown, docPath: readonly PropertyKey[]): unknown {

@@ -185,7 +185,9 @@ export function runTestCase(file: string, test: TestCase, stack: StackMonitors):
     timelines.set(planned.resource, timeline);
     if (timeline.kind === "not-evaluable") return { ...base, outcome: "not-evaluable", reason: timeline.reason };
     const found = stateAt(timeline.evaluations, expectation.at, expectation.group);
-    const notified = notifiedHandles(planned.message, transitionAt(timeline.evaluations, expectation.at, expectation.group));
+    // Only a change of state notifies (renotification is not modelled).
+    const transition = transitionAt(timeline.evaluations, expectation.at, expectation.group);
+    const notified = transition.from === transition.to ? [] : notifiedHandles(planned.message, transition);
     const stateOk = found.state === expectation.state;
     const notifiesOk = expectation.notifies === undefined || notifiesMatch(expectation.notifies, notified);
     return {
