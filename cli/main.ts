@@ -119,6 +119,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .requiredOption("--base <ref>", "the git revision to compare with, e.g. origin/main or HEAD~1")
     .option("--format <format>", "text, markdown or json", "text")
     .option("--fail-on <what>", "exit 1 when P0/P1 alerts are removed or loosened, or retention shortened: looser")
+    .option("--series <path>", "recorded series (lookout test files) to replay through the base's and the head's changed monitors")
     .action((flags: DiffFlags) => run(diff(flags, write)));
 
   program

@@ -10,6 +10,8 @@ import { diffPlans, planAtRef } from "./reports/diff";
 import type { ThresholdRow } from "./reports/model";
 import { renderDiffMarkdown, renderDiffText } from "./reports/renderDiff";
 import { thresholdsOf } from "./reports/thresholds";
+import { backtest, renderBacktestMarkdown, renderBacktestText } from "./reports/backtest";
+import { recordedSeries } from "./commands/test";
 
 export interface ThresholdsFlags {
   stack: string;
@@ -22,6 +24,8 @@ export interface DiffFlags {
   base: string;
   format: string;
   failOn?: string;
+  /** Recorded series (test-file format) replayed through the base's and the head's changed monitors. */
+  series?: string;
 }
 
 function oneOf(value: string, allowed: readonly string[], option: string): void {
@@ -67,8 +71,9 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   const head = await computePlan({ projectRoot, stack: flags.stack });
   const { plan: base, commit } = planAtRef(projectRoot, flags.base, flags.stack);
   const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" });
-  if (flags.format === "json") write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (flags.format === "markdown") write(renderDiffMarkdown(result, head));
-  else write(renderDiffText(result, head));
+  const replayed = flags.series === undefined ? undefined : backtest(base.resources, head.resources, recordedSeries([flags.series], projectRoot));
+  if (flags.format === "json") write(`${JSON.stringify(replayed ? { ...result, backtest: replayed } : result, null, 2)}\n`);
+  else if (flags.format === "markdown") write(renderDiffMarkdown(result, head) + (replayed ? renderBacktestMarkdown(replayed, flags.series ?? "") : ""));
+  else write(renderDiffText(result, head) + (replayed ? renderBacktestText(replayed, flags.series ?? "") : ""));
   return flags.failOn === "looser" && result.loud.length > 0 ? EXIT.mandatoryViolation : EXIT.ok;
 }

@@ -45,6 +45,16 @@ export function testFilesOf(args: readonly string[], root: string): string[] {
   return found.map((f) => path.relative(process.cwd(), f) || f);
 }
 
+/** Test files (default tests/); also the recorded series of `lookout diff --series PATH`, whose expectations are not needed. */
+export function recordedSeries(targets: readonly string[], root: string): TestFile[] {
+  try {
+    return readTestFiles(testFilesOf(targets, root));
+  } catch (error) {
+    if (error instanceof TestFileError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
 async function monitorsOfStack(root: string, stack: string, catalog: string | undefined): Promise<StackMonitors> {
   const overrides = { ...SECRET_STAND_INS, ...(catalog === undefined ? {} : { "lookout:catalog": path.resolve(catalog) }) };
   const settings = readStackSettings(root, stack, overrides);
@@ -55,13 +65,7 @@ async function monitorsOfStack(root: string, stack: string, catalog: string | un
 export async function test(files: readonly string[], flags: TestFlags, write: (text: string) => void): Promise<number> {
   if (!["text", "markdown"].includes(flags.format)) throw new InputError(`--format must be one of text, markdown, not "${flags.format}"`);
   const root = findProjectRoot(process.cwd());
-  let parsed: TestFile[];
-  try {
-    parsed = readTestFiles(testFilesOf(files, root));
-  } catch (error) {
-    if (error instanceof TestFileError) throw new InputError(error.message);
-    throw error;
-  }
+  const parsed = recordedSeries(files, root);
   const stackOf = (file: TestFile): string => {
     const stack = flags.stack ?? file.stack;
     if (stack === undefined) throw new InputError(`${file.file}: no stack: give "stack:" in the file or --stack`);
