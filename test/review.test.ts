@@ -83,7 +83,7 @@ describe("lookout diff against a git revision", () => {
 
   beforeAll(() => {
     repo = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-review-"));
-    for (const item of ["bin", "cli", "infra", "policies", "dashboards", "Pulumi.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"]) {
+    for (const item of ["bin", "cli", "infra", "queries", "policies", "dashboards", "Pulumi.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"]) {
       const from = path.join(ROOT, item);
       if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, filter: (src) => !src.includes("node_modules") });
     }
