@@ -12,6 +12,7 @@ import { Progress } from "./render/progress";
 import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review";
 import { policies, type PoliciesFlags } from "./policies";
 import { MASS_REMOVAL_PERCENT } from "./reports/massRemoval";
+import { test, type TestFlags } from "./commands/test";
 
 interface PlanFlags {
   stack: string;
@@ -138,7 +139,18 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
         .default(MASS_REMOVAL_PERCENT)
         .argParser(percent),
     )
+    .option("--series <path>", "recorded series (lookout test files) to replay through the base's and the head's changed monitors")
     .action((flags: DiffFlags) => run(diff(flags, write)));
+
+  program
+    .command("test")
+    .description("Evaluate the planned monitors over the test files' sample series (default tests/**/*.test.yaml) and check the expected states.")
+    .argument("[paths...]", "test files or folders")
+    .option("-s, --stack <name>", "stack name, instead of each file's stack:")
+    .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
+    .option("--explain <monitor>", "chart the monitor's evaluated values over each test that names it")
+    .option("--format <format>", "text or markdown", "text")
+    .action((paths: string[], flags: TestFlags) => run(test(paths, flags, write)));
 
   return program;
 }

@@ -10,6 +10,8 @@ import { diffPlans, planAtRef } from "./reports/diff";
 import type { ThresholdRow } from "./reports/model";
 import { renderDiffMarkdown, renderDiffText } from "./reports/renderDiff";
 import { thresholdsOf } from "./reports/thresholds";
+import { backtest, renderBacktestMarkdown, renderBacktestText } from "./reports/backtest";
+import { recordedSeries } from "./commands/test";
 
 export interface ThresholdsFlags {
   stack: string;
@@ -26,6 +28,8 @@ export interface DiffFlags {
   failOn: string[];
   /** The share of the base's monitors, percent, a change may remove before it is a mass removal. */
   massRemovalPercent: number;
+  /** Recorded series (test-file format) replayed through the base's and the head's changed monitors. */
+  series?: string;
 }
 
 /** `--fail-on` values: `looser` (removed or loosened P0/P1, shorter retention) and `mass-removal`. */
@@ -74,9 +78,10 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   const head = await computePlan({ projectRoot, stack: flags.stack });
   const { plan: base, commit } = await planAtRef(projectRoot, flags.base, flags.stack);
   const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" }, { massRemovalPercent: flags.massRemovalPercent });
-  if (flags.format === "json") write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (flags.format === "markdown") write(renderDiffMarkdown(result, head));
-  else write(renderDiffText(result, head));
+  const replayed = flags.series === undefined ? undefined : backtest(base.resources, head.resources, recordedSeries([flags.series], projectRoot));
+  if (flags.format === "json") write(`${JSON.stringify(replayed ? { ...result, backtest: replayed } : result, null, 2)}\n`);
+  else if (flags.format === "markdown") write(renderDiffMarkdown(result, head) + (replayed ? renderBacktestMarkdown(replayed, flags.series ?? "") : ""));
+  else write(renderDiffText(result, head) + (replayed ? renderBacktestText(replayed, flags.series ?? "") : ""));
   const failed = (flags.failOn.includes("looser") && result.loud.length > 0) || (flags.failOn.includes("mass-removal") && result.massRemoval?.triggered === true);
   return failed ? EXIT.mandatoryViolation : EXIT.ok;
 }

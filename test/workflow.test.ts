@@ -80,6 +80,7 @@ describe(".github/workflows/preview.yml", () => {
     expect(node[0].with).toMatchObject({ "node-version": 20, cache: "npm" });
     const commands = checks.steps.map((s) => s.run?.trim()).filter(Boolean);
     expect(commands.slice(0, 2)).toEqual(["npm ci", "npm test"]);
+    expect(commands).toContain("npx lookout test"); // the shipped tests/ of every stack
     for (const stack of STACKS) {
       expect(commands).toContain(`npm run plan -- --stack ${stack} --policy-config policies/config/${stack}.json`);
       const diff = checks.steps.find((s) => s.run?.includes(`--stack ${stack} --format markdown > diff-${stack}.md`));

@@ -30,6 +30,8 @@ export interface ProgramRunOptions {
   readonly catalog?: Catalog;
   readonly onRegister?: (count: number) => void;
   readonly onResource?: (resource: PlannedResource) => void;
+  /** False runs it as `pulumi up` would: resource IDs known (default true, as `pulumi preview`). */
+  readonly preview?: boolean;
 }
 
 export async function runProgram(settings: StackSettings, options: ProgramRunOptions = {}): Promise<ProgramRun> {
@@ -41,7 +43,7 @@ export async function runProgram(settings: StackSettings, options: ProgramRunOpt
       stack: settings.stack,
       config: settings.config,
       secretKeys: settings.secretKeys,
-      preview: true,
+      preview: options.preview ?? true,
       program,
       onRegister: options.onRegister,
       onResource: options.onResource,
