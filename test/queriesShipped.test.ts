@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { runUnderMocks } from "../cli/engine/mockRun";
+import { UP_SECRET_STAND_INS } from "../cli/engine/program";
 import { readStackSettings } from "../cli/engine/stackConfig";
 import { format, parse, parseMonitor, type MonitorQuery } from "../queries";
 import { ROOT } from "./support/plans";
@@ -19,18 +20,9 @@ interface DeclaredMonitor {
   readonly query: string;
 }
 
-/** Stand-ins for the credentials and secrets `pulumi up` requires (infra/config.ts requireCredentials); no query reads them. */
-const SECRETS = {
-  "datadog:apiKey": "key",
-  "datadog:appKey": "key",
-  "sentry:token": "token",
-  "pagerduty:token": "token",
-  "grafana:auth": "token",
-  "lookout:grafanaPostgresPassword": "password",
-};
 
 async function declaredMonitors(stack: string): Promise<DeclaredMonitor[]> {
-  const settings = readStackSettings(ROOT, stack, SECRETS);
+  const settings = readStackSettings(ROOT, stack, UP_SECRET_STAND_INS);
   const { lookout: program } = await import("../infra/program");
   const run = await runUnderMocks({ project: settings.project, stack: settings.stack, config: settings.config, secretKeys: settings.secretKeys, preview: false, program });
   return run.resources

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { evaluate, type Evaluation } from "../../queries/evaluate";
 import { EXIT, InputError } from "../errors";
-import { runProgram } from "../engine/program";
+import { runProgram, UP_SECRET_STAND_INS } from "../engine/program";
 import { findProjectRoot, readStackSettings } from "../engine/stackConfig";
 import { TestFileError, readTestFiles, type TestFile } from "../reports/testFile";
 import { checkReferences, resolveMonitor, runTests, stackMonitors, type ExpectationResult, type StackMonitors, type TestRunResult } from "../reports/testRun";
@@ -24,7 +24,6 @@ export interface TestFlags {
  * with IDs known, as `pulumi up` would, so SLO alerts and composites have their queries.
  * No query reads them.
  */
-const SECRET_STAND_INS = { "datadog:apiKey": "key", "datadog:appKey": "key", "lookout:grafanaPostgresPassword": "password" };
 
 /** `tests/**\/*.test.yaml` under each folder; files as given. */
 export function testFilesOf(args: readonly string[], root: string): string[] {
@@ -56,7 +55,7 @@ export function recordedSeries(targets: readonly string[], root: string): TestFi
 }
 
 async function monitorsOfStack(root: string, stack: string, catalog: string | undefined): Promise<StackMonitors> {
-  const overrides = { ...SECRET_STAND_INS, ...(catalog === undefined ? {} : { "lookout:catalog": path.resolve(catalog) }) };
+  const overrides = { ...UP_SECRET_STAND_INS, ...(catalog === undefined ? {} : { "lookout:catalog": path.resolve(catalog) }) };
   const settings = readStackSettings(root, stack, overrides);
   const run = await runProgram(settings, { preview: false });
   return stackMonitors(run.resources);
