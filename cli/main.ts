@@ -12,6 +12,7 @@ import { type DashboardsFlags, writeDashboards } from "./dashboards";
 import { Progress } from "./render/progress";
 import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review";
 import { policies, type PoliciesFlags } from "./policies";
+import { importCommand, type ImportFlags } from "./commands/import";
 
 interface PlanFlags {
   stack: string;
@@ -119,6 +120,16 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--format <format>", "text, markdown or json", "text")
     .option("--fail-on <what>", "exit 1 when P0/P1 alerts are removed or loosened, or retention shortened: looser")
     .action((flags: DiffFlags) => run(diff(flags, write)));
+
+  program
+    .command("import")
+    .description("Adopt existing Datadog monitors, SLOs and API tests: write them into a catalog file that validates, with a report of what it cannot hold.")
+    .argument("<source>", "where from: datadog")
+    .requiredOption("--from <path>", "a JSON file, or a folder of them (API objects and lists, recommended monitors, datadog-sync-cli files)")
+    .requiredOption("--out <file>", "the catalog file to write")
+    .option("-s, --stack <name>", "the stack the catalog is for: its environment (default prod) and, with --pulumi-import, its Pulumi.<name>.yaml")
+    .option("--pulumi-import <file>", "also write Pulumi's bulk import file (pulumi import --file) mapping planned names to Datadog IDs")
+    .action((source: string, flags: ImportFlags) => run(importCommand(source, flags, write)));
 
   return program;
 }
