@@ -9,13 +9,12 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSources } from "../cli/commands/import";
-import { runUnderMocks } from "../cli/engine/mockRun";
 import type { PlannedResource } from "../cli/engine/resource";
-import { readStackSettings } from "../cli/engine/stackConfig";
 import { monitorApiJson, roundTripDiff } from "../cli/reports/exportDatadog";
-import { importDatadog, importedCatalogText, type ImportResult } from "../cli/reports/importDatadog";
+import { importedCatalogText, type ImportResult } from "../cli/reports/importDatadog";
 import { plannedResourceOf } from "../cli/reports/pulumiImport";
 import { parseCatalog } from "../infra/catalog/load";
+import { importAndPlan } from "./support/imports";
 import { ROOT } from "./support/plans";
 
 const CORPUS = path.resolve(ROOT, "..", "shared", "corpora", "datadog-monitors", "integrations-core");
@@ -48,16 +47,7 @@ let planned: PlannedResource[];
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-import-"));
 
 beforeAll(async () => {
-  const result = importDatadog(SOURCES, "prod");
-  if ("unrecognized" in result) throw new Error(`unrecognized ${result.unrecognized}`);
-  imported = result;
-  const file = path.join(temp, "imported.yaml");
-  fs.writeFileSync(file, importedCatalogText(imported, "prod", "corpus"));
-  // As the offline engine runs it (queriesShipped.test.ts does the same).
-  const settings = readStackSettings(ROOT, "prod", { "lookout:catalog": file });
-  const { lookout: program } = await import("../infra/program");
-  const run = await runUnderMocks({ project: settings.project, stack: settings.stack, config: settings.config, secretKeys: settings.secretKeys, preview: true, program });
-  planned = run.resources;
+  ({ imported, planned } = await importAndPlan(SOURCES, temp));
 }, 120_000);
 
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));

@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { positionOf } from "../../queries";
 import { CatalogError } from "../../infra/catalog/errors";
 import { parseCatalog } from "../../infra/catalog/load";
 import { EXIT, InputError } from "../errors";
@@ -51,20 +52,94 @@ function jsonFiles(from: string): string[] {
   return found;
 }
 
+/**
+ * Where JSON text stops being JSON (0-based offset): Node's `JSON.parse` names no
+ * position for most errors, so the text is scanned once more by RFC 8259's grammar.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === "\\") {
+        i++;
+        if (text[i] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? "")) fail();
+      }
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === "{") {
+          ws();
+          if (text[i] !== '"') fail();
+          string();
+          ws();
+          if (text[i] !== ":") fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === "t") return literal("true");
+    if (c === "f") return literal("false");
+    if (c === "n") return literal("null");
+    const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!number) fail();
+    i += (number as RegExpExecArray)[0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (offset) {
+    if (typeof offset === "number") return offset;
+    throw offset;
+  }
+  return text.length;
+}
+
 /** JSON text → value; a syntax error names the file and line:column. */
 export function readJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
-    let where = "1:1";
-    if (at) {
-      const before = text.slice(0, Number(at[1]));
-      const lines = before.split("\n");
-      where = `${lines.length}:${lines[lines.length - 1].length + 1}`;
-    }
-    throw new InputError(`${file}:${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, "")})`);
+    const { line, column } = positionOf(text, jsonErrorOffset(text));
+    const found = text[jsonErrorOffset(text)];
+    throw new InputError(`${file}:${line}:${column}: not valid JSON (${found === undefined ? "unexpected end" : `unexpected ${JSON.stringify(found)}`})`);
   }
 }
 
