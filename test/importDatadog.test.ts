@@ -13,6 +13,8 @@ import type { PlannedResource } from "../cli/engine/resource";
 import { monitorApiJson, roundTripDiff } from "../cli/reports/exportDatadog";
 import { slug, type ImportResult } from "../cli/reports/importDatadog";
 import { plannedResourceOf, pulumiImportFile } from "../cli/reports/pulumiImport";
+import { matchSignal } from "../cli/reports/signalMatch";
+import { parse } from "../queries";
 import { importAndPlan } from "./support/imports";
 import { runLookout } from "./support/plans";
 
@@ -51,11 +53,12 @@ describe("import datadog: the formats people have", () => {
       "endpoints payments/payments-health abc-123-xyz",
       "rawAlerts orders/queue-depth 5301",
       "rawAlerts payments/payments-api-can-connect 4212",
-      "rawAlerts payments/prod-payments-p99-latency 4211",
+      "alerts payments/prod-payments-p99-latency 4211",
+      "rawAlerts payments/payments-eu-queue-backlog 4213",
       "slos payments/payments-succeed c5d0f1a2b3c4d5e6f7a8b9c0d1e2f3a4",
-    ]);
+    ].sort());
     // The service's owner comes from the team: tag.
-    expect(imported.services.get("payments")).toEqual({ team: "checkout" });
+    expect(imported.services.get("payments")).toEqual({ team: "checkout", apmOperation: "http.request" });
   });
 
   it("names what it cannot import or hold, per file and field", () => {
@@ -73,13 +76,26 @@ describe("import datadog: the formats people have", () => {
     expect(notes.some((n) => /creator|overall_state|locked|options\.silenced/.test(n) && n.includes("4211"))).toBe(false);
   });
 
-  it("plans API monitors that equal their source after normalization (spacing, 2.0, \"30\")", () => {
-    expect(roundTripDiff(sourceMonitor("monitors-list.json", "4211"), monitorApiJson(plannedOf("monitors-list.json", "4211").inputs))).toEqual([]);
+  it("makes a monitor that matches a signal that signal's alert, compiling to the same query and thresholds", () => {
+    expect(find("monitors-list.json", "4211").entry).toEqual({
+      name: "prod-payments-p99-latency", signal: "http.latency", percentile: "p99", comparison: "above", critical: "2000ms", warning: "1500ms", window: "5m", severity: "P1",
+    });
     expect(plannedOf("monitors-list.json", "4211").inputs).toMatchObject({
+      type: "query alert",
       query: "percentile(last_5m):p99:trace.http.request{env:prod,service:payments} > 2",
-      message: "{{#is_alert}}p99 above {{threshold}}s: 100% of checkouts slow{{/is_alert}} @pagerduty-payments",
+      monitorThresholds: { critical: "2", warning: "1.5" },
+    });
+    // What the signal's alert does not keep is reported.
+    expect(imported.notes.some((n) => n.id === "4211" && n.field === "name, message, tags, options, priority")).toBe(true);
+  });
+
+  it("plans raw monitors that equal their source after normalization (spacing, 2000.0, \"30\", \"3\")", () => {
+    expect(roundTripDiff(sourceMonitor("monitors-list.json", "4213"), monitorApiJson(plannedOf("monitors-list.json", "4213").inputs))).toEqual([]);
+    expect(plannedOf("monitors-list.json", "4213").inputs).toMatchObject({
+      query: "max(last_15m):max:payments.queue.backlog{env:prod,service:payments,region:eu} >= 2000",
+      message: "Backlog at {{value}} (100% full at 5000) @slack-acme-payments",
       renotifyInterval: 30,
-      priority: "2",
+      priority: "3",
     });
     expect(roundTripDiff(sourceMonitor("sync-cli/resources/source/monitors.json", "5301"), monitorApiJson(plannedOf("sync-cli/resources/source/monitors.json", "5301").inputs))).toEqual([]);
     // A muted monitor cannot be exact: the provider has no `silenced` (PF-DD-IMP-2).
@@ -130,6 +146,24 @@ describe("import datadog: the formats people have", () => {
   });
 });
 
+describe("matching a monitor to a signal: the signal's alert must compile to the same query", () => {
+  it.each([
+    ["avg(last_5m):avg:system.cpu.user{env:prod,service:api} > 90", { warning: 80 }, "metric"],
+    ["sum(last_10m):sum:trace.http.request.errors{env:prod,service:api}.as_count() / sum:trace.http.request.hits{env:prod,service:api}.as_count() * 100 > 5", {}, "http.error-rate"],
+    ["percentile(last_5m):p95:trace.web.request{env:prod,service:api} < 1", {}, "http.latency"],
+    // Another scope, another service, a by-clause or a count the signal does not write: no match.
+    ["avg(last_5m):avg:system.cpu.user{env:prod,service:api,host:a} > 90", {}, undefined],
+    ["avg(last_5m):avg:system.cpu.user{env:prod,service:web} > 90", {}, undefined],
+    ["avg(last_5m):avg:system.cpu.user{env:prod,service:api} by {host} > 90", {}, undefined],
+    ["sum(last_10m):sum:trace.http.request.errors{env:prod,service:api}.as_count() / sum:trace.http.request.hits{env:prod,service:api}.as_count() > 5", {}, undefined],
+    ["avg(last_5m):avg:system.cpu.user{env:prod,service:api} >= 90", {}, undefined],
+  ])("%s", (query, extra, signal) => {
+    const model = parse(query);
+    const critical = (model as { threshold: number }).threshold;
+    expect(matchSignal("prod", "api", "query alert", query, model, { critical, ...extra })?.alert.signal).toBe(signal);
+  });
+});
+
 describe("where JSON text stops being JSON", () => {
   it.each([
     ['{"a": 1,,}', 8],
@@ -151,7 +185,7 @@ describe("lookout import datadog: the command", () => {
     const run = runLookout(["import", "datadog", "--from", FIXTURES, "--out", out, "--pulumi-import", importFile]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^imported 3 monitors, 1 SLOs and 1 API tests/);
+    expect(run.stdout).toMatch(/^imported 4 monitors \(1 as signal alerts\), 1 SLOs and 1 API tests/);
     expect(run.stdout).toContain("slos.json [0a1b2c3d4e5f60718293a4b5c6d7e8f9]");
     expect(fs.readFileSync(out, "utf8")).toContain("# monitors-list.json · Datadog ID 4211");
     expect(JSON.parse(fs.readFileSync(importFile, "utf8")).resources.length).toBeGreaterThan(5);

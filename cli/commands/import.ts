@@ -155,7 +155,7 @@ export function readSources(from: string): SourceFile[] {
 export function renderImportReport(result: ImportResult, out: string): string {
   const count = (kind: string) => result.entries.filter((e) => e.kind === kind).length;
   const lines = [
-    `imported ${count("rawAlerts")} monitors, ${count("slos")} SLOs and ${count("endpoints")} API tests into ${out} (${result.services.size} service${result.services.size === 1 ? "" : "s"})`,
+    `imported ${count("rawAlerts") + count("alerts")} monitors (${count("alerts")} as signal alerts), ${count("slos")} SLOs and ${count("endpoints")} API tests into ${out} (${result.services.size} service${result.services.size === 1 ? "" : "s"})`,
   ];
   if (result.unsupported.length > 0) {
     lines.push("", `not imported (${result.unsupported.length}):`);

@@ -12,6 +12,7 @@ import { formatNumber, monitorTypesOf, parse, QueryParseError, type MonitorQuery
 import { DATADOG_OPTIONS, THRESHOLD_KEYS, type OptionKind } from "../../infra/catalog/rawAlerts";
 import { formatSeconds } from "../../infra/catalog/units";
 import { MANAGED_LOCATIONS } from "../../infra/catalog/primitives";
+import { matchSignal } from "./signalMatch";
 
 export interface SourceFile {
   /** As reports show it. */
@@ -27,7 +28,7 @@ export interface ImportNote {
   readonly why: string;
 }
 
-export type EntryKind = "rawAlerts" | "slos" | "endpoints";
+export type EntryKind = "alerts" | "rawAlerts" | "slos" | "endpoints";
 
 /** One imported object: where it came from and where it went. */
 export interface ImportedEntry {
@@ -54,7 +55,7 @@ export interface ImportResult {
   readonly notes: readonly ImportNote[];
   readonly unsupported: readonly Unsupported[];
   /** Services the entries go to, with their owning team (from `team:` tags). */
-  readonly services: ReadonlyMap<string, { readonly team: string }>;
+  readonly services: ReadonlyMap<string, { readonly team: string; readonly apmOperation?: string }>;
 }
 
 /** Where a monitor without a `service:` tag goes. */
@@ -176,6 +177,9 @@ function comparesInQuery(query: MonitorQuery): query is Extract<MonitorQuery, { 
 const PRIORITY_SEVERITY = ["P0", "P1", "P2", "P3", "P3"] as const;
 
 interface Converted {
+  /** Where the entry goes, when not the object's usual list (a monitor that matches a signal). */
+  readonly kind?: EntryKind;
+  readonly apmOperation?: string;
   readonly service: string;
   readonly team?: string;
   readonly name: string;
@@ -184,8 +188,12 @@ interface Converted {
 
 type Converter = (object: Json, note: (field: string, why: string) => void) => Converted | { readonly unsupported: string };
 
-/** An API monitor → a raw-query alert (PF-DD-IMP-1 … PF-DD-IMP-3). */
-const convertMonitor: Converter = (m, note) => {
+/**
+ * An API monitor → the alert of the signal it matches (signalMatch.ts), when its
+ * `service:` tag names the service; else a raw-query alert (PF-DD-IMP-1 … PF-DD-IMP-3).
+ * `apmOf` is the APM operation already chosen for a service, which a match must share.
+ */
+const convertMonitor = (environment: string, apmOf: (service: string) => string | undefined): Converter => (m, note) => {
   const type = String(m.type);
   const text = String(m.query).trim();
   let model: MonitorQuery;
@@ -272,6 +280,14 @@ const convertMonitor: Converter = (m, note) => {
     note(key, `not a monitor setting the catalog holds (${JSON.stringify(value).slice(0, 60)})`);
   }
   const title = typeof m.name === "string" && m.name !== "" ? m.name : undefined;
+  const serviceTag = tagValue(tags, "service");
+  const service = slug(serviceTag ?? DEFAULT_SERVICE);
+  const signal = serviceTag === undefined ? undefined : matchSignal(environment, service, type, text, model, thresholds);
+  if (signal && (signal.apmOperation === undefined || (apmOf(service) ?? signal.apmOperation) === signal.apmOperation)) {
+    note("name, message, tags, options, priority", `the monitor matches the ${String(signal.alert.signal)} signal: its alert carries Lookout's own title, message (condition, runbook, route), tags and options; the source's are not kept`);
+    const name = slug(title ?? query);
+    return { kind: "alerts", ...(signal.apmOperation ? { apmOperation: signal.apmOperation } : {}), service, team: tagValue(tags, "team"), name, entry: { name, ...signal.alert, severity } };
+  }
   const entry: Json = {
     name: slug(title ?? query),
     ...(title !== undefined ? { title } : {}),
@@ -288,7 +304,7 @@ const convertMonitor: Converter = (m, note) => {
   };
   delete catalogOptions.thresholdWindows;
   if (Object.keys(catalogOptions).length > 0) entry.options = catalogOptions;
-  return { service: slug(tagValue(tags, "service") ?? DEFAULT_SERVICE), team: tagValue(tags, "team"), name: String(entry.name), entry };
+  return { service, team: tagValue(tags, "team"), name: String(entry.name), entry };
 };
 
 /** `sum:<metric>{<scope>}.as_count()`: the form of a catalog metrics SLI's queries. */
@@ -421,7 +437,8 @@ export function importDatadog(files: readonly SourceFile[], environment: string)
   const entries: ImportedEntry[] = [];
   const notes: ImportNote[] = [];
   const unsupported: Unsupported[] = [];
-  const services = new Map<string, { team: string }>();
+  const services = new Map<string, { team: string; apmOperation?: string }>();
+  const monitorConverter = convertMonitor(environment, (service) => services.get(service)?.apmOperation);
   const taken = new Set<string>();
   for (const source of files) {
     const found = recognize(source.value);
@@ -433,7 +450,7 @@ export function importDatadog(files: readonly SourceFile[], environment: string)
         const meta = Object.keys(r.wrapper).filter((k) => k !== "definition");
         if (meta.length > 0) note(meta.join(", "), "the recommended-monitor file's metadata, not part of the monitor");
       }
-      const converter = r.kind === "monitor" ? convertMonitor : r.kind === "slo" ? convertSlo(environment) : convertTest;
+      const converter = r.kind === "monitor" ? monitorConverter : r.kind === "slo" ? convertSlo(environment) : convertTest;
       const pending: ImportNote[] = [];
       const converted = converter(r.object, (field, why) => pending.push({ file: source.file, ...(id ? { id } : {}), field, why }));
       if ("unsupported" in converted) {
@@ -441,12 +458,14 @@ export function importDatadog(files: readonly SourceFile[], environment: string)
         continue;
       }
       notes.push(...pending);
-      const kind = KINDS[r.kind];
+      const kind = converted.kind ?? KINDS[r.kind];
       // Alerts and raw-query alerts share one name space per service; so do an entry kind's names.
+      const space = kind === "alerts" ? "rawAlerts" : kind;
       let name = converted.name;
-      for (let n = 2; taken.has(`${converted.service}/${kind}/${name}`); n++) name = `${converted.name.slice(0, 56)}-${n}`;
-      taken.add(`${converted.service}/${kind}/${name}`);
-      if (!services.has(converted.service)) services.set(converted.service, { team: slug(converted.team ?? DEFAULT_TEAM) });
+      for (let n = 2; taken.has(`${converted.service}/${space}/${name}`); n++) name = `${converted.name.slice(0, 56)}-${n}`;
+      taken.add(`${converted.service}/${space}/${name}`);
+      const known = services.get(converted.service);
+      services.set(converted.service, { team: known?.team ?? slug(converted.team ?? DEFAULT_TEAM), ...(known?.apmOperation || converted.apmOperation ? { apmOperation: known?.apmOperation ?? converted.apmOperation } : {}) });
       entries.push({ kind, file: source.file, ...(id ? { id } : {}), service: converted.service, name, entry: { ...converted.entry, name } });
     }
   }
@@ -469,7 +488,8 @@ export function importedCatalogText(result: ImportResult, environment: string, f
   const byService = [...result.services.keys()].sort();
   const services = byService.map((service) => {
     const of = (kind: EntryKind) => result.entries.filter((e) => e.service === service && e.kind === kind);
-    const lists = (["endpoints", "rawAlerts", "slos"] as const).filter((k) => of(k).length > 0);
+    const lists = (["endpoints", "alerts", "rawAlerts", "slos"] as const).filter((k) => of(k).length > 0);
+    const apmOperation = result.services.get(service)?.apmOperation;
     return {
       name: service,
       product: IMPORTED_PRODUCT,
@@ -477,6 +497,7 @@ export function importedCatalogText(result: ImportResult, environment: string, f
       tier: 2,
       description: `Imported from Datadog (${from}).`,
       runbook: placeholderRunbook(service),
+      ...(apmOperation ? { apmOperation } : {}),
       ...Object.fromEntries(lists.map((k) => [k, of(k).map((e) => e.entry)])),
     };
   });
@@ -487,7 +508,7 @@ export function importedCatalogText(result: ImportResult, environment: string, f
   });
   doc.commentBefore = ` Written by lookout import datadog --from ${from}. Review the placeholders (runbook, team, tier)\n and the import report; then see README "Adopting existing monitors".`;
   byService.forEach((service, i) => {
-    for (const kind of ["endpoints", "rawAlerts", "slos"] as const) {
+    for (const kind of ["endpoints", "alerts", "rawAlerts", "slos"] as const) {
       result.entries.filter((e) => e.service === service && e.kind === kind).forEach((e, j) => {
         const node = doc.getIn(["services", i, kind, j], true) as YAML.Node | undefined;
         if (node) node.commentBefore = ` ${e.file}${e.id ? ` · Datadog ID ${e.id}` : ""}`;

@@ -27,6 +27,7 @@ export interface PulumiImportFile {
 /** The resource type and planned name of an imported entry (infra/catalog/names.ts). */
 export function plannedResourceOf(entry: Pick<ImportedEntry, "kind" | "service" | "name">): { type: string; name: string } {
   const TYPES: Readonly<Record<EntryKind, [string, string]>> = {
+    alerts: ["datadog:index/monitor:Monitor", childName(childName(COMPONENT.alerts, entry.service), entry.name)],
     rawAlerts: ["datadog:index/monitor:Monitor", childName(childName(COMPONENT.alerts, entry.service), entry.name)],
     slos: ["datadog:index/serviceLevelObjective:ServiceLevelObjective", childName(childName(COMPONENT.slos, entry.service), entry.name)],
     endpoints: ["datadog:index/syntheticsTest:SyntheticsTest", childName(childName(COMPONENT.uptime, entry.service), uptimeKey.endpoint(entry.name))],
