@@ -189,7 +189,23 @@ describe("lookout import datadog: the command", () => {
     expect(run.stdout).toContain("slos.json [0a1b2c3d4e5f60718293a4b5c6d7e8f9]");
     expect(fs.readFileSync(out, "utf8")).toContain("# monitors-list.json · Datadog ID 4211");
     expect(JSON.parse(fs.readFileSync(importFile, "utf8")).resources.length).toBeGreaterThan(5);
+
+    // And back: the planned monitors as the API's JSON, one file each.
+    const dir = path.join(temp, "export");
+    const exported = runLookout(["export", "datadog", "--stack", "prod", "--catalog", out, "--out", dir]);
+    expect(exported.code).toBe(0);
+    // The 4 imported monitors and the imported SLO's burn-rate alerts.
+    expect(exported.stdout).toBe(`wrote 10 monitors of stack prod to ${dir}\n`);
+    const backlog = JSON.parse(fs.readFileSync(path.join(dir, "alerts-payments-payments-eu-queue-backlog.json"), "utf8"));
+    expect(roundTripDiff(sourceMonitor("monitors-list.json", "4213"), backlog)).toEqual([]);
+    expect(Object.keys(backlog)).toEqual([...Object.keys(backlog)].sort());
   }, 120_000);
+
+  it("names an unknown source or target with exit 2", () => {
+    const run = runLookout(["export", "grafana", "--stack", "prod", "--out", path.join(temp, "x")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: unknown export target "grafana"; expected datadog\n');
+  }, 60_000);
 
   it.each([
     ["bad.json", '[{"name": "x",\n  "type": }]', /bad\.json:2:11: not valid JSON \(unexpected "\}"\)/],
