@@ -45,6 +45,7 @@ export function rawMonitorArgs(environment: string, service: Service, alert: Raw
     }),
     ...(Object.keys(thresholds).length > 0 ? { monitorThresholds: thresholds } : {}),
     ...(alert.thresholdWindows ? { monitorThresholdWindows: { ...alert.thresholdWindows } } : {}),
+    ...(alert.evaluationWindow ? { schedulingOptions: { evaluationWindow: { ...alert.evaluationWindow } } } : {}),
     ...options,
     ...(alert.priority !== undefined ? { priority: String(alert.priority) } : {}),
     ...(alert.restrictedRoles ? { restrictedRoles: [...alert.restrictedRoles] } : {}),

@@ -4,7 +4,7 @@
  * (README "Round trip"). Pure.
  */
 import { format, parse, QueryParseError } from "../../queries";
-import { DATADOG_OPTIONS, THRESHOLD_KEYS } from "../../infra/catalog/rawAlerts";
+import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS } from "../../infra/catalog/rawAlerts";
 import { isDefaultOption, NOT_API_OPTIONS, READ_ONLY_MONITOR_KEYS } from "./importDatadog";
 
 type Json = Record<string, unknown>;
@@ -29,6 +29,13 @@ export function monitorApiJson(inputs: Readonly<Json>): Json {
   }
   if (isObject(inputs.monitorThresholdWindows)) {
     options.threshold_windows = { trigger_window: inputs.monitorThresholdWindows.triggerWindow, recovery_window: inputs.monitorThresholdWindows.recoveryWindow };
+  }
+  const scheduling = isObject(inputs.schedulingOptions) ? inputs.schedulingOptions : undefined;
+  if (scheduling && isObject(scheduling.evaluationWindow)) {
+    const window = scheduling.evaluationWindow;
+    options.scheduling_options = {
+      evaluation_window: Object.fromEntries(EVALUATION_WINDOW_KEYS.flatMap(([api, catalog]) => (window[catalog] === undefined ? [] : [[api, window[catalog]]]))),
+    };
   }
   return sortedJson({
     name: inputs.name,

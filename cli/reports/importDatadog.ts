@@ -9,7 +9,7 @@
  */
 import * as YAML from "yaml";
 import { formatNumber, monitorTypesOf, parse, QueryParseError, type MonitorQuery } from "../../queries";
-import { DATADOG_OPTIONS, THRESHOLD_KEYS, type OptionKind } from "../../infra/catalog/rawAlerts";
+import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS, type OptionKind } from "../../infra/catalog/rawAlerts";
 import { formatSeconds } from "../../infra/catalog/units";
 import { MANAGED_LOCATIONS } from "../../infra/catalog/primitives";
 import { matchSignal } from "./signalMatch";
@@ -242,6 +242,13 @@ const convertMonitor = (environment: string, apmOf: (service: string) => string 
       } else note("options.threshold_windows", "expected trigger_window and recovery_window");
       continue;
     }
+    if (key === "scheduling_options" && isObject(value) && Object.keys(value).every((k) => k === "evaluation_window") && isObject(value.evaluation_window)) {
+      const window = value.evaluation_window;
+      const known = EVALUATION_WINDOW_KEYS.map(([api]) => api as string);
+      for (const k of Object.keys(window)) if (!known.includes(k)) note(`options.scheduling_options.evaluation_window.${k}`, "not an evaluation-window setting (PF-DD-IMP-8)");
+      catalogOptions.evaluationWindow = Object.fromEntries(EVALUATION_WINDOW_KEYS.flatMap(([api, catalog]) => (window[api] === undefined || window[api] === null ? [] : [[catalog, window[api]]])));
+      continue;
+    }
     const spec = DATADOG_OPTIONS.find((o) => o.api === key);
     if (spec) {
       if (value === null) continue;
@@ -296,6 +303,7 @@ const convertMonitor = (environment: string, apmOf: (service: string) => string 
     ...(comparator !== undefined ? { comparator } : {}),
     ...Object.fromEntries(THRESHOLD_KEYS.flatMap((k) => (thresholds[k.catalog] === undefined ? [] : [[k.catalog, thresholds[k.catalog]]]))),
     ...(catalogOptions.thresholdWindows ? { thresholdWindows: catalogOptions.thresholdWindows } : {}),
+    ...(catalogOptions.evaluationWindow ? { evaluationWindow: catalogOptions.evaluationWindow } : {}),
     severity,
     ...(priority !== undefined ? { priority } : {}),
     ...(typeof m.message === "string" ? { message: m.message } : {}),
@@ -303,6 +311,7 @@ const convertMonitor = (environment: string, apmOf: (service: string) => string 
     ...(restrictedRoles ? { restrictedRoles } : {}),
   };
   delete catalogOptions.thresholdWindows;
+  delete catalogOptions.evaluationWindow;
   if (Object.keys(catalogOptions).length > 0) entry.options = catalogOptions;
   return { service, team: tagValue(tags, "team"), name: String(entry.name), entry };
 };

@@ -93,6 +93,13 @@ export const RawQueryAlert = z.strictObject({
   unknown: Threshold.optional().meta({ description: "Service checks: consecutive UNKNOWN runs to alert." }),
   thresholdWindows: z.strictObject({ triggerWindow: z.string().min(1), recoveryWindow: z.string().min(1) }).optional()
     .meta({ description: "Anomaly monitors: Datadog's trigger and recovery windows, e.g. last_15m." }),
+  evaluationWindow: z.strictObject({
+    dayStarts: z.string().regex(/^\d\d:\d\d$/, { error: "a time such as 04:00" }).optional(),
+    hourStarts: z.number().int().min(0).max(59).optional(),
+    monthStarts: z.number().int().min(1).max(31).optional(),
+    timezone: z.string().optional(),
+  }).optional()
+    .meta({ description: "Cumulative windows (current_1h, current_1d, current_1mo): when the window starts (API: scheduling_options.evaluation_window, PF-DD-IMP-8)." }),
   severity: SeveritySchema.meta({ description: "Routes the alert (when Lookout writes the message) and gives the severity: tag." }),
   priority: z.number().int().min(1).max(5).optional().meta({ description: "Datadog's priority 1 (highest) – 5; absent: none." }),
   runbook: Url.optional().meta({ description: "Overrides the service's runbook (used when Lookout writes the message)." }),
@@ -115,6 +122,7 @@ export interface RawQueryAlertModel {
   readonly comparator?: Comparator;
   readonly thresholds: Readonly<Partial<Record<ThresholdKey, number>>>;
   readonly thresholdWindows?: { readonly triggerWindow: string; readonly recoveryWindow: string };
+  readonly evaluationWindow?: { readonly dayStarts?: string; readonly hourStarts?: number; readonly monthStarts?: number; readonly timezone?: string };
   readonly severity: Severity;
   readonly priority?: number;
   readonly runbook: string;
@@ -191,6 +199,7 @@ export function normalizeRawAlert(raw: RawRawQueryAlert, serviceRunbook: string,
     comparator: raw.comparator,
     thresholds,
     thresholdWindows: raw.thresholdWindows,
+    evaluationWindow: raw.evaluationWindow,
     severity: raw.severity,
     priority: raw.priority,
     runbook: raw.runbook ?? serviceRunbook,
@@ -215,3 +224,11 @@ function checkOrder(raw: RawRawQueryAlert, fail: (path: readonly PropertyKey[], 
     fail(["warning"], `expected warning ${above ? "at or below" : "at or above"} critical (${formatNumber(critical)}) for "${comparator}", found ${formatNumber(warning)}`);
   }
 }
+
+/** `evaluation_window`'s keys: the API's and the catalog's (the provider's are the catalog's), PF-DD-IMP-8. */
+export const EVALUATION_WINDOW_KEYS = [
+  ["day_starts", "dayStarts"],
+  ["hour_starts", "hourStarts"],
+  ["month_starts", "monthStarts"],
+  ["timezone", "timezone"],
+] as const;
