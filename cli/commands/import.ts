@@ -201,7 +201,12 @@ export async function importCommand(source: string, flags: ImportFlags, write: (
   if (flags.pulumiImport !== undefined) {
     // Plan before writing anything: a failing plan leaves no file behind.
     const temp = `${path.resolve(flags.out)}.${process.pid}.plan.yaml`;
-    fs.writeFileSync(temp, text);
+    try {
+      fs.mkdirSync(path.dirname(temp), { recursive: true });
+      fs.writeFileSync(temp, text);
+    } catch {
+      throw new InputError(`cannot write next to ${flags.out}`);
+    }
     try {
       const root = findProjectRoot(process.cwd());
       const settings = readStackSettings(root, environment, { "lookout:catalog": temp });
