@@ -348,12 +348,18 @@ const convertSlo = (environment: string): Converter => (s, note) => {
   note("severity", "none in an SLO: its paging burn-rate alerts are assumed P2; the catalog adds the burn-rate alerts of defaults.slos.burnRates");
   if (stringList(s.tags)?.length) note("tags", "Lookout tags the SLO with its standard tags instead");
   const name = slug(String(s.name ?? good[1]));
+  // A catalog description lands in notification messages: no @-handles or {{ }} blocks there.
+  let description = typeof s.description === "string" && s.description !== "" ? s.description : undefined;
+  if (description !== undefined && /(?:^|[^\w.+-])@[\w.+-]|\{\{|\}\}/.test(description)) {
+    note("description", "it holds @-handles or {{ }} blocks, which a catalog description may not (they would reach the burn-rate alerts' messages); not kept");
+    description = undefined;
+  }
   return {
     service: slug(service),
     name,
     entry: {
       name,
-      ...(typeof s.description === "string" && s.description !== "" ? { description: s.description } : {}),
+      ...(description !== undefined ? { description } : {}),
       target: `${formatNumber(target)}%`,
       ...(warning !== undefined ? { warning: `${formatNumber(warning)}%` } : {}),
       timeframe: first.timeframe,
