@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonErrorOffset, readSources } from "../cli/commands/import";
 import type { PlannedResource } from "../cli/engine/resource";
 import { monitorApiJson, roundTripDiff } from "../cli/reports/exportDatadog";
-import { slug, type ImportResult } from "../cli/reports/importDatadog";
+import { importDatadog, slug, type ImportResult } from "../cli/reports/importDatadog";
 import { plannedResourceOf, pulumiImportFile } from "../cli/reports/pulumiImport";
 import { matchSignal } from "../cli/reports/signalMatch";
 import { parse } from "../queries";
@@ -135,6 +135,14 @@ describe("import datadog: the formats people have", () => {
     file.resources.forEach((r, i) => {
       if (r.parent) expect(names.indexOf(r.parent)).toBeLessThan(i);
     });
+  });
+
+  it("keeps no @-handle or {{ }} block in a catalog description: the SLO's is reported instead", () => {
+    const slo = (SOURCES.find((f) => f.file === "slos.json")?.value as { data: Record<string, unknown>[] }).data[0];
+    const result = importDatadog([{ file: "slo.json", value: { ...slo, description: "Pages {{#is_alert}}@pagerduty-payments{{/is_alert}}" } }], "prod");
+    if ("unrecognized" in result) throw new Error("unrecognized");
+    expect(result.entries[0].entry.description).toBeUndefined();
+    expect(result.notes.map((n) => n.field)).toContain("description");
   });
 
   it.each([
