@@ -13,6 +13,8 @@ import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review
 import { policies, type PoliciesFlags } from "./policies";
 import { MASS_REMOVAL_PERCENT } from "./reports/massRemoval";
 import { test, type TestFlags } from "./commands/test";
+import { importCommand, type ImportFlags } from "./commands/import";
+import { exportCommand, type ExportFlags } from "./commands/export";
 
 interface PlanFlags {
   stack: string;
@@ -151,6 +153,25 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--explain <monitor>", "chart the monitor's evaluated values over each test that names it")
     .option("--format <format>", "text or markdown", "text")
     .action((paths: string[], flags: TestFlags) => run(test(paths, flags, write)));
+
+  program
+    .command("import")
+    .description("Adopt existing Datadog monitors, SLOs and API tests: write them into a catalog file that validates, with a report of what it cannot hold.")
+    .argument("<source>", "where from: datadog")
+    .requiredOption("--from <path>", "a JSON file, or a folder of them (API objects and lists, recommended monitors, datadog-sync-cli files)")
+    .requiredOption("--out <file>", "the catalog file to write")
+    .option("-s, --stack <name>", "the stack the catalog is for: its environment (default prod) and, with --pulumi-import, its Pulumi.<name>.yaml")
+    .option("--pulumi-import <file>", "also write Pulumi's bulk import file (pulumi import --file) mapping planned names to Datadog IDs")
+    .action((source: string, flags: ImportFlags) => run(importCommand(source, flags, write)));
+
+  program
+    .command("export")
+    .description("Write the stack's planned Datadog monitors as the API's monitor JSON, one file per monitor (what import reads back).")
+    .argument("<target>", "where to: datadog")
+    .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
+    .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
+    .requiredOption("--out <dir>", "folder to write the monitors to (created if missing)")
+    .action((target: string, flags: ExportFlags) => run(exportCommand(target, flags, write)));
 
   return program;
 }

@@ -8,6 +8,7 @@ import type { Service } from "./catalog/model";
 import { type NotifyTargets, routeDependencies } from "./notify";
 import { idsByKey, mergeRecords } from "./outputs";
 import { monitorArgs } from "./monitors";
+import { rawAlertDependencies, rawMonitorArgs } from "./rawMonitors";
 import { sourced } from "./sources";
 import { childName } from "./catalog/names";
 
@@ -26,7 +27,7 @@ export class Alerts extends pulumi.ComponentResource {
   constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lookout:alerts:Alerts", name, {}, opts);
     const perService = args.services
-      .filter((service) => service.alerts.length > 0)
+      .filter((service) => service.alerts.length > 0 || (service.rawAlerts?.length ?? 0) > 0)
       .map((service) => new ServiceAlerts(childName(name, service.name), { environment: args.environment, service, notify: args.notify }, { parent: this }));
     this.monitorIds = mergeRecords(perService.map((s) => s.monitorIds));
     this.registerOutputs({ monitorIds: this.monitorIds });
@@ -53,6 +54,15 @@ export class ServiceAlerts extends pulumi.ComponentResource {
         new datadog.Monitor(childName(name, alert.name), monitorArgs(environment, service, alert), {
           parent: this,
           dependsOn: routeDependencies(args.notify, service, alert.severity),
+        }),
+        alert.source,
+      );
+    }
+    for (const alert of service.rawAlerts ?? []) {
+      monitors[alert.name] = sourced(
+        new datadog.Monitor(childName(name, alert.name), rawMonitorArgs(environment, service, alert), {
+          parent: this,
+          dependsOn: rawAlertDependencies(args.notify, service, alert),
         }),
         alert.source,
       );

@@ -8,6 +8,7 @@ import type { Comparison, Percentile, SignalName } from "./signals";
 import type { Quantity } from "./units";
 import type { Backup, LogRetention, StatusPage } from "./modelStorage";
 import type { GrafanaSettings } from "./modelDashboards";
+import type { RawQueryAlertModel } from "./rawAlerts";
 
 export type { Comparison, Percentile, SignalName } from "./signals";
 export type { Quantity } from "./units";
@@ -342,6 +343,8 @@ export interface Service {
   /** The APM operation of the service's HTTP requests (`trace.<operation>.hits`). */
   readonly apmOperation: string;
   readonly alerts: readonly Alert[];
+  /** Raw-query alerts (`rawAlerts.ts`), sorted by name; absent when the service has none. */
+  readonly rawAlerts?: readonly RawQueryAlertModel[];
   readonly slos: readonly Slo[];
   readonly sentry?: SentryProject;
   /** Where each severity's alerts go; absent when the catalog has no routing. */

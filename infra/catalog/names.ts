@@ -159,6 +159,7 @@ export function plannedNames(catalog: Catalog): PlannedName[] {
 
     const alerts = childName(COMPONENT.alerts, service.name);
     for (const a of service.alerts) add(T.alerts, T.monitor, childName(alerts, a.name), { what: `${s} alert "${a.name}"`, source: a.source });
+    for (const a of service.rawAlerts ?? []) add(T.alerts, T.monitor, childName(alerts, a.name), { what: `${s} raw-query alert "${a.name}"`, source: a.source });
 
     const slos = childName(COMPONENT.slos, service.name);
     for (const slo of service.slos) {

@@ -22,6 +22,7 @@ import type {
   TlsCheck,
 } from "./model";
 import { BODY_ASSERTION_PATTERN, Defaults, type RawDefaults, type RawEndpoint, type RawJourney } from "./schema";
+import { normalizeRawAlert } from "./rawAlerts";
 import { checkBurnRates, normalizeAlert, normalizeSentry, normalizeSlo, type Site } from "./normalizeAlerts";
 import { type FileSite, normalizeOncall } from "./normalizeOncall";
 import { normalizeStorage } from "./normalizeStorage";
@@ -88,6 +89,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       source: (p) => source(file, [...base, ...p]),
     });
     const alerts = raw.alerts.flatMap((a, i) => normalizeAlert(a, raw.runbook, defaults, at([...path, "alerts", i])) ?? []);
+    const rawAlerts = (raw.rawAlerts ?? []).flatMap((a, i) => normalizeRawAlert(a, raw.runbook, at([...path, "rawAlerts", i])) ?? []);
     const slos = raw.slos.flatMap((s, i) => normalizeSlo(s, defaults, at([...path, "slos", i])) ?? []);
     const sentry = raw.sentry && normalizeSentry(raw.sentry, raw.name, at([...path, "sentry"]));
     normalizedServices.push({
@@ -102,6 +104,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       tlsChecks: [],
       apmOperation: raw.apmOperation ?? defaults.alerts.apmOperation,
       alerts: sortByName(alerts),
+      ...(rawAlerts.length > 0 ? { rawAlerts: sortByName(rawAlerts) } : {}),
       slos: sortByName(slos),
       sentry,
       source: source(file, path),
@@ -189,7 +192,7 @@ function collect<K extends "products" | "services" | "teams" | "maintenance">(fi
 /** The named lists of a catalog, and the lists nested in their items. */
 const NAMED_LISTS: Readonly<Record<string, { what: string; nested: Readonly<Record<string, string>> }>> = {
   products: { what: "product", nested: {} },
-  services: { what: "service", nested: { endpoints: "endpoint", journeys: "journey", alerts: "alert", slos: "SLO" } },
+  services: { what: "service", nested: { endpoints: "endpoint", journeys: "journey", slos: "SLO" } },
   teams: { what: "team", nested: {} },
   maintenance: { what: "maintenance window", nested: {} },
   backups: { what: "backup", nested: {} },
@@ -208,6 +211,8 @@ function checkNames(files: readonly ParsedFile[], report: Reporter): void {
           for (const j of children) unique(namedItems(item.file, [...j.path, "steps"]), "step", report);
         }
       }
+      // Alerts and raw-query alerts share one name space (one monitor name each).
+      unique([...namedItems(item.file, [...item.path, "alerts"]), ...namedItems(item.file, [...item.path, "rawAlerts"])], "alert", report);
       // A Sentry project's issue and metric alerts share one name space.
       const sentry = [...item.path, "sentry"];
       unique([...namedItems(item.file, [...sentry, "issueAlerts"]), ...namedItems(item.file, [...sentry, "metricAlerts"])], "Sentry alert", report);

@@ -12,6 +12,7 @@ import { MaintenanceWindow, Routing, Team } from "./schemaOncall";
 import { StorageKeys } from "./schemaStorage";
 import { Grafana } from "./schemaDashboards";
 import { PERCENTILES } from "./signals";
+import { RawQueryAlert } from "./rawAlerts";
 
 import {
   BODY_ASSERTION_PATTERN,
@@ -240,6 +241,8 @@ export const Service = z.strictObject({
   apmOperation: z.string().regex(/^[a-z][a-z0-9_.]*$/, { error: "an APM operation name such as http.request" }).optional()
     .meta({ description: "The APM operation of the service's requests (default defaults.alerts.apmOperation)." }),
   alerts: z.array(Alert).default([]),
+  rawAlerts: z.array(RawQueryAlert).optional()
+    .meta({ description: "Datadog monitors written as Datadog writes them (what lookout import datadog adopts); names share the alerts' name space." }),
   slos: z.array(Slo).default([]),
   sentry: Sentry.optional(),
 });
