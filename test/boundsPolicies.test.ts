@@ -23,6 +23,8 @@ import { Slos } from "../infra/slos";
 import { Uptime } from "../infra/uptime";
 import { boundsPolicies, configKey, CONVENTIONS, monthlyRuns, recommendedSchema, windowSeconds, withinBoundsSchema } from "../policies/bounds";
 import { runComponents } from "./support/mocks";
+import { stackViolations } from "./support/policies";
+import type { PolicyResource } from "@pulumi/policy";
 import { STOREFRONT_TEAM } from "./support/catalogs";
 
 const ROOT = path.join(__dirname, "..");
@@ -369,6 +371,29 @@ describe("monitoring-budget", () => {
     ]);
     expect(messagesOf(configured, "monitoring-budget")).toEqual([expect.stringMatching(/^The stack's 1 synthetic tests run about 25,920 API test runs a month: about \$18\.66 at \$7\.20 per 10,000 API runs, over the monitoring budget of \$10\.00/)]);
     expect(loosened.diagnostics.find((d) => d.policy === "monitoring-budget")).toMatchObject({ enforcementLevel: "advisory" });
+  });
+
+  it("gives the same estimate in any resource order (a sharded plan analyzes the stack in another order)", async () => {
+    const budget = boundsPolicies.find((p) => p.name === "monitoring-budget");
+    if (!budget || !("validateStack" in budget)) throw new Error("no monitoring-budget stack policy");
+    // Costs whose float sum lands on a half cent one way and below it the other
+    // ($357.855 forward, $357.85499… reversed): [tickEvery seconds, locations] per test.
+    const shapes: ReadonlyArray<readonly [number, number]> = [[600, 6], [120, 3], [30, 2], [60, 1], [3600, 4], [86400, 1], [60, 9], [300, 2]];
+    const tests: PolicyResource[] = shapes.map(([tickEvery, locations], i) => ({
+      type: "datadog:index/syntheticsTest:SyntheticsTest",
+      name: `uptime-svc-${i}-home`,
+      urn: `urn:pulumi:prod::lookout::datadog:index/syntheticsTest:SyntheticsTest::uptime-svc-${i}-home`,
+      props: { type: "api", subtype: "http", status: "live", locations: Array.from({ length: locations }, (_, l) => `aws:loc-${l}`), optionsList: { tickEvery } },
+      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    }));
+    const forward = await stackViolations(budget, tests);
+    expect(forward).toHaveLength(1);
+    expect(forward[0].message).toContain("about $357.86 at $5.00 per 10,000 API runs");
+    for (const order of [[...tests].reverse(), [...tests.slice(5), ...tests.slice(0, 5)]]) expect(await stackViolations(budget, order)).toEqual(forward);
   });
 
   it("leaves every other rule of the pack quiet on the loosened catalog (each change is a bounds finding only)", () => {
