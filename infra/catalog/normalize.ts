@@ -135,7 +135,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
   const withTls = assignTlsChecks(sortByName(oncall.services), defaults);
   const catalog: Catalog = {
     environment: environment.value,
-    files: files.map((f) => f.file),
+    files: files.flatMap((f) => f.files ?? [f.file]),
     products: sortByName(
       products.map(({ value, file, path }): Product => ({ ...value, source: source(file, path) })),
     ),
@@ -237,7 +237,8 @@ function unique(items: readonly Located<{ name: string }>[], what: string, repor
   for (const item of items) {
     const first = seen.get(item.value.name);
     if (first) {
-      const where = `${first.file.file}:${first.file.locate([...first.path, "name"]).line}`;
+      const at = first.file.locate([...first.path, "name"]);
+      const where = `${at.file ?? first.file.file}:${at.line}`;
       report(item.file, [...item.path, "name"], `duplicate ${what} name "${item.value.name}" (first declared at ${where})`);
     } else {
       seen.set(item.value.name, item);
