@@ -61,7 +61,7 @@ function track(layer: YamlFile, value: unknown, at: readonly PropertyKey[]): Tra
 }
 
 /** The plain value of a tree (what the schema and the normalizer read). */
-function untrack(tree: Tracked): unknown {
+export function untrack(tree: Tracked): unknown {
   if (!tree.children) return tree.value;
   if (Array.isArray(tree.value)) return [...tree.children.values()].map(untrack);
   return Object.fromEntries([...tree.children].map(([key, child]) => [key, untrack(child)]));
@@ -197,6 +197,30 @@ export function mergeLayers(sources: readonly CatalogSource[], issues: CatalogIs
       return at && { ...at, file: node.layer.file };
     },
   };
+}
+
+/**
+ * The files of a catalog folder as one document (what `lookout catalog` prints): their
+ * top-level lists joined in file order, every other key from the one file that sets it.
+ * Undefined when a file's YAML could not be read (reported).
+ */
+export function joinFiles(sources: readonly CatalogSource[], issues: CatalogIssue[]): Tracked | undefined {
+  const layers = sources.map((source) => parseYamlFile(source, issues));
+  if (layers.length === 0 || layers.some((layer) => layer === undefined)) return undefined;
+  const trees = (layers as YamlFile[]).map((layer) => track(layer, layer.raw, []));
+  const children = new Map<PropertyKey, Tracked>();
+  for (const tree of trees) {
+    for (const [key, child] of tree.children ?? []) {
+      const before = children.get(key);
+      if (before?.children && Array.isArray(before.value) && child.children && Array.isArray(child.value)) {
+        const items = [...before.children.values(), ...child.children.values()];
+        children.set(key, { ...before, value: items.map(untrack), children: new Map(items.map((item, i) => [i, item])) });
+      } else if (!before) {
+        children.set(key, child);
+      }
+    }
+  }
+  return { value: {}, layer: trees[0].layer, path: [], children };
 }
 
 /** The layers a file names with `extends` (paths as written, resolved against its folder); [] when it names none. */
