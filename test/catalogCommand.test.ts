@@ -33,9 +33,9 @@ describe("lookout catalog", () => {
     const run = lookout(["catalog", "--stack", "staging", "--catalog", STAGING, "--origins"]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
-    expect(lines).toContain("        url: https://staging.shop.example.com/ # test/fixtures/layers/staging.yaml:7");
-    expect(lines).toContain("    runbook: https://runbooks.example.com/web # test/fixtures/layers/base.yaml:14");
-    expect(lines).toContain("environment: staging # test/fixtures/layers/staging.yaml:2");
+    expect(lines).toContain("        url: https://staging.shop.example.com/ # test/fixtures/layers/staging.yaml:8");
+    expect(lines).toContain("    runbook: https://runbooks.example.com/web # test/fixtures/layers/base.yaml:15");
+    expect(lines).toContain("environment: staging # test/fixtures/layers/staging.yaml:3");
     // Comments change nothing: the annotated text is the same YAML.
     expect(parse(run.stdout)).toEqual(parse(lookout(["catalog", "--stack", "staging", "--catalog", STAGING]).stdout));
   });

@@ -35,6 +35,7 @@ describe("the editor schemas accept the real catalog files", () => {
     expect(stackFiles).toEqual(expect.arrayContaining(["stacks/prod.yaml", "stacks/staging.yaml"]));
   });
 
+  // PF-SCHEMA-1: x- keys pass beside additionalProperties: false; anything else is still refused.
   it("still rejects what the loader rejects: an unknown key, in either form, and a stray marker", () => {
     const staging = yamlOf("test/fixtures/layers/staging.yaml") as { services: Record<string, unknown>[] };
     staging.services[0].colour = "red";

@@ -32,9 +32,9 @@ describe("a stack's catalog as a base and an overlay", () => {
     expect(prod.files.map((f) => path.basename(f))).toEqual(["base.yaml", "prod.yaml"]);
     expect(prod.environment).toBe("prod");
     expect(endpoints(prod)).toEqual({
-      "admin/login": { url: "https://admin.example.com/login", severity: "P2", source: "base.yaml:30:9" },
-      "web/home": { url: "https://shop.example.com/", severity: "P0", source: "base.yaml:16:9" },
-      "web/search": { url: "https://shop.example.com/search", severity: "P1", source: "base.yaml:20:9" },
+      "admin/login": { url: "https://admin.example.com/login", severity: "P2", source: "base.yaml:31:9" },
+      "web/home": { url: "https://shop.example.com/", severity: "P0", source: "base.yaml:17:9" },
+      "web/search": { url: "https://shop.example.com/search", severity: "P1", source: "base.yaml:21:9" },
     });
     // The anchor shared in the base (x-anchors, merge key) still applies.
     expect(prod.services.find((s) => s.name === "web")?.endpoints.find((e) => e.name === "home")?.intervalSeconds).toBe(60);
@@ -45,8 +45,8 @@ describe("a stack's catalog as a base and an overlay", () => {
     expect(staging.environment).toBe("staging");
     expect(staging.services.map((s) => s.name)).toEqual(["web"]);
     expect(endpoints(staging)).toEqual({
-      "web/cart": { url: "https://staging.shop.example.com/cart", severity: "P3", source: "staging.yaml:11:9" },
-      "web/home": { url: "https://staging.shop.example.com/", severity: "P2", source: "staging.yaml:6:9" },
+      "web/cart": { url: "https://staging.shop.example.com/cart", severity: "P3", source: "staging.yaml:12:9" },
+      "web/home": { url: "https://staging.shop.example.com/", severity: "P2", source: "staging.yaml:7:9" },
     });
     // What the overlay does not write is the base's: the shared interval, the service's description.
     const web = staging.services[0];
@@ -58,7 +58,7 @@ describe("a stack's catalog as a base and an overlay", () => {
     const base = read("base.yaml");
     const changed = { ...base, text: base.text.replace("https://shop.example.com/search", "https://shop.example.com/find") };
     const prod = parseLayeredCatalog([changed, read("prod.yaml")]);
-    expect(endpoints(prod)["web/search"]).toEqual({ url: "https://shop.example.com/find", severity: "P1", source: "base.yaml:20:9" });
+    expect(endpoints(prod)["web/search"]).toEqual({ url: "https://shop.example.com/find", severity: "P1", source: "base.yaml:21:9" });
     const staging = parseLayeredCatalog([changed, read("staging.yaml")]);
     expect(staging.services[0].description).toBe("Storefront.");
     const descChanged = { ...base, text: base.text.replace("description: Storefront.", "description: The storefront.") };
@@ -86,7 +86,7 @@ services:
 `,
     };
     expect(issuesOf([brokenBase, overlay])).toEqual([
-      "base.yaml:26:11 services[1].tier expected a number, found \"two\"",
+      "base.yaml:27:11 services[1].tier expected a number, found \"two\"",
       'staging.yaml:6:15 services[0].endpoints[0].name overlay entry "hom" matches no entry of the base here; add `$add: true` to add it',
       expect.stringMatching(/^staging\.yaml:9:9 services\[0\]\.endpoints\[1\]\.colour unknown key "colour"; expected one of name, /),
       'staging.yaml:11:11 services[1].$add the base already has an entry named "admin" here; drop $add to change it',

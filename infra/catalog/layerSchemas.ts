@@ -5,7 +5,8 @@
  * - an overlay (a stack's file that extends a base, layers.ts): the same keys, none
  *   required (what it leaves out is the base's), and on every named entry the
  *   `$add`/`$remove` markers.
- * Both are derived from the zod schema (schema.ts), so they cannot drift from it.
+ * Both are derived from the zod schema (schema.ts), so they cannot drift from it. A file
+ * names its form in its first line, `# yaml-language-server: $schema=…` (PF-SCHEMA-2).
  */
 import { ADD_MARKER, EXTENDS_KEY, REMOVE_MARKER } from "./layers";
 import { catalogJsonSchema } from "./schema";
@@ -20,7 +21,10 @@ const EXTENDS_SCHEMA: JsonSchema = {
   ],
 };
 
-/** A whole file: top-level `x-…` keys (YAML anchors to share) and `extends` are allowed. */
+/**
+ * A whole file: top-level `x-…` keys (YAML anchors to share) and `extends` are allowed;
+ * patternProperties are not "additional" under additionalProperties: false (PF-SCHEMA-1).
+ */
 function withLayerKeys(schema: JsonSchema, title: string): JsonSchema {
   const properties = schema.properties as Record<string, JsonSchema>;
   return {
