@@ -183,10 +183,24 @@ function parseFile(source: CatalogSource, issues: CatalogIssue[]): ParsedFile | 
 /** Checks a whole document (one file, or a stack's merged layers) against the schema. */
 export function validateDocument(file: Pick<YamlFile, "file" | "raw" | "locate" | "locateKey">, issues: CatalogIssue[]): ParsedFile {
   const result = CatalogFileSchema.safeParse(file.raw);
-  if (!result.success) {
-    for (const zodIssue of result.error.issues) issues.push(...describeIssue(file, zodIssue));
+  if (result.success) return { file: file.file, raw: file.raw, data: result.data, locate: file.locate };
+  for (const zodIssue of result.error.issues) issues.push(...describeIssue(file, zodIssue));
+  // Unknown keys alone leave a document the checks can still read without them, so the
+  // catalog's other problems (a routing typo) come in the same report.
+  const unknown = result.error.issues.filter((i) => i.code === "unrecognized_keys");
+  if (unknown.length < result.error.issues.length) return { file: file.file, raw: file.raw, locate: file.locate };
+  const retry = CatalogFileSchema.safeParse(withoutKeys(file.raw, unknown));
+  return { file: file.file, raw: file.raw, data: retry.success ? retry.data : undefined, locate: file.locate };
+}
+
+/** A copy of the document without the keys the schema did not know. */
+function withoutKeys(raw: Readonly<Record<string, unknown>>, unknown: readonly z.core.$ZodIssueUnrecognizedKeys[]): Record<string, unknown> {
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  for (const issue of unknown) {
+    const holder = valueAt(copy, issue.path);
+    if (holder !== null && typeof holder === "object") for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
   }
-  return { file: file.file, raw: file.raw, data: result.success ? result.data : undefined, locate: file.locate };
+  return copy;
 }
 
 /** Parses one file's YAML (positions kept, aliases bounded); undefined after reporting when it cannot be read. */

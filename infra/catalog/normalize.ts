@@ -49,6 +49,9 @@ interface Located<T> {
 }
 
 export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[]): Catalog | undefined {
+  // Problems found before (unknown keys, which the schema's data leaves out; text rules)
+  // do not stop the checks below: only problems found here make later steps unsafe.
+  const prior = issues.length;
   const report: Reporter = (file, docPath, message) =>
     issues.push({ file: file.file, ...file.locate(docPath), path: formatPath(docPath), message });
 
@@ -120,7 +123,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     files.flatMap((f) => (f.data.grafana ? [{ value: f.data.grafana, path: ["grafana"], site: siteOf(f) }] : [])),
     { products: productNames, teams: new Set(normalizedServices.map((s) => s.team)) },
   );
-  if (issues.length > 0 || !environment) return undefined;
+  if (issues.length > prior || !environment) return undefined;
 
   const routing = single(files, "routing", report);
   const oncall = normalizeOncall(
@@ -130,7 +133,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     normalizedServices,
     new Map(services.map((s) => [s.value.name, { value: s.value, path: s.path, site: siteOf(s.file) }])),
   );
-  if (issues.length > 0) return undefined;
+  if (issues.length > prior) return undefined;
 
   const withTls = assignTlsChecks(sortByName(oncall.services), defaults);
   const catalog: Catalog = {
@@ -148,7 +151,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     ...(grafana ? { grafana } : {}),
   };
   checkResourceNames(catalog, issues);
-  if (issues.length > 0) return undefined;
+  if (issues.length > prior) return undefined;
   return deepFreeze(catalog);
 }
 
