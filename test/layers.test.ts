@@ -65,6 +65,19 @@ describe("a stack's catalog as a base and an overlay", () => {
     expect(parseLayeredCatalog([descChanged, read("staging.yaml")]).services[0].description).toBe("The storefront.");
   });
 
+  it("removes a mapping's key with null (PF-SCHEMA-3), and reports a null that removes nothing", () => {
+    const base = read("base.yaml");
+    const withTimeout = { ...base, text: base.text.replace("        severity: P1\n", "        severity: P1\n        timeout: 10s\n") };
+    const overlay = (body: string) => ({ file: "staging.yaml", text: `extends: base.yaml\nenvironment: staging\nservices:\n  - name: web\n    endpoints:\n      - name: search\n${body}` });
+    const search = (layers: { file: string; text: string }[]) => parseLayeredCatalog(layers).services.find((s) => s.name === "web")?.endpoints.find((e) => e.name === "search");
+    expect(search([withTimeout, read("prod.yaml")])?.request.timeoutSeconds).toBe(10);
+    // Removed, the default (defaults.uptime.timeout, 30s) applies again.
+    expect(search([withTimeout, overlay("        timeout: null\n")])?.request.timeoutSeconds).toBe(30);
+    expect(issuesOf([base, overlay("        timeout: null\n")])).toEqual([
+      'staging.yaml:7:18 services[0].endpoints[0].timeout nothing to remove: the base does not set "timeout" here',
+    ]);
+  });
+
   it("reports every problem at once, each at the file and line that wrote it", () => {
     const base = read("base.yaml");
     const brokenBase = { ...base, text: base.text.replace("tier: 2", "tier: two") };

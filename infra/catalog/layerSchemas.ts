@@ -3,8 +3,8 @@
  * - a whole file (a stack's catalog, a file of a catalog folder, or a base): the zod
  *   schema, plus the top-level `x-…` keys that hold YAML anchors and `extends`;
  * - an overlay (a stack's file that extends a base, layers.ts): the same keys, none
- *   required (what it leaves out is the base's), and on every named entry the
- *   `$add`/`$remove` markers.
+ *   required (what it leaves out is the base's), any of them null (removed), and on
+ *   every named entry the `$add`/`$remove` markers.
  * Both are derived from the zod schema (schema.ts), so they cannot drift from it. A file
  * names its form in its first line, `# yaml-language-server: $schema=…` (PF-SCHEMA-2).
  */
@@ -46,7 +46,8 @@ function overlayForm(node: unknown): unknown {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "default") continue; // an overlay's omission means "the base's value", not the default
-    out[key] = key === "properties" ? Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, overlayForm(v)])) : overlayForm(value);
+    // `key: null` removes the base's key (layers.ts, PF-SCHEMA-3).
+    out[key] = key === "properties" ? Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, { anyOf: [overlayForm(v), { type: "null" }] }])) : overlayForm(value);
   }
   const properties = out.properties as Record<string, unknown> | undefined;
   if (out.type === "object" && properties) {

@@ -6,7 +6,7 @@
  *
  * The merge model (README "Layers: a base and per-stack overlays"):
  * - a mapping merges key by key, deeply; a key the overlay does not write keeps the
- *   base's value;
+ *   base's value, and `key: null` removes the base's key;
  * - a scalar, or a list of anything but named entries, is replaced as a whole;
  * - a list of named entries (mappings with `name`) merges by name, never by position:
  *   an overlay entry merges into the base entry of its name, which keeps its place;
@@ -74,7 +74,13 @@ function merge(base: Tracked, over: Tracked, report: Report): Tracked {
     const children = new Map(base.children);
     for (const [key, child] of over.children) {
       const under = base.children.get(key);
-      children.set(key, under ? merge(under, child, report) : child);
+      if (child.value === null) {
+        // `key: null` removes the base's key, as in a JSON merge patch (PF-SCHEMA-3).
+        if (under) children.delete(key);
+        else report(child, [], `nothing to remove: the base does not set "${String(key)}" here`);
+      } else {
+        children.set(key, under ? merge(under, child, report) : child);
+      }
     }
     // The mapping is cited where the overlay writes it: the line that changed it.
     return { value: over.value, layer: over.layer, path: over.path, children };
