@@ -46,6 +46,8 @@ describe("the editor schemas accept the real catalog files", () => {
     const base = yamlOf("test/fixtures/layers/base.yaml") as { products: Record<string, unknown>[] };
     base.products[0].$remove = true;
     expect(errorsOf(fileSchema, base)).toContain("/products/0 must NOT have additional properties");
+    // key: null removes a base's key, a record's entry too (PF-SCHEMA-3).
+    expect(errorsOf(overlaySchema, { extends: "base.yaml", routing: { sentry: { slackChannels: { "#alerts": null } }, severities: { P0: { page: null } } } })).toEqual([]);
     // An overlay entry still needs its name: that is what it merges by.
     expect(errorsOf(overlaySchema, { extends: "base.yaml", products: [{ description: "x" }] })).toContain("/products/0 must have required property 'name'");
   });

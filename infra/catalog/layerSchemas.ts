@@ -49,6 +49,10 @@ function overlayForm(node: unknown): unknown {
     // `key: null` removes the base's key (layers.ts, PF-SCHEMA-3).
     out[key] = key === "properties" ? Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, { anyOf: [overlayForm(v), { type: "null" }] }])) : overlayForm(value);
   }
+  // A record's entries (additionalProperties: a schema) may be removed the same way.
+  if (typeof out.additionalProperties === "object" && out.additionalProperties !== null) {
+    out.additionalProperties = { anyOf: [out.additionalProperties, { type: "null" }] };
+  }
   const properties = out.properties as Record<string, unknown> | undefined;
   if (out.type === "object" && properties) {
     const named = "name" in properties;
