@@ -29,6 +29,14 @@ describe("lookout catalog", () => {
     expect(withoutSources(printed)).toEqual(withoutSources(loadCatalog(STAGING, { projectRoot: ROOT })));
   });
 
+  it("prints a whole catalog too (the shipped prod stack): anchors expanded, x- keys left out, the same catalog", () => {
+    const run = lookout(["catalog", "--stack", "prod"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/^x-|(?:^|[\s:-])[&*]a\d+\b/m);
+    const printed = parseCatalog([{ file: "printed.yaml", text: run.stdout }]);
+    expect(withoutSources(printed)).toEqual(withoutSources(loadCatalog(path.join("stacks", "prod.yaml"), { projectRoot: ROOT })));
+  });
+
   it("--origins comments each value with the base or overlay line that set it", () => {
     const run = lookout(["catalog", "--stack", "staging", "--catalog", STAGING, "--origins"]);
     expect(run.code).toBe(0);
