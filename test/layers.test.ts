@@ -126,6 +126,13 @@ services:
         }
         return [];
       };
+      // A list of bases merges in order: the second base's value wins, the overlay's over both.
+      write("products.yaml", "products:\n  - name: shop\n    description: The shop.\n");
+      write("services.yaml", "products:\n  - name: shop\n    description: Our shop.\nservices: []\n");
+      write("two.yaml", "extends: [products.yaml, services.yaml]\nenvironment: prod\n");
+      const two = loadCatalog(path.join(dir, "two.yaml"), { projectRoot: dir });
+      expect(two.files.map((f) => path.basename(f))).toEqual(["products.yaml", "services.yaml", "two.yaml"]);
+      expect(two.products.map((p) => [p.description, at(p.source)])).toEqual([["Our shop.", "services.yaml:2:5"]]);
       expect(messageOf("a.yaml")).toEqual([expect.stringMatching(/^a\.yaml: extends loops back to this file/)]);
       expect(messageOf("c.yaml")).toEqual(["sub: extends names a file, not a folder"]);
       expect(messageOf("d.yaml")).toEqual(["d.yaml: extends takes a file (or a list of files) relative to this file's folder"]);

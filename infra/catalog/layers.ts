@@ -16,9 +16,9 @@
  * - a key the base does not set at all is taken as the overlay writes it.
  */
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { isScalar, isSeq, parseDocument } from "yaml";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
-import { FileRefusal } from "./files";
+import { FileRefusal, MAX_CATALOG_BYTES, mib } from "./files";
 import { type CatalogReadOptions, type CatalogSource, type YamlFile, parseYamlFile, readCatalogSources } from "./load";
 
 /** The top-level key of a layer that names the layer(s) it builds on, relative to its folder. */
@@ -233,7 +233,8 @@ export function joinFiles(sources: readonly CatalogSource[], issues: CatalogIssu
 function extendsOf(source: CatalogSource): string[] | FileRefusal {
   let value: unknown;
   try {
-    value = parseDocument(source.text).get(EXTENDS_KEY);
+    const node = parseDocument(source.text).get(EXTENDS_KEY, true);
+    value = isScalar(node) || isSeq(node) ? node.toJSON() : node;
   } catch {
     return []; // its YAML errors are reported when it is parsed
   }
@@ -272,6 +273,9 @@ export function readLayers(catalogPath: string, options?: CatalogReadOptions): {
   };
   try {
     visit(top[0]);
+    // The layers together are one catalog: one total limit (files.ts).
+    const total = ordered.reduce((sum, source) => sum + Buffer.byteLength(source.text), 0);
+    if (total > MAX_CATALOG_BYTES) throw new FileRefusal(catalogPath, `the stack's layers together exceed the catalog's total limit of ${mib(MAX_CATALOG_BYTES)}`);
   } catch (error) {
     if (error instanceof FileRefusal) throw new CatalogError([{ file: error.file, line: 1, column: 1, path: "", message: error.reason }]);
     throw error;
