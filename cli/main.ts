@@ -15,6 +15,7 @@ import { MASS_REMOVAL_PERCENT } from "./reports/massRemoval";
 import { test, type TestFlags } from "./commands/test";
 import { importCommand, type ImportFlags } from "./commands/import";
 import { exportCommand, type ExportFlags } from "./commands/export";
+import { type CatalogFlags, catalogCommand } from "./commands/catalog";
 
 interface PlanFlags {
   stack: string;
@@ -172,6 +173,15 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .requiredOption("--out <dir>", "folder to write the monitors to (created if missing)")
     .action((target: string, flags: ExportFlags) => run(exportCommand(target, flags, write)));
+
+  program
+    .command("catalog")
+    .description("Print the stack's effective catalog (its base and overlay merged) as YAML; --origins adds each value's file:line.")
+    .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
+    .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
+    .option("--origins", "comment each value with the file:line that set it")
+    .addOption(allowOutsideProject())
+    .action((flags: CatalogFlags) => run(catalogCommand(flags, write)));
 
   return program;
 }

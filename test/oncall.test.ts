@@ -207,6 +207,22 @@ describe("bad on-call input: every error at its line:column", () => {
     expect(errorsOf(base().replace("    P3: { chat: [alerts] }\n", ""))).toEqual(['11:5 routing.severities.P3 missing required key "P3"']);
   });
 
+  it("reports a chat role no team defines once, at the routing that names it, not at every team", () => {
+    expect(errorsOf(base().replace("    P1: { page: high, chat: [alerts] }\n", "    P1: { page: high, chat: [alrets] }\n"))).toEqual([
+      '12:30 routing.severities.P1.chat[0] no team defines the chat role "alrets"; the teams\' roles: alerts, emergency',
+    ]);
+    // All at once: an unrelated unknown key does not hide the routing typo.
+    const both = base().replace("    P1: { page: high, chat: [alerts] }\n", "    P1: { page: high, chat: [alrets] }\n").replace("    team: content\n", "    team: content\n    owner: ana\n");
+    expect(errorsOf(both)).toEqual([
+      '12:30 routing.severities.P1.chat[0] no team defines the chat role "alrets"; the teams\' roles: alerts, emergency',
+      expect.stringMatching(/^\d+:5 services\[1\]\.owner unknown key "owner"/),
+    ]);
+    // A role some teams define and one lacks is still that team's to add.
+    expect(errorsOf(base().replace('chat: { alerts: "#content", emergency: "#content" }', 'chat: { alerts: "#content" }'))).toEqual([
+      expect.stringMatching(/^55:11 teams\[1\]\.chat team content has no chat role "emergency" \(routing\.severities\.P0\.chat names it\); add emergency: "#channel"/),
+    ]);
+  });
+
   it("rejects escalation times that do not increase", () => {
     expect(errorsOf(base().replace("{ until: 15m, notify: [schedule:secondary] }", "{ until: 5m, notify: [schedule:secondary] }"))).toEqual([
       expect.stringMatching(/^\d+:\d+ teams\[0\]\.escalation\.levels\[1\]\.until expected a time after the previous level's \(5m\): levels escalate in increasing time, found "5m"/),

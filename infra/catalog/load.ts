@@ -12,6 +12,7 @@ import { maskCredentials } from "./credentialText";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
 import { FileRefusal, MAX_CATALOG_BYTES, MAX_CATALOG_FILE_BYTES, mib, readRegularFile, resolveUserPath, statUserPath } from "./files";
 import type { Catalog } from "./model";
+import { mergeLayers, readLayers } from "./layers";
 import { normalize } from "./normalize";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
 import { checkCatalogText } from "./textRules";
@@ -27,10 +28,32 @@ export interface ParsedFile {
   readonly file: string;
   /** The document as parsed, before the schema: names are checked on it even when the schema fails. */
   readonly raw: Readonly<Record<string, unknown>>;
+  /** The files it was merged from, base first, when it is a stack's layers. */
+  readonly files?: readonly string[];
   /** The schema-valid document; undefined when the schema reported issues. */
   readonly data?: RawCatalogFile;
-  /** The source position of a document path (the nearest existing node). */
-  locate(docPath: readonly PropertyKey[]): { line: number; column: number };
+  /**
+   * The source position of a document path (the nearest existing node). A layered
+   * catalog (layers.ts) also names the file that wrote the value, base or overlay.
+   */
+  locate(docPath: readonly PropertyKey[]): Position;
+}
+
+/** Where a value was written; `file` when it is not the ParsedFile's own. */
+export interface Position {
+  readonly file?: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One file's YAML, parsed with positions, before the schema (x- keys left out). */
+export interface YamlFile {
+  readonly file: string;
+  readonly doc: Document;
+  readonly raw: Readonly<Record<string, unknown>>;
+  locate(docPath: readonly PropertyKey[]): Position;
+  /** The position of a mapping's key (unknown keys are reported there), if it is written. */
+  locateKey(mapPath: readonly PropertyKey[], key: string): Position | undefined;
 }
 
 /** Top-level keys starting with `x-` hold YAML anchors to share; they are ignored. */
@@ -116,9 +139,13 @@ export function readCatalogSources(catalogPath: string, options: CatalogReadOpti
   return sources;
 }
 
-/** Loads and validates a catalog from disk. Throws `CatalogError`. */
+/**
+ * Loads and validates a catalog from disk: a file, a folder, or a stack's file that
+ * `extends` a base (layers.ts). Throws `CatalogError`.
+ */
 export function loadCatalog(catalogPath: string, options?: CatalogReadOptions): Catalog {
-  return parseCatalog(readCatalogSources(catalogPath, options));
+  const { sources, layered } = readLayers(catalogPath, options);
+  return layered ? parseLayeredCatalog(sources) : parseCatalog(sources);
 }
 
 /** Validates catalog sources already in memory. Throws `CatalogError`. */
@@ -129,6 +156,17 @@ export function parseCatalog(sources: readonly CatalogSource[]): Catalog {
     const file = parseFile(source, issues);
     if (file) parsed.push(file);
   }
+  return validated(parsed, issues);
+}
+
+/** Merges a stack's layers (base first, overlay last) and validates the result as one document. Throws `CatalogError`. */
+export function parseLayeredCatalog(layers: readonly CatalogSource[]): Catalog {
+  const issues: CatalogIssue[] = [];
+  const merged = mergeLayers(layers, issues);
+  return validated(merged ? [{ ...validateDocument(merged, issues), files: merged.files }] : [], issues);
+}
+
+function validated(parsed: readonly ParsedFile[], issues: CatalogIssue[]): Catalog {
   // Literal credentials and notification syntax, wherever they are written.
   checkCatalogText(parsed, issues);
   // Cross-file and semantic checks run on what parsed, so one pass reports everything.
@@ -138,6 +176,35 @@ export function parseCatalog(sources: readonly CatalogSource[]): Catalog {
 }
 
 function parseFile(source: CatalogSource, issues: CatalogIssue[]): ParsedFile | undefined {
+  const yamlFile = parseYamlFile(source, issues);
+  return yamlFile && validateDocument(yamlFile, issues);
+}
+
+/** Checks a whole document (one file, or a stack's merged layers) against the schema. */
+export function validateDocument(file: Pick<YamlFile, "file" | "raw" | "locate" | "locateKey">, issues: CatalogIssue[]): ParsedFile {
+  const result = CatalogFileSchema.safeParse(file.raw);
+  if (result.success) return { file: file.file, raw: file.raw, data: result.data, locate: file.locate };
+  for (const zodIssue of result.error.issues) issues.push(...describeIssue(file, zodIssue));
+  // Unknown keys alone leave a document the checks can still read without them, so the
+  // catalog's other problems (a routing typo) come in the same report.
+  const unknown = result.error.issues.filter((i) => i.code === "unrecognized_keys");
+  if (unknown.length < result.error.issues.length) return { file: file.file, raw: file.raw, locate: file.locate };
+  const retry = CatalogFileSchema.safeParse(withoutKeys(file.raw, unknown));
+  return { file: file.file, raw: file.raw, data: retry.success ? retry.data : undefined, locate: file.locate };
+}
+
+/** A copy of the document without the keys the schema did not know. */
+function withoutKeys(raw: Readonly<Record<string, unknown>>, unknown: readonly z.core.$ZodIssueUnrecognizedKeys[]): Record<string, unknown> {
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  for (const issue of unknown) {
+    const holder = valueAt(copy, issue.path);
+    if (holder !== null && typeof holder === "object") for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
+  }
+  return copy;
+}
+
+/** Parses one file's YAML (positions kept, aliases bounded); undefined after reporting when it cannot be read. */
+export function parseYamlFile(source: CatalogSource, issues: CatalogIssue[]): YamlFile | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source.text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
   const positionOf = (offset: number) => {
@@ -171,13 +238,11 @@ function parseFile(source: CatalogSource, issues: CatalogIssue[]): ParsedFile | 
     return undefined;
   }
   const withoutExtensions = Object.fromEntries(Object.entries(data).filter(([key]) => !EXTENSION_KEY.test(key)));
-  const result = CatalogFileSchema.safeParse(withoutExtensions);
-  if (!result.success) {
-    for (const zodIssue of result.error.issues) {
-      issues.push(...describeIssue(source.file, zodIssue, withoutExtensions, doc, locate, positionOf));
-    }
-  }
-  return { file: source.file, raw: withoutExtensions, data: result.success ? result.data : undefined, locate };
+  const locateKey = (mapPath: readonly PropertyKey[], key: string) => {
+    const offset = keyOffset(doc, mapPath, key);
+    return offset === undefined ? undefined : positionOf(offset);
+  };
+  return { file: source.file, doc, raw: withoutExtensions, locate, locateKey };
 }
 
 /** Aliases may expand a document to this many times the nodes written in it (plus a floor). */
@@ -293,16 +358,10 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   boolean: "true or false",
 };
 
-function describeIssue(
-  file: string,
-  issue: z.core.$ZodIssue,
-  data: unknown,
-  doc: Document,
-  locate: ParsedFile["locate"],
-  positionOf: (offset: number) => { line: number; column: number },
-): CatalogIssue[] {
+function describeIssue(source: Pick<YamlFile, "file" | "raw" | "locate" | "locateKey">, issue: z.core.$ZodIssue): CatalogIssue[] {
+  const { file, locate } = source;
   const docPath = issue.path;
-  const found = valueAt(data, docPath);
+  const found = valueAt(source.raw, docPath);
   const at = (p: readonly PropertyKey[], message: string): CatalogIssue => ({
     file,
     ...locate(p),
@@ -312,8 +371,7 @@ function describeIssue(
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => {
-        const offset = keyOffset(doc, docPath, key);
-        const position = offset === undefined ? locate(docPath) : positionOf(offset);
+        const position = source.locateKey(docPath, key) ?? locate(docPath);
         const allowed = allowedKeys(docPath);
         const hint = allowed.length > 0 ? `; expected one of ${allowed.join(", ")}` : "";
         return { file, ...position, path: formatPath([...docPath, key]), message: `unknown key "${key}"${hint}` };

@@ -49,6 +49,9 @@ interface Located<T> {
 }
 
 export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[]): Catalog | undefined {
+  // Problems found before (unknown keys, which the schema's data leaves out; text rules)
+  // do not stop the checks below: only problems found here make later steps unsafe.
+  const prior = issues.length;
   const report: Reporter = (file, docPath, message) =>
     issues.push({ file: file.file, ...file.locate(docPath), path: formatPath(docPath), message });
 
@@ -120,7 +123,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     files.flatMap((f) => (f.data.grafana ? [{ value: f.data.grafana, path: ["grafana"], site: siteOf(f) }] : [])),
     { products: productNames, teams: new Set(normalizedServices.map((s) => s.team)) },
   );
-  if (issues.length > 0 || !environment) return undefined;
+  if (issues.length > prior || !environment) return undefined;
 
   const routing = single(files, "routing", report);
   const oncall = normalizeOncall(
@@ -130,12 +133,12 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     normalizedServices,
     new Map(services.map((s) => [s.value.name, { value: s.value, path: s.path, site: siteOf(s.file) }])),
   );
-  if (issues.length > 0) return undefined;
+  if (issues.length > prior) return undefined;
 
   const withTls = assignTlsChecks(sortByName(oncall.services), defaults);
   const catalog: Catalog = {
     environment: environment.value,
-    files: files.map((f) => f.file),
+    files: files.flatMap((f) => f.files ?? [f.file]),
     products: sortByName(
       products.map(({ value, file, path }): Product => ({ ...value, source: source(file, path) })),
     ),
@@ -148,7 +151,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     ...(grafana ? { grafana } : {}),
   };
   checkResourceNames(catalog, issues);
-  if (issues.length > 0) return undefined;
+  if (issues.length > prior) return undefined;
   return deepFreeze(catalog);
 }
 
@@ -237,7 +240,8 @@ function unique(items: readonly Located<{ name: string }>[], what: string, repor
   for (const item of items) {
     const first = seen.get(item.value.name);
     if (first) {
-      const where = `${first.file.file}:${first.file.locate([...first.path, "name"]).line}`;
+      const at = first.file.locate([...first.path, "name"]);
+      const where = `${at.file ?? first.file.file}:${at.line}`;
       report(item.file, [...item.path, "name"], `duplicate ${what} name "${item.value.name}" (first declared at ${where})`);
     } else {
       seen.set(item.value.name, item);

@@ -65,7 +65,7 @@ export function normalizeOncall(
         at?.site.report([...at.path, "team"], `unknown team "${service.team}"; expected one of ${known} (routing sends every alert to its service's team)`);
       }
     }
-    checkRoutesAgainstTeams(routing, rawTeams, services);
+    checkRoutesAgainstTeams(rawRouting, routing, rawTeams, services);
     checkSentryRouting(rawRouting, routing, services, byName, rawTeams);
   }
 
@@ -197,14 +197,25 @@ function routingOf(located: Located<RawRouting>): Routing {
 }
 
 /** Every chat role the routing names exists in each team that receives routed alerts; business-hours teams own no urgent pages. */
-function checkRoutesAgainstTeams(routing: Routing, rawTeams: readonly Located<RawTeam>[], services: readonly Service[]): void {
+function checkRoutesAgainstTeams(rawRouting: Located<RawRouting>, routing: Routing, rawTeams: readonly Located<RawTeam>[], services: readonly Service[]): void {
   const owning = new Set(services.map((s) => s.team));
-  for (const located of rawTeams) {
+  const receiving = rawTeams.filter((located) => owning.has(located.value.name));
+  // A role no receiving team defines is a typo in the routing: one error there, not one per team.
+  const defined = new Set(receiving.flatMap((located) => Object.keys(located.value.chat)));
+  const unknownRoles = new Set<string>();
+  for (const severity of SEVERITIES) {
+    routing.severities[severity].chat.forEach((role, i) => {
+      if (receiving.length === 0 || defined.has(role)) return;
+      unknownRoles.add(role);
+      const known = [...defined].sort().join(", ") || "none";
+      rawRouting.site.report([...rawRouting.path, "severities", severity, "chat", i], `no team defines the chat role "${role}"; the teams' roles: ${known}`);
+    });
+  }
+  for (const located of receiving) {
     const t = located.value;
-    if (!owning.has(t.name)) continue;
     for (const severity of SEVERITIES) {
       for (const role of routing.severities[severity].chat) {
-        if (t.chat[role] === undefined) {
+        if (t.chat[role] === undefined && !unknownRoles.has(role)) {
           located.site.report([...located.path, "chat"], `team ${t.name} has no chat role "${role}" (routing.severities.${severity}.chat names it); add ${role}: "#channel"`);
         }
       }
