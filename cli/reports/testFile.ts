@@ -5,10 +5,11 @@
  * and path, as catalog errors are.
  */
 import * as fs from "fs";
-import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { describeValue } from "../../infra/catalog/load";
 import { compareIssues, formatIssue, formatPath, type CatalogIssue } from "../../infra/catalog/errors";
+import { keyOffset, nodeOffset, valueAt } from "../../infra/catalog/yamlPositions";
 import { METRIC_TYPES, MONITOR_STATES, type MonitorState, type SampleSeries } from "../../queries/evaluate";
 
 /** A position in a test file. */
@@ -163,7 +164,7 @@ export function parseTestFile(file: string, text: string | undefined, issues: Ca
     for (const error of doc.errors) issues.push({ ...positionOf(error.pos[0]), path: "", message: `YAML: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` });
     return undefined;
   }
-  const locate = (docPath: readonly PropertyKey[]): Position => positionOf(offsetOf(doc, docPath));
+  const locate = (docPath: readonly PropertyKey[]): Position => positionOf(nodeOffset(doc, docPath));
   const data: unknown = doc.toJS() ?? {};
   const result = FileSchema.safeParse(data);
   if (!result.success) {
@@ -177,7 +178,7 @@ export function parseTestFile(file: string, text: string | undefined, issues: Ca
           : found === undefined
             ? `missing required key "${String(issue.path[issue.path.length - 1])}"`
             : `expected ${issue.code === "invalid_value" ? `one of ${issue.values.map(String).join(", ")}` : issue.message.replace(/^Invalid input: expected /, "")}, found ${describeValue(found)}`;
-      const where = key === undefined ? locate(docPath) : positionOf(keyOffset(doc, issue.path, key) ?? offsetOf(doc, issue.path));
+      const where = key === undefined ? locate(docPath) : positionOf(keyOffset(doc, issue.path, key) ?? nodeOffset(doc, issue.path));
       issues.push({ ...where, path: formatPath(docPath), message });
     }
     return undefined;
@@ -207,26 +208,6 @@ export function parseTestFile(file: string, text: string | undefined, issues: Ca
     return { name: test.name, series, expect };
   });
   return { file, ...(result.data.stack ? { stack: result.data.stack } : {}), tests };
-}
-
-function offsetOf(doc: Document, docPath: readonly PropertyKey[]): number {
-  for (let depth = docPath.length; depth >= 0; depth--) {
-    const node = doc.getIn(docPath.slice(0, depth) as unknown[], true) as YamlNode | undefined;
-    if (node && typeof node === "object" && "range" in node && node.range) return node.range[0];
-  }
-  return 0;
-}
-
-/** Where a mapping's key is written (an unknown key is reported at the key itself). */
-function keyOffset(doc: Document, mapPath: readonly PropertyKey[], key: string): number | undefined {
-  const map = doc.getIn(mapPath as unknown[], true);
-  if (!isMap(map)) return undefined;
-  const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-  return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-}
-
-function valueAt(data: unknown, docPath: readonly PropertyKey[]): unknown {
-  return docPath.reduce<unknown>((current, part) => (current !== null && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[part] : undefined), data);
 }
 
 /** A test-file issue outside the schema (an unknown monitor), positioned. */

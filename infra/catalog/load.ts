@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { type Document, isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { type Document, isAlias, isCollection, isPair, LineCounter, parseDocument } from "yaml";
 import { type z } from "zod";
 import { maskCredentials } from "./credentialText";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
@@ -16,6 +16,7 @@ import { mergeLayers, readLayers } from "./layers";
 import { normalize } from "./normalize";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
 import { checkCatalogText } from "./textRules";
+import { keyOffset, nodeOffset, valueAt } from "./yamlPositions";
 
 /** One catalog file's text and the name it is reported under. */
 export interface CatalogSource {
@@ -309,34 +310,6 @@ export function excessiveAlias(doc: Document): { offset: number; limit: number; 
     return undefined;
   };
   return { offset: find(doc.contents) ?? 0, limit, written };
-}
-
-/** The offset of the node at `docPath`, or of its nearest ancestor that exists. */
-function nodeOffset(doc: Document, docPath: readonly PropertyKey[]): number {
-  for (let depth = docPath.length; depth >= 0; depth--) {
-    const node = doc.getIn(docPath.slice(0, depth) as unknown[], true) as YamlNode | undefined;
-    if (node && typeof node === "object" && "range" in node && node.range) return node.range[0];
-  }
-  return 0;
-}
-
-/** The offset of a mapping's key (for unknown keys, point at the key itself). */
-function keyOffset(doc: Document, mapPath: readonly PropertyKey[], key: string): number | undefined {
-  const map = doc.getIn(mapPath as unknown[], true);
-  if (!isMap(map)) return undefined;
-  for (const pair of map.items) {
-    if (isPair(pair) && isScalar(pair.key) && pair.key.value === key && pair.key.range) return pair.key.range[0];
-  }
-  return undefined;
-}
-
-function valueAt(data: unknown, docPath: readonly PropertyKey[]): unknown {
-  let current: unknown = data;
-  for (const part of docPath) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[part];
-  }
-  return current;
 }
 
 /** How a found value reads in a message. */
