@@ -45,6 +45,8 @@ export interface ThresholdChange {
   /** Undefined: the setting went away. */
   readonly after?: ThresholdRow;
   readonly direction: Direction;
+  /** Why it is looser or tighter, in one line (classified fields, classify.ts). */
+  readonly reason?: string;
   /** A P0/P1 resource loosened, or retention shortened: listed first, loudly. */
   readonly loud: boolean;
 }

@@ -348,8 +348,9 @@ function sourceCell(source: string | undefined): string {
 }
 
 function directionCell(t: ThresholdChange): string {
-  if (t.direction !== "looser") return t.direction;
-  return isRetention(t) ? "**looser** (shorter retention)" : "**looser**";
+  const reason = t.reason ? `: ${md(t.reason, 200)}` : "";
+  if (t.direction !== "looser") return `${t.direction}${reason}`;
+  return isRetention(t) ? `**looser** (shorter retention)${reason}` : `**looser**${reason}`;
 }
 
 /** One atomic piece of a section: a table row, a list item, a code fence. */
@@ -399,7 +400,8 @@ function loudLines(view: LoudView): string[] {
     const severity = t.row.severity ? `${md(t.row.severity)} ` : "";
     const service = t.row.service ? `${code(t.row.service)} · ` : "";
     const where = t.row.source ? ` · ${code(t.row.source)}` : "";
-    lines.push(`- ${marker} ${severity}${service}${md(t.row.what, 120)} · ${md(t.row.setting)}: ${code(before)} → ${code(after)} (${code(t.row.resource)})${where}`);
+    const reason = t.reason ? ` — ${md(t.reason, 200)}` : "";
+    lines.push(`- ${marker} ${severity}${service}${md(t.row.what, 120)} · ${md(t.row.setting)}: ${code(before)} → ${code(after)}${reason} (${code(t.row.resource)})${where}`);
   }
   for (const line of view.other) {
     const m = /^(Removed|Looser|Shorter|Shortened)\b\s*(.*)$/s.exec(line);
@@ -709,7 +711,7 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
     for (const r of view.removed) rows.push(["REMOVED", r.severity ?? "", `${r.name} (${shortType(r.type)})`, "", r.source ? `was ${r.source}` : ""]);
     for (const t of view.thresholds) {
       const { before, after } = beforeAfter(t);
-      rows.push([isRetention(t) ? "SHORTER" : "LOOSER", t.row.severity ?? "", cap(`${t.row.service ? `${t.row.service} · ` : ""}${t.row.what} · ${t.row.setting}`, 90), `${before} → ${after}`, t.row.source ?? ""]);
+      rows.push([isRetention(t) ? "SHORTER" : "LOOSER", t.row.severity ?? "", cap(`${t.row.service ? `${t.row.service} · ` : ""}${t.row.what} · ${t.row.setting}`, 90), `${before} → ${after}${t.reason ? ` (${t.reason})` : ""}`, t.row.source ?? ""]);
     }
     out.push(...columns(rows));
     for (const line of view.other) out.push(`  ${oneLine(line).replace(/^(Removed|Looser|Shorter|Shortened)\b/, (w) => w.toUpperCase())}`);
@@ -731,7 +733,7 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
       ...columns(
         diff.thresholds.map((t) => {
           const { before, after } = beforeAfter(t);
-          return [t.direction, t.row.severity ?? "", t.row.service, cap(t.row.what, 60), t.row.setting, `${before} → ${after}`, t.row.source ?? ""];
+          return [t.direction, t.row.severity ?? "", t.row.service, cap(t.row.what, 60), t.row.setting, `${before} → ${after}${t.reason ? ` (${t.reason})` : ""}`, t.row.source ?? ""];
         }),
       ),
     );
