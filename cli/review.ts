@@ -7,7 +7,7 @@ import { EXIT, InputError } from "./errors";
 import { computePlan } from "./engine/plan";
 import { findProjectRoot } from "./engine/stackConfig";
 import { diffPlans, planAtRef } from "./reports/diff";
-import type { ThresholdRow } from "./reports/model";
+import type { PlanDiff, ThresholdRow } from "./reports/model";
 import { renderDiffMarkdown, renderDiffText } from "./reports/renderDiff";
 import { thresholdsOf } from "./reports/thresholds";
 import { backtest, renderBacktestMarkdown, renderBacktestText } from "./reports/backtest";
@@ -82,6 +82,11 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   if (flags.format === "json") write(`${JSON.stringify(replayed ? { ...result, backtest: replayed } : result, null, 2)}\n`);
   else if (flags.format === "markdown") write(renderDiffMarkdown(result, head) + (replayed ? renderBacktestMarkdown(replayed, flags.series ?? "") : ""));
   else write(renderDiffText(result, head) + (replayed ? renderBacktestText(replayed, flags.series ?? "") : ""));
-  const failed = (flags.failOn.includes("looser") && result.loud.length > 0) || (flags.failOn.includes("mass-removal") && result.massRemoval?.triggered === true);
-  return failed ? EXIT.mandatoryViolation : EXIT.ok;
+  return diffExitCode(result, flags.failOn);
+}
+
+/** Exit 1 on a gate of `failOn` that the diff trips, and on any deletion Pulumi would refuse, whatever `failOn` says (PF-REV-5). */
+export function diffExitCode(result: PlanDiff, failOn: readonly string[]): number {
+  const failed = (failOn.includes("looser") && result.loud.length > 0) || (failOn.includes("mass-removal") && result.massRemoval?.triggered === true);
+  return failed || (result.blocked?.length ?? 0) > 0 ? EXIT.mandatoryViolation : EXIT.ok;
 }

@@ -11,6 +11,7 @@ import { isCancelling, onCancel, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import { maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
+import { blockedOf } from "./blocked";
 import { CLASSIFIED_SETTINGS, classifyCoverage, classifyPair, isLoudChange } from "./classify";
 import { massRemovalOf } from "./massRemoval";
 import { thresholdsOfResource } from "./thresholds";
@@ -129,6 +130,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     base: { ref: meta.baseRef, commit: meta.baseCommit },
     head: { ref: meta.headRef },
     massRemoval: massRemovalOf(base, head, removed, options.massRemovalPercent),
+    blocked: blockedOf(removed, replaced),
     added: added.map((r) => change(r, rows(r))),
     removed: removedChanges,
     replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),

@@ -4,6 +4,7 @@
  * exactly what Datadog, PagerDuty, Sentry, AWS and Grafana will be given.
  */
 import type { PlanPolicyResult } from "../engine/plan";
+import type { BlockedDeletion } from "./blocked";
 
 /** One provisioned threshold or timing setting of one resource. */
 export interface ThresholdRow {
@@ -91,6 +92,8 @@ export interface PlanDiff {
   readonly head: { readonly ref: string };
   /** Always set by `diffPlans`. */
   readonly massRemoval?: MassRemoval;
+  /** Always set by `diffPlans`: protected resources the change deletes; `lookout diff` exits 1 on any. */
+  readonly blocked?: readonly BlockedDeletion[];
   readonly added: readonly ResourceChange[];
   readonly removed: readonly ResourceChange[];
   /** The same resource (type and name) under a new URN: Pulumi replaces it unless aliased. */

@@ -473,6 +473,21 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     });
   }
 
+  const blocked = diff.blocked ?? [];
+  if (blocked.length > 0) {
+    sections.push({
+      title: `blocked deletions (${blocked.length})`,
+      priority: 0,
+      required: true,
+      head:
+        `> [!CAUTION]\n> **Blocked (${blocked.length})**: this change deletes protected resources; \`pulumi up\` would refuse it after merge, so \`lookout diff\` exits 1.\n\n` +
+        blocked.map((b) => `- **${b.how === "removed" ? "Removed" : "Replaced"}** protected ${code(b.name)} (${md(shortType(b.type))})${b.source ? ` at ${code(b.source)}` : ""}: ${md(b.guidance, 600)}`).join("\n"),
+      blocks: [],
+      tail: "",
+      splittable: false,
+    });
+  }
+
   const loud = loudLines(view);
   sections.push(
     loud.length > 0
@@ -703,6 +718,12 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
   const mass = diff.massRemoval;
   if (mass?.triggered) {
     out.push(`MASS REMOVAL: ${massRemovalSentence(mass)}`, ...columns(massRemovalRows(mass)), "");
+  }
+  const blocked = diff.blocked ?? [];
+  if (blocked.length > 0) {
+    out.push(`BLOCKED (${blocked.length}): deletions pulumi up would refuse; lookout diff exits 1`);
+    for (const b of blocked) out.push(`  ${b.how.toUpperCase()} protected ${b.name} (${shortType(b.type)})${b.source ? ` at ${b.source}` : ""}: ${b.guidance}`);
+    out.push("");
   }
 
   if (loudCount(view) > 0) {
