@@ -79,8 +79,14 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     const after = added.find((a) => a.type === before.type && a.name === before.name);
     if (after) replaced.push({ before, after });
   }
-  removed = removed.filter((r) => !replaced.some((p) => p.before === r));
-  added = added.filter((r) => !replaced.some((p) => p.after === r));
+  // A head resource that names a removed one's URN among its aliases: renamed, its state moved (PF-PU-ALIAS-1).
+  const byAlias = new Map(added.flatMap((a) => (a.aliases ?? []).map((urn): [string, PlanResource] => [urn, a])));
+  const renamed: { before: PlanResource; after: PlanResource }[] = removed.flatMap((before) => {
+    const after = byAlias.get(before.urn);
+    return after ? [{ before, after }] : [];
+  });
+  removed = removed.filter((r) => !replaced.some((p) => p.before === r) && !renamed.some((p) => p.before === r));
+  added = added.filter((r) => !replaced.some((p) => p.after === r) && !renamed.some((p) => p.after === r));
 
   const pairs: [PlanResource, PlanResource][] = [
     ...head.resources.flatMap((h): [PlanResource, PlanResource][] => {
@@ -88,6 +94,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
       return b ? [[b, h]] : [];
     }),
     ...replaced.map((p): [PlanResource, PlanResource] => [p.before, p.after]),
+    ...renamed.map((p): [PlanResource, PlanResource] => [p.before, p.after]),
   ];
 
   const changed = pairs
@@ -134,6 +141,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     added: added.map((r) => change(r, rows(r))),
     removed: removedChanges,
     replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
+    renamed: renamed.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
     changed,
     thresholds,
     policies: {

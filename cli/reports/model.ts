@@ -98,6 +98,8 @@ export interface PlanDiff {
   readonly removed: readonly ResourceChange[];
   /** The same resource (type and name) under a new URN: Pulumi replaces it unless aliased. */
   readonly replaced: readonly { readonly before: ResourceChange; readonly after: ResourceChange }[];
+  /** Always set by `diffPlans`: a removed resource whose URN a head resource lists among its aliases (`renamedFrom`). */
+  readonly renamed?: readonly { readonly before: ResourceChange; readonly after: ResourceChange }[];
   /** Same URN, different inputs: the input keys that changed. */
   readonly changed: readonly (ResourceChange & { readonly keys: readonly string[] })[];
   readonly thresholds: readonly ThresholdChange[];

@@ -517,6 +517,7 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     ["resources added", String(diff.added.length)],
     ["resources removed", String(diff.removed.length)],
     ["resources replaced", String(diff.replaced.length)],
+    ...((diff.renamed?.length ?? 0) > 0 ? [["resources renamed", String(diff.renamed?.length)] as [string, string]] : []),
     ["resources changed", String(diff.changed.length)],
     ["thresholds looser", counts.looser > 0 ? `**${counts.looser}**${counts.urgentLooser > 0 ? ` (${counts.urgentLooser} P0/P1 or retention)` : ""}` : "0"],
     ["thresholds tighter", String(counts.tighter)],
@@ -561,6 +562,18 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
   const removed = resourceSection("Resources removed", 4, diff.removed);
   if (added) sections.push(added);
   if (removed) sections.push(removed);
+  const renamed = diff.renamed ?? [];
+  if (renamed.length > 0) {
+    const d = details(`Resources renamed (${renamed.length}): aliased, so Pulumi moves their state instead of replacing them`);
+    sections.push({
+      title: `resources renamed (${renamed.length})`,
+      priority: 6,
+      head: d.head(tableHeader(["renamed", "type", "source"])),
+      blocks: renamed.map((r) => row([`${code(r.before.name, true)} → ${code(r.after.name, true)}`, md(shortType(r.after.type)), sourceCell(r.after.source)])),
+      tail: d.tail,
+      splittable: true,
+    });
+  }
   if (diff.replaced.length > 0) {
     const d = details(`Resources replaced (${diff.replaced.length}): a new URN, so Pulumi deletes and recreates them unless aliased`);
     sections.push({
@@ -764,6 +777,11 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
     out.push("", `${title} (${list.length}):`);
     out.push(...columns(list.map((r) => [sign, r.name, shortType(r.type), r.severity ?? "", r.source ?? ""])));
   };
+  const renamed = diff.renamed ?? [];
+  if (renamed.length > 0) {
+    out.push("", `Resources renamed (${renamed.length}): aliased, so Pulumi moves their state`);
+    out.push(...columns(renamed.map((r) => ["~", `renamed ${r.before.name} → ${r.after.name}`, shortType(r.after.type), r.after.source ?? ""])));
+  }
   resources("Resources added", "+", diff.added);
   resources("Resources removed", "-", diff.removed);
   if (diff.replaced.length > 0) {

@@ -332,6 +332,8 @@ export interface MaintenanceWindow {
 
 export interface Service {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly product: string;
   readonly team: string;
   readonly tier: number;

@@ -94,6 +94,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     const sentry = raw.sentry && normalizeSentry(raw.sentry, raw.name, at([...path, "sentry"]));
     normalizedServices.push({
       name: raw.name,
+      ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
       product: raw.product,
       team: raw.team,
       tier: raw.tier,
@@ -110,6 +111,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       source: source(file, path),
     });
   }
+  checkRenames(services.map((s) => ({ name: s.value.name, renamedFrom: s.value.renamedFrom, at: (message: string) => report(s.file, [...s.path, "renamedFrom"], message) })), "service");
   const storage = normalizeStorage(
     files.map((f) => ({ data: f.data, report: (p: readonly PropertyKey[], m: string) => report(f, p, m), source: (p: readonly PropertyKey[]) => source(f, p) })),
     environment?.value,
@@ -455,4 +457,21 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/**
+ * `renamedFrom` must name what no longer exists, once: an old name that is still an
+ * entry's name would alias a resource that is still planned, and two entries claiming
+ * one old name would both take its history.
+ */
+function checkRenames(entries: readonly { name: string; renamedFrom?: string; at: (message: string) => void }[], what: string): void {
+  const names = new Set(entries.map((e) => e.name));
+  const claimed = new Map<string, string>();
+  for (const e of entries) {
+    if (e.renamedFrom === undefined) continue;
+    if (e.renamedFrom === e.name) e.at(`renamedFrom "${e.renamedFrom}" is the ${what}'s own name`);
+    else if (names.has(e.renamedFrom)) e.at(`renamedFrom "${e.renamedFrom}" is the name of another ${what}: rename one at a time, after the previous rename is applied`);
+    else if (claimed.has(e.renamedFrom)) e.at(`renamedFrom "${e.renamedFrom}" is already claimed by ${what} "${claimed.get(e.renamedFrom)}"`);
+    claimed.set(e.renamedFrom, e.name);
+  }
 }

@@ -230,6 +230,7 @@ export const Sentry = z.strictObject({
 
 export const Service = z.strictObject({
   name: Name,
+  renamedFrom: Name.optional().meta({ description: "The service's previous name: its resources keep their history (Pulumi aliases for the old names) instead of being deleted and created." }),
   product: Name.meta({ description: "The product this service belongs to (see products)." }),
   team: Name.meta({ description: "The owning team." }),
   tier: z.number().int().min(0).max(3)
