@@ -12,20 +12,38 @@ import { childName, COMPONENT, plannedNames } from "./catalog/names";
 /** The per-service components (infra/uptime.ts, alerts.ts, slos.ts, sentry.ts), named after the service. */
 const SERVICE_COMPONENTS = [COMPONENT.uptime, COMPONENT.alerts, COMPONENT.slos, COMPONENT.sentry] as const;
 
+/** An entry under its old name, when it has one. */
+function old<T extends { readonly name: string; readonly renamedFrom?: string }>(entry: T): T {
+  return entry.renamedFrom === undefined ? entry : { ...entry, name: entry.renamedFrom };
+}
+
+/**
+ * The catalog as it was before its `renamedFrom` renames: services, endpoints, journeys,
+ * alerts, SLOs and backups under their old names, in the same order.
+ */
+function beforeRenames(catalog: Catalog): Catalog {
+  return {
+    ...catalog,
+    services: catalog.services.map((s) => ({ ...old(s), endpoints: s.endpoints.map(old), journeys: s.journeys.map(old), alerts: s.alerts.map(old), slos: s.slos.map(old) })),
+    backups: catalog.backups.map(old),
+  };
+}
+
 /** New resource name → its old name, for every resource a `renamedFrom` entry renames. */
 export function renamedNames(catalog: Catalog): Map<string, string> {
   const renames = new Map<string, string>();
+  const renamesAny = (e: { readonly renamedFrom?: string }) => e.renamedFrom !== undefined;
+  const any = catalog.backups.some(renamesAny) || catalog.services.some((s) => renamesAny(s) || [...s.endpoints, ...s.journeys, ...s.alerts, ...s.slos].some(renamesAny));
+  if (!any) return renames;
+  // The same entries in the same order: the i-th name of each is one resource.
+  const now = plannedNames(catalog);
+  const was = plannedNames(beforeRenames(catalog));
+  now.forEach((n, i) => {
+    if (was[i] && was[i].name !== n.name) renames.set(n.name, was[i].name);
+  });
   for (const service of catalog.services) {
-    const old = service.renamedFrom;
-    if (old === undefined) continue;
-    const before = { ...catalog, services: catalog.services.map((s) => (s === service ? { ...s, name: old } : s)) };
-    // The same entries in the same order: the i-th name of each is one resource.
-    const now = plannedNames({ ...catalog, services: [service] });
-    const was = plannedNames({ ...before, services: [{ ...service, name: old }] });
-    now.forEach((n, i) => {
-      if (was[i] && was[i].name !== n.name) renames.set(n.name, was[i].name);
-    });
-    for (const component of SERVICE_COMPONENTS) renames.set(childName(component, service.name), childName(component, old));
+    if (service.renamedFrom === undefined) continue;
+    for (const component of SERVICE_COMPONENTS) renames.set(childName(component, service.name), childName(component, service.renamedFrom));
   }
   return renames;
 }

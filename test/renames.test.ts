@@ -60,10 +60,28 @@ describe("renamedFrom", () => {
   });
 });
 
+describe("renamedFrom on an endpoint", () => {
+  it("aliases the endpoint's test to its old name", () => {
+    const text = MINIMAL.replace("      - name: health\n", "      - name: healthz\n        renamedFrom: health\n");
+    expect(text).not.toBe(MINIMAL);
+    const plan = planOf(text, "endpoint.yaml");
+    const test = plan.resources.find((r) => r.name === "uptime-api-healthz");
+    expect(test?.aliases).toEqual([test?.urn.replace(/::uptime-api-healthz$/, "::uptime-api-health")]);
+    const diff = diffPlans(base, plan, { stack: "prod", baseRef: "main", baseCommit: "0".repeat(40), headRef: "working tree" });
+    expect(diff.removed).toEqual([]);
+    expect(diff.renamed?.map((r) => `${r.before.name} → ${r.after.name}`)).toEqual(["uptime-api-health → uptime-api-healthz"]);
+  });
+});
+
 describe("renamedFrom validation", () => {
   it("rejects an old name that another service still has", () => {
     const text = MINIMAL.replace("  - name: api\n", "  - name: api\n    renamedFrom: web\n");
     expect(catalogIssues(text)).toEqual([expect.stringMatching(/^\d+:\d+ services\[1\]\.renamedFrom renamedFrom "web" is the name of another service/)]);
+  });
+
+  it("rejects an endpoint renamed from its own name, at the endpoint's position", () => {
+    const text = MINIMAL.replace("      - name: health\n", "      - name: health\n        renamedFrom: health\n");
+    expect(catalogIssues(text)).toEqual([expect.stringMatching(/services\[1\]\.endpoints\[0\]\.renamedFrom renamedFrom "health" is the endpoint's own name/)]);
   });
 
   it("rejects a service renamed from itself, and one old name claimed twice", () => {

@@ -82,6 +82,10 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       const known = [...productNames].sort().join(", ") || "none declared";
       report(file, [...path, "product"], `unknown product "${raw.product}"; expected one of ${known}`);
     }
+    for (const [list, what] of [["endpoints", "endpoint"], ["journeys", "journey"], ["alerts", "alert"], ["slos", "SLO"]] as const) {
+      const entries: readonly { name: string; renamedFrom?: string }[] = raw[list];
+      checkRenames(entries.map((e, i) => ({ name: e.name, renamedFrom: e.renamedFrom, at: (message: string) => report(file, [...path, list, i, "renamedFrom"], message) })), what);
+    }
     const endpoints = raw.endpoints.map((e, i) => endpoint(e, defaults, file, [...path, "endpoints", i], report));
     const journeys = raw.journeys.map((j, i) => journey(j, defaults, file, [...path, "journeys", i], report));
     const at = (base: readonly PropertyKey[]): Site => ({
@@ -111,6 +115,8 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       source: source(file, path),
     });
   }
+  const backups = files.flatMap((f) => (f.data.backups ?? []).map((value, i) => ({ value, file: f, path: ["backups", i] })));
+  checkRenames(backups.map((b) => ({ name: b.value.name, renamedFrom: b.value.renamedFrom, at: (message: string) => report(b.file, [...b.path, "renamedFrom"], message) })), "backup");
   checkRenames(services.map((s) => ({ name: s.value.name, renamedFrom: s.value.renamedFrom, at: (message: string) => report(s.file, [...s.path, "renamedFrom"], message) })), "service");
   const storage = normalizeStorage(
     files.map((f) => ({ data: f.data, report: (p: readonly PropertyKey[], m: string) => report(f, p, m), source: (p: readonly PropertyKey[]) => source(f, p) })),
@@ -278,6 +284,7 @@ function endpoint(
   }
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     request,
     intervalSeconds,
@@ -331,6 +338,7 @@ function journey(
   }
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     intervalSeconds,
     locations: [...(raw.locations ?? defaults.uptime.locations)].sort(),
