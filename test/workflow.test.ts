@@ -57,7 +57,7 @@ describe(".github/workflows/preview.yml", () => {
 
   it("runs on pull requests and on pushes to main", () => {
     expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
-    // Labelling re-runs the gate: the approval label takes effect without a new push.
+    // Labelling re-runs the gate: the approval label takes effect without a new push (PF-REV-6).
     expect((workflow.on.pull_request as { types: string[] }).types).toEqual(["opened", "synchronize", "reopened", "labeled", "unlabeled"]);
     expect((workflow.on.push as { branches: string[] }).branches).toEqual(["main"]);
   });
