@@ -142,6 +142,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
         .argParser(percent),
     )
     .option("--series <path>", "recorded series (lookout test files) to replay through the base's and the head's changed monitors")
+    .option("--report <file>", "also write the whole report as text to FILE, never truncated (what CI uploads beside the comment)")
     .action((flags: DiffFlags) => run(diff(flags, write)));
 
   program

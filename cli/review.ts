@@ -2,6 +2,7 @@
  * Reviewers' commands: `lookout thresholds` (every threshold the plan provisions) and
  * `lookout diff` (what a change does to them, against a git revision).
  */
+import * as fs from "fs";
 import Table from "cli-table3";
 import { EXIT, InputError } from "./errors";
 import { computePlan } from "./engine/plan";
@@ -30,6 +31,8 @@ export interface DiffFlags {
   massRemovalPercent: number;
   /** Recorded series (test-file format) replayed through the base's and the head's changed monitors. */
   series?: string;
+  /** Also write the whole report, as text and never truncated, to this file (`--report`). */
+  report?: string;
 }
 
 /** `--fail-on` values: `looser` (removed or loosened P0/P1, shorter retention) and `mass-removal`. */
@@ -82,6 +85,7 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   if (flags.format === "json") write(`${JSON.stringify(replayed ? { ...result, backtest: replayed } : result, null, 2)}\n`);
   else if (flags.format === "markdown") write(renderDiffMarkdown(result, head) + (replayed ? renderBacktestMarkdown(replayed, flags.series ?? "") : ""));
   else write(renderDiffText(result, head) + (replayed ? renderBacktestText(replayed, flags.series ?? "") : ""));
+  if (flags.report) fs.writeFileSync(flags.report, renderDiffText(result, head) + (replayed ? renderBacktestText(replayed, flags.series ?? "") : ""));
   return diffExitCode(result, flags.failOn);
 }
 

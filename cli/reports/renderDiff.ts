@@ -20,6 +20,11 @@ export const DEFAULT_COMMENT_LIMIT = 65_000;
 /** The workflow artifact holding the full diffs (`.github/workflows/preview.yml`). */
 export const DIFF_ARTIFACT = "lookout-diff";
 
+/** The whole report CI writes beside each stack's comment (`lookout diff --report`), uploaded in the artifact. */
+export function fullReportFile(stack: string): string {
+  return `diff-${stack}.txt`;
+}
+
 // ---------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------
@@ -638,8 +643,7 @@ export function commentMarker(stack: string): string {
 function truncationNote(diff: PlanDiff, left: readonly string[]): string {
   return (
     `---\n**Truncated** to stay under GitHub's ${GITHUB_COMMENT_MAX.toLocaleString("en-US")}-character comment limit. Left out: ${left.join("; ")}.\n` +
-    `See everything with ${code(`npx lookout diff --base ${diff.base.ref} --stack ${diff.stack} --format markdown`)}, ` +
-    `or in the ${code(DIFF_ARTIFACT)} artifact of this workflow run.`
+    `The whole report is ${code(fullReportFile(diff.stack))} in the ${code(DIFF_ARTIFACT)} artifact of this workflow run (never truncated).`
   );
 }
 
