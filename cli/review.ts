@@ -18,6 +18,10 @@ export interface ThresholdsFlags {
   stack: string;
   catalog?: string;
   format: string;
+  /** Only these services' (or teams') rows (`--service`, repeatable); empty: all. */
+  service?: string[];
+  /** Only rows of these severities (`--severity P0,P1`). */
+  severity?: string;
   allowOutsideProject?: boolean;
 }
 
@@ -45,11 +49,18 @@ function oneOf(value: string, allowed: readonly string[], option: string): void 
 export async function thresholds(flags: ThresholdsFlags, write: (text: string) => void): Promise<number> {
   oneOf(flags.format, ["table", "markdown", "json"], "--format");
   const plan = await computePlan({ projectRoot: findProjectRoot(process.cwd()), stack: flags.stack, catalog: flags.catalog, allowOutsideProject: flags.allowOutsideProject, withoutDefaultPack: true });
-  const rows = thresholdsOf(plan);
+  const rows = filterThresholds(thresholdsOf(plan), flags.service ?? [], flags.severity);
   if (flags.format === "json") write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (flags.format === "markdown") write(thresholdsMarkdown(plan.stack, rows));
   else write(`${thresholdsTable(rows)}\n${rows.length} thresholds in stack ${plan.stack}\n`);
   return EXIT.ok;
+}
+
+/** The rows of `services` (all when empty) at `severity` (comma-separated P0–P3; all when undefined). */
+export function filterThresholds(rows: readonly ThresholdRow[], services: readonly string[], severity: string | undefined): ThresholdRow[] {
+  const levels = severity === undefined ? undefined : severity.split(",").map((s) => s.trim().toUpperCase());
+  for (const level of levels ?? []) oneOf(level, ["P0", "P1", "P2", "P3"], "--severity");
+  return rows.filter((r) => (services.length === 0 || services.includes(r.service)) && (levels === undefined || (r.severity !== undefined && levels.includes(r.severity))));
 }
 
 const COLUMNS = ["service", "kind", "what", "setting", "value", "severity", "route", "source"] as const;
