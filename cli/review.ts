@@ -48,6 +48,7 @@ function oneOf(value: string, allowed: readonly string[], option: string): void 
 
 export async function thresholds(flags: ThresholdsFlags, write: (text: string) => void): Promise<number> {
   oneOf(flags.format, ["table", "markdown", "json"], "--format");
+  filterThresholds([], [], flags.severity); // bad --severity: exit 2 before planning
   const plan = await computePlan({ projectRoot: findProjectRoot(process.cwd()), stack: flags.stack, catalog: flags.catalog, allowOutsideProject: flags.allowOutsideProject, withoutDefaultPack: true });
   const rows = filterThresholds(thresholdsOf(plan), flags.service ?? [], flags.severity);
   if (flags.format === "json") write(`${JSON.stringify(rows, null, 2)}\n`);
