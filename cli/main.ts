@@ -123,6 +123,12 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .option("--format <format>", "table, markdown or json", "table")
+    .addOption(
+      new Option("--service <name>", "only this service's rows (or team's, for on-call); repeatable")
+        .default([], "all")
+        .argParser((value: string, previous: string[]) => [...previous, value]),
+    )
+    .option("--severity <levels>", "only rows of these severities, comma-separated (P0,P1)")
     .addOption(allowOutsideProject())
     .action((flags: ThresholdsFlags) => run(thresholds(flags, write)));
 
@@ -143,6 +149,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
         .argParser(percent),
     )
     .option("--series <path>", "recorded series (lookout test files) to replay through the base's and the head's changed monitors")
+    .option("--report <file>", "also write the whole report as text to FILE, never truncated (what CI uploads beside the comment)")
     .action((flags: DiffFlags) => run(diff(flags, write)));
 
   program

@@ -2,12 +2,13 @@
  * Reviewers' commands: `lookout thresholds` (every threshold the plan provisions) and
  * `lookout diff` (what a change does to them, against a git revision).
  */
+import * as fs from "fs";
 import Table from "cli-table3";
 import { EXIT, InputError } from "./errors";
 import { computePlan } from "./engine/plan";
 import { findProjectRoot } from "./engine/stackConfig";
 import { diffPlans, planAtRef } from "./reports/diff";
-import type { ThresholdRow } from "./reports/model";
+import type { PlanDiff, ThresholdRow } from "./reports/model";
 import { renderDiffMarkdown, renderDiffText } from "./reports/renderDiff";
 import { thresholdsOf } from "./reports/thresholds";
 import { backtest, renderBacktestMarkdown, renderBacktestText } from "./reports/backtest";
@@ -17,6 +18,10 @@ export interface ThresholdsFlags {
   stack: string;
   catalog?: string;
   format: string;
+  /** Only these services' (or teams') rows (`--service`, repeatable); empty: all. */
+  service?: string[];
+  /** Only rows of these severities (`--severity P0,P1`). */
+  severity?: string;
   allowOutsideProject?: boolean;
 }
 
@@ -30,6 +35,8 @@ export interface DiffFlags {
   massRemovalPercent: number;
   /** Recorded series (test-file format) replayed through the base's and the head's changed monitors. */
   series?: string;
+  /** Also write the whole report, as text and never truncated, to this file (`--report`). */
+  report?: string;
 }
 
 /** `--fail-on` values: `looser` (removed or loosened P0/P1, shorter retention) and `mass-removal`. */
@@ -41,12 +48,20 @@ function oneOf(value: string, allowed: readonly string[], option: string): void 
 
 export async function thresholds(flags: ThresholdsFlags, write: (text: string) => void): Promise<number> {
   oneOf(flags.format, ["table", "markdown", "json"], "--format");
+  filterThresholds([], [], flags.severity); // bad --severity: exit 2 before planning
   const plan = await computePlan({ projectRoot: findProjectRoot(process.cwd()), stack: flags.stack, catalog: flags.catalog, allowOutsideProject: flags.allowOutsideProject, withoutDefaultPack: true });
-  const rows = thresholdsOf(plan);
+  const rows = filterThresholds(thresholdsOf(plan), flags.service ?? [], flags.severity);
   if (flags.format === "json") write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (flags.format === "markdown") write(thresholdsMarkdown(plan.stack, rows));
   else write(`${thresholdsTable(rows)}\n${rows.length} thresholds in stack ${plan.stack}\n`);
   return EXIT.ok;
+}
+
+/** The rows of `services` (all when empty) at `severity` (comma-separated P0–P3; all when undefined). */
+export function filterThresholds(rows: readonly ThresholdRow[], services: readonly string[], severity: string | undefined): ThresholdRow[] {
+  const levels = severity === undefined ? undefined : severity.split(",").map((s) => s.trim().toUpperCase());
+  for (const level of levels ?? []) oneOf(level, ["P0", "P1", "P2", "P3"], "--severity");
+  return rows.filter((r) => (services.length === 0 || services.includes(r.service)) && (levels === undefined || (r.severity !== undefined && levels.includes(r.severity))));
 }
 
 const COLUMNS = ["service", "kind", "what", "setting", "value", "severity", "route", "source"] as const;
@@ -82,6 +97,12 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   if (flags.format === "json") write(`${JSON.stringify(replayed ? { ...result, backtest: replayed } : result, null, 2)}\n`);
   else if (flags.format === "markdown") write(renderDiffMarkdown(result, head) + (replayed ? renderBacktestMarkdown(replayed, flags.series ?? "") : ""));
   else write(renderDiffText(result, head) + (replayed ? renderBacktestText(replayed, flags.series ?? "") : ""));
-  const failed = (flags.failOn.includes("looser") && result.loud.length > 0) || (flags.failOn.includes("mass-removal") && result.massRemoval?.triggered === true);
-  return failed ? EXIT.mandatoryViolation : EXIT.ok;
+  if (flags.report) fs.writeFileSync(flags.report, renderDiffText(result, head) + (replayed ? renderBacktestText(replayed, flags.series ?? "") : ""));
+  return diffExitCode(result, flags.failOn);
+}
+
+/** Exit 1 on a gate of `failOn` that the diff trips, and on any deletion Pulumi would refuse, whatever `failOn` says (PF-REV-5). */
+export function diffExitCode(result: PlanDiff, failOn: readonly string[]): number {
+  const failed = (failOn.includes("looser") && result.loud.length > 0) || (failOn.includes("mass-removal") && result.massRemoval?.triggered === true);
+  return failed || (result.blocked?.length ?? 0) > 0 ? EXIT.mandatoryViolation : EXIT.ok;
 }

@@ -21,6 +21,7 @@ import { Dashboards } from "./dashboards";
 import { catalogOfThisRun, registersStackWide, servicesOfThisRun } from "./shard";
 import { Uptime } from "./uptime";
 import { COMPONENT } from "./catalog/names";
+import { registerRenames, renamedNames } from "./renames";
 
 /** A bad catalog, shown to the user without a stack trace by the Pulumi CLI. */
 export class CatalogRunError extends pulumi.RunError {
@@ -73,6 +74,7 @@ export async function lookout(): Promise<StackOutputs> {
   requireCredentials({ sentry: usesSentry, pagerduty: pages, grafana: grafanaConfig !== undefined });
   const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages, storage, grafana: grafanaConfig });
   const { environment, services } = catalog;
+  registerRenames(renamedNames(catalog));
   // All of it, unless the offline engine plans this run as one shard of many (infra/shard.ts).
   const own = servicesOfThisRun(services);
   const stackWide = registersStackWide();

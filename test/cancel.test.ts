@@ -176,7 +176,9 @@ describe("a cancelled lookout diff", () => {
         timeout: 180_000,
         maxBuffer: 256 * 1024 * 1024,
       });
-      expect(next.status, next.stderr).toBe(0);
+      // A whole diff, exit 1: the cut catalog deletes the protected backups (blocked, PF-REV-5).
+      expect(next.status, next.stderr).toBe(1);
+      expect((JSON.parse(next.stdout) as { blocked: unknown[] }).blocked.length).toBeGreaterThan(0);
       expect(next.stderr).toContain(`lookout: removed ${path.join(tmp, left)}, left by a cancelled lookout diff`);
       expect(next.stderr).toContain(`lookout: removed ${path.join(tmp, "lookout-base-gone")}`);
       expect(ours(tmp)).toEqual(["lookout-base-live"]);

@@ -118,7 +118,7 @@ describe("bad catalogs: every error at once, at its line:column", () => {
 `;
     expect(issuesOf(text)).toEqual([
       '16:19 services[0].endpoints[0].interval expected a duration such as 500ms, 30s, 5m, 2h, 1d or 1w, found "5 minutes"',
-      '17:9 services[0].endpoints[0].colour unknown key "colour"; expected one of name, description, method, url, headers, body, timeout, interval, locations, expect, severity, downAfter, minLocationsFailed, retry, statusComponent, tls',
+      '17:9 services[0].endpoints[0].colour unknown key "colour"; expected one of name, renamedFrom, description, method, url, headers, body, timeout, interval, locations, expect, severity, downAfter, minLocationsFailed, retry, statusComponent, tls',
       '18:11 services[1].name duplicate service name "web" (first declared at cat.yaml:6)',
     ]);
   });

@@ -63,7 +63,7 @@ describe("lookout plan, end to end", () => {
     expect(result.stderr).toBe(
       [
         "error: invalid catalog (3 errors):",
-        '  test/fixtures/catalogs/three-errors.yaml:13:5  services[0].owner  unknown key "owner"; expected one of name, product, team, tier, description, runbook, endpoints, journeys, apmOperation, alerts, rawAlerts, slos, sentry',
+        '  test/fixtures/catalogs/three-errors.yaml:13:5  services[0].owner  unknown key "owner"; expected one of name, renamedFrom, product, team, tier, description, runbook, endpoints, journeys, apmOperation, alerts, rawAlerts, slos, sentry',
         '  test/fixtures/catalogs/three-errors.yaml:17:19  services[0].endpoints[0].interval  expected a duration such as 500ms, 30s, 5m, 2h, 1d or 1w, found "5 minutes"',
         '  test/fixtures/catalogs/three-errors.yaml:19:11  services[1].name  duplicate service name "web" (first declared at test/fixtures/catalogs/three-errors.yaml:7)',
         "",

@@ -503,9 +503,10 @@ describe("truncation under GitHub's comment limit", () => {
     const note = markdown.slice(markdown.lastIndexOf("\n---\n"));
     expect(note).toContain("**Truncated**");
     expect(note).toContain("Left out:");
-    expect(note).toContain("`npx lookout diff --base origin/main --stack prod --format markdown`");
-    expect(note).toContain(`\`${DIFF_ARTIFACT}\` artifact`);
-    expect(markdown.trimEnd().endsWith("artifact of this workflow run.")).toBe(true);
+    // The artifact's whole report, not the command whose output was cut.
+    expect(note).not.toContain("npx lookout diff");
+    expect(note).toContain(`\`diff-prod.txt\` in the \`${DIFF_ARTIFACT}\` artifact`);
+    expect(markdown.trimEnd().endsWith("artifact of this workflow run (never truncated).")).toBe(true);
   }
 
   it("stays under the default limit, keeps the loud items and summary, and ends with the note", () => {

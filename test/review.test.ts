@@ -98,7 +98,7 @@ describe("lookout diff against a git revision", () => {
     const json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
     expect(json.code, json.stderr).toBe(0);
     result = JSON.parse(json.stdout) as PlanDiff;
-    markdown = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "markdown"], repo);
+    markdown = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "markdown", "--report", path.join(repo, "diff-prod.txt")], repo);
   }, 240_000);
 
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
@@ -145,6 +145,13 @@ describe("lookout diff against a git revision", () => {
     expect(markdown.stdout.slice(0, Math.max(removedAt, looserAt))).not.toContain("<details>");
   });
 
+  it("writes the whole report as text with --report, beside the markdown", () => {
+    const report = fs.readFileSync(path.join(repo, "diff-prod.txt"), "utf8");
+    expect(report.startsWith("Lookout diff for stack prod: base HEAD~1")).toBe(true);
+    expect(report).toContain("alerts-checkout-latency");
+    expect(report).not.toContain("**Truncated**");
+  });
+
   it("fails with --fail-on looser", () => {
     expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser", "--format", "json"], repo).code).toBe(1);
   }, 120_000);
@@ -184,8 +191,12 @@ describe("lookout diff of a shipped catalog cut short", () => {
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
   it("reports a mass removal in the JSON, with every concern emptied counted before → after", () => {
-    expect(json.code, json.stderr).toBe(0);
+    // Exit 1 without --fail-on: the cut deletes the protected backups, which pulumi up would refuse (PF-REV-5).
+    expect(json.code, json.stderr).toBe(1);
     const result = JSON.parse(json.stdout) as PlanDiff;
+    expect(result.blocked?.length).toBeGreaterThan(0);
+    expect(result.blocked?.every((b) => b.how === "removed")).toBe(true);
+    expect(result.blocked?.some((b) => b.name.startsWith("backups-"))).toBe(true);
     expect(Object.keys(result).slice(0, 4)).toEqual(["stack", "base", "head", "massRemoval"]);
     const mass = result.massRemoval!;
     expect(mass).toMatchObject({ percent: 10, triggered: true, monitors: { after: 0, share: 100 } });

@@ -4,7 +4,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { commentMarker, DIFF_ARTIFACT } from "../cli/reports/renderDiff";
+import { commentMarker, DIFF_ARTIFACT, fullReportFile } from "../cli/reports/renderDiff";
 
 const ROOT = path.resolve(__dirname, "..");
 const requireHere = createRequire(path.join(ROOT, "package.json"));
@@ -57,6 +57,8 @@ describe(".github/workflows/preview.yml", () => {
 
   it("runs on pull requests and on pushes to main", () => {
     expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
+    // Labelling re-runs the gate: the approval label takes effect without a new push (PF-REV-6).
+    expect((workflow.on.pull_request as { types: string[] }).types).toEqual(["opened", "synchronize", "reopened", "labeled", "unlabeled"]);
     expect((workflow.on.push as { branches: string[] }).branches).toEqual(["main"]);
   });
 
@@ -83,11 +85,13 @@ describe(".github/workflows/preview.yml", () => {
     expect(commands).toContain("npx lookout test"); // the shipped tests/ of every stack
     for (const stack of STACKS) {
       expect(commands).toContain(`npm run plan -- --stack ${stack} --policy-config policies/config/${stack}.json`);
-      const diff = checks.steps.find((s) => s.run?.includes(`--stack ${stack} --format markdown > diff-${stack}.md`));
+      const diff = checks.steps.find((s) => s.run?.includes(`--stack ${stack} --format markdown --report diff-${stack}.txt > diff-${stack}.md`));
       expect(diff, `diff step for ${stack}`).toBeDefined();
       expect(diff!.run).toMatch(/^npx lookout diff --base "origin\/\$BASE_REF" /);
-      // A truncated catalog fails the check (the comment is still written and posted).
-      expect(diff!.run).toContain(" --fail-on mass-removal ");
+      // A truncated catalog fails the check (the comment is still written and posted);
+      // so does a loosened P0/P1 item unless the pull request carries the approval label.
+      expect(diff!.run).toContain(' --fail-on "$FAIL_ON" ');
+      expect(diff!.env?.FAIL_ON).toBe("${{ contains(github.event.pull_request.labels.*.name, 'monitoring-loosen-approved') && 'mass-removal' || 'looser,mass-removal' }}");
       expect(diff!.env?.BASE_REF).toBe("${{ github.base_ref }}");
       expect(diff!.if).toContain("github.event_name == 'pull_request'");
     }
@@ -113,7 +117,13 @@ describe(".github/workflows/preview.yml", () => {
 
   it("uploads the diffs as the artifact the truncation note names", () => {
     const [upload] = uses(workflow.jobs.checks, "actions/upload-artifact");
-    expect(upload.with).toMatchObject({ name: DIFF_ARTIFACT, path: "diff-*.md" });
+    expect(upload.with?.name).toBe(DIFF_ARTIFACT);
+    expect(String(upload.with?.path).trim().split("\n")).toEqual(["diff-*.md", "diff-*.txt"]);
+    // Each stack's diff writes the whole report the truncation note names into it.
+    for (const stack of STACKS) {
+      const diff = workflow.jobs.checks.steps.find((s) => s.run?.includes(`--stack ${stack} --format markdown`));
+      expect(diff?.run).toContain(` --report ${fullReportFile(stack)} `);
+    }
   });
 
   it("runs pulumi preview with the policy pack and its comment only when Pulumi credentials exist", () => {

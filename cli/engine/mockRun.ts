@@ -24,6 +24,13 @@ interface RegisterResourceRequest {
   getObject(): Struct | undefined;
   getRetainondelete?(): boolean;
   getAdditionalsecretoutputsList(): string[];
+  getAliasurnsList(): string[];
+  getAliasesList(): AliasLike[];
+}
+/** `pulumirpc.Alias`: an old URN, or a spec whose empty parts are the resource's own. */
+interface AliasLike {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
 }
 interface RegisterResourceResponse {
   getUrn(): string;
@@ -163,6 +170,16 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
       propertyDependencies[key] = value.getUrnsList().map(translate);
     });
     const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+    // Aliases as the URNs they stand for (PF-PU-ALIAS-1): a spec's missing parts are the resource's own.
+    const aliases = [
+      ...req.getAliasurnsList().map(translate),
+      ...req.getAliasesList().map((alias) => {
+        const spec = alias.getSpec();
+        if (!spec) return translate(alias.getUrn());
+        const aliasParent = spec.getParenturn() ? byMockUrn.get(spec.getParenturn())?.chain : parentChain;
+        return engineUrn(spec.getStack() || options.stack, spec.getProject() || options.project, spec.getNoparent() ? undefined : aliasParent, spec.getType() || type, spec.getName() || req.getName());
+      }),
+    ];
     const resource: PlannedResource = {
       urn,
       type,
@@ -176,6 +193,7 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
       custom: req.getCustom(),
       inputs: req.getObject()?.toJavaScript() ?? {},
       ...(additionalSecretOutputs.length > 0 ? { additionalSecretOutputs } : {}),
+      ...(aliases.length > 0 ? { aliases } : {}),
     };
     // The engine refuses a second resource under one URN (PF-PULUMI-2); so does this run,
     // after the program ends (the policy packs must not see it).

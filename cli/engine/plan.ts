@@ -27,6 +27,8 @@ export interface PlanResource {
   readonly parent?: string;
   readonly dependencies: readonly string[];
   readonly protect: boolean;
+  /** The URNs it was known by (Pulumi `aliases`): a renamed resource's old URN; absent when none. */
+  readonly aliases?: readonly string[];
   readonly inputs: Readonly<Record<string, unknown>>;
   /** Where in the catalog its settings were written, `file:line:column` (resources a catalog entry makes). */
   readonly source?: string;
@@ -228,6 +230,7 @@ export function assemblePlan(
       ...(r.parent ? { parent: r.parent } : {}),
       dependencies: [...r.dependencies].sort(),
       protect: r.protect,
+      ...(r.aliases && r.aliases.length > 0 ? { aliases: [...r.aliases] } : {}),
       inputs: maskValue(redactInputs(r)),
       ...sourceOf(sources, r),
     }));

@@ -11,6 +11,8 @@ import { isCancelling, onCancel, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import { maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
+import { blockedOf } from "./blocked";
+import { CLASSIFIED_SETTINGS, classifyCoverage, classifyPair, isLoudChange } from "./classify";
 import { massRemovalOf } from "./massRemoval";
 import { thresholdsOfResource } from "./thresholds";
 import { BaseWorktree, git, pruneStaleWorktrees } from "./worktree";
@@ -77,8 +79,14 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     const after = added.find((a) => a.type === before.type && a.name === before.name);
     if (after) replaced.push({ before, after });
   }
-  removed = removed.filter((r) => !replaced.some((p) => p.before === r));
-  added = added.filter((r) => !replaced.some((p) => p.after === r));
+  // A head resource that names a removed one's URN among its aliases: renamed, its state moved (PF-PU-ALIAS-1).
+  const byAlias = new Map(added.flatMap((a) => (a.aliases ?? []).map((urn): [string, PlanResource] => [urn, a])));
+  const renamed: { before: PlanResource; after: PlanResource }[] = removed.flatMap((before) => {
+    const after = byAlias.get(before.urn);
+    return after ? [{ before, after }] : [];
+  });
+  removed = removed.filter((r) => !replaced.some((p) => p.before === r) && !renamed.some((p) => p.before === r));
+  added = added.filter((r) => !replaced.some((p) => p.after === r) && !renamed.some((p) => p.after === r));
 
   const pairs: [PlanResource, PlanResource][] = [
     ...head.resources.flatMap((h): [PlanResource, PlanResource][] => {
@@ -86,6 +94,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
       return b ? [[b, h]] : [];
     }),
     ...replaced.map((p): [PlanResource, PlanResource] => [p.before, p.after]),
+    ...renamed.map((p): [PlanResource, PlanResource] => [p.before, p.after]),
   ];
 
   const changed = pairs
@@ -103,13 +112,16 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
       const was = before.get(setting);
       const is = after.get(setting);
       if (was && is && was.value === is.value) continue;
+      if (CLASSIFIED_SETTINGS.has(setting) && was && is) continue;
       const row = is ?? was!;
       // A setting that appears tightens (a new warning, a new bound); one that goes away loosens.
       const direction: Direction = was && is ? directionOf(row, was.value, is.value) : row.looserWhen === "neutral" ? "neutral" : is ? "tighter" : "looser";
-      const loud = direction === "looser" && (isUrgent(was?.severity) || isUrgent(is?.severity) || row.kind === "retention");
+      const loud = isLoudChange(direction, row.kind, isUrgent(was?.severity) ? was?.severity : is?.severity);
       thresholds.push({ row, ...(was ? { before: was } : {}), ...(is ? { after: is } : {}), direction, loud });
     }
+    thresholds.push(...classifyPair(b, h));
   }
+  thresholds.push(...classifyCoverage(base.resources, head.resources, added, removed));
   thresholds.sort((x, y) => Number(y.loud) - Number(x.loud) || order(x.direction) - order(y.direction) || rowKey(x.row.urn, x.row.setting).localeCompare(rowKey(y.row.urn, y.row.setting)));
 
   const basePolicies = new Map(base.policies.map((p) => [policyKey(p), p]));
@@ -118,16 +130,18 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
   const loud = [
     ...removedChanges.filter((r) => isUrgent(r.severity)).map((r) => `Removed ${r.severity} ${r.name}${r.source ? ` (was ${r.source})` : ""}`),
     ...removedChanges.filter((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").map((r) => `Removed retention rules ${r.name}`),
-    ...thresholds.filter((t) => t.loud).map((t) => `Looser ${t.row.severity ?? t.row.kind} ${t.row.resource} ${t.row.setting}: ${t.before?.display ?? "—"} → ${t.after?.display ?? "removed"}${t.row.source ? ` (${t.row.source})` : ""}`),
+    ...thresholds.filter((t) => t.loud).map((t) => `Looser ${t.row.severity ?? t.row.kind} ${t.row.resource} ${t.row.setting}: ${t.before?.display ?? "—"} → ${t.after?.display ?? "removed"}${t.reason ? `: ${t.reason}` : ""}${t.row.source ? ` (${t.row.source})` : ""}`),
   ];
   return {
     stack: meta.stack,
     base: { ref: meta.baseRef, commit: meta.baseCommit },
     head: { ref: meta.headRef },
     massRemoval: massRemovalOf(base, head, removed, options.massRemovalPercent),
+    blocked: blockedOf(removed, replaced),
     added: added.map((r) => change(r, rows(r))),
     removed: removedChanges,
     replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
+    renamed: renamed.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
     changed,
     thresholds,
     policies: {

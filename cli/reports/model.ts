@@ -4,6 +4,7 @@
  * exactly what Datadog, PagerDuty, Sentry, AWS and Grafana will be given.
  */
 import type { PlanPolicyResult } from "../engine/plan";
+import type { BlockedDeletion } from "./blocked";
 
 /** One provisioned threshold or timing setting of one resource. */
 export interface ThresholdRow {
@@ -45,6 +46,8 @@ export interface ThresholdChange {
   /** Undefined: the setting went away. */
   readonly after?: ThresholdRow;
   readonly direction: Direction;
+  /** Why it is looser or tighter, in one line (classified fields, classify.ts). */
+  readonly reason?: string;
   /** A P0/P1 resource loosened, or retention shortened: listed first, loudly. */
   readonly loud: boolean;
 }
@@ -89,10 +92,14 @@ export interface PlanDiff {
   readonly head: { readonly ref: string };
   /** Always set by `diffPlans`. */
   readonly massRemoval?: MassRemoval;
+  /** Always set by `diffPlans`: protected resources the change deletes; `lookout diff` exits 1 on any. */
+  readonly blocked?: readonly BlockedDeletion[];
   readonly added: readonly ResourceChange[];
   readonly removed: readonly ResourceChange[];
   /** The same resource (type and name) under a new URN: Pulumi replaces it unless aliased. */
   readonly replaced: readonly { readonly before: ResourceChange; readonly after: ResourceChange }[];
+  /** Always set by `diffPlans`: a removed resource whose URN a head resource lists among its aliases (`renamedFrom`). */
+  readonly renamed?: readonly { readonly before: ResourceChange; readonly after: ResourceChange }[];
   /** Same URN, different inputs: the input keys that changed. */
   readonly changed: readonly (ResourceChange & { readonly keys: readonly string[] })[];
   readonly thresholds: readonly ThresholdChange[];

@@ -20,6 +20,11 @@ export const DEFAULT_COMMENT_LIMIT = 65_000;
 /** The workflow artifact holding the full diffs (`.github/workflows/preview.yml`). */
 export const DIFF_ARTIFACT = "lookout-diff";
 
+/** The whole report CI writes beside each stack's comment (`lookout diff --report`), uploaded in the artifact. */
+export function fullReportFile(stack: string): string {
+  return `diff-${stack}.txt`;
+}
+
 // ---------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------
@@ -348,8 +353,9 @@ function sourceCell(source: string | undefined): string {
 }
 
 function directionCell(t: ThresholdChange): string {
-  if (t.direction !== "looser") return t.direction;
-  return isRetention(t) ? "**looser** (shorter retention)" : "**looser**";
+  const reason = t.reason ? `: ${md(t.reason, 200)}` : "";
+  if (t.direction !== "looser") return `${t.direction}${reason}`;
+  return isRetention(t) ? `**looser** (shorter retention)${reason}` : `**looser**${reason}`;
 }
 
 /** One atomic piece of a section: a table row, a list item, a code fence. */
@@ -399,7 +405,8 @@ function loudLines(view: LoudView): string[] {
     const severity = t.row.severity ? `${md(t.row.severity)} ` : "";
     const service = t.row.service ? `${code(t.row.service)} · ` : "";
     const where = t.row.source ? ` · ${code(t.row.source)}` : "";
-    lines.push(`- ${marker} ${severity}${service}${md(t.row.what, 120)} · ${md(t.row.setting)}: ${code(before)} → ${code(after)} (${code(t.row.resource)})${where}`);
+    const reason = t.reason ? ` — ${md(t.reason, 200)}` : "";
+    lines.push(`- ${marker} ${severity}${service}${md(t.row.what, 120)} · ${md(t.row.setting)}: ${code(before)} → ${code(after)}${reason} (${code(t.row.resource)})${where}`);
   }
   for (const line of view.other) {
     const m = /^(Removed|Looser|Shorter|Shortened)\b\s*(.*)$/s.exec(line);
@@ -471,6 +478,21 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     });
   }
 
+  const blocked = diff.blocked ?? [];
+  if (blocked.length > 0) {
+    sections.push({
+      title: `blocked deletions (${blocked.length})`,
+      priority: 0,
+      required: true,
+      head:
+        `> [!CAUTION]\n> **Blocked (${blocked.length})**: this change deletes protected resources; \`pulumi up\` would refuse it after merge, so \`lookout diff\` exits 1.\n\n` +
+        blocked.map((b) => `- **${b.how === "removed" ? "Removed" : "Replaced"}** protected ${code(b.name)} (${md(shortType(b.type))})${b.source ? ` at ${code(b.source)}` : ""}: ${md(b.guidance, 600)}`).join("\n"),
+      blocks: [],
+      tail: "",
+      splittable: false,
+    });
+  }
+
   const loud = loudLines(view);
   sections.push(
     loud.length > 0
@@ -500,6 +522,7 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     ["resources added", String(diff.added.length)],
     ["resources removed", String(diff.removed.length)],
     ["resources replaced", String(diff.replaced.length)],
+    ...((diff.renamed?.length ?? 0) > 0 ? [["resources renamed", String(diff.renamed?.length)] as [string, string]] : []),
     ["resources changed", String(diff.changed.length)],
     ["thresholds looser", counts.looser > 0 ? `**${counts.looser}**${counts.urgentLooser > 0 ? ` (${counts.urgentLooser} P0/P1 or retention)` : ""}` : "0"],
     ["thresholds tighter", String(counts.tighter)],
@@ -544,6 +567,18 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
   const removed = resourceSection("Resources removed", 4, diff.removed);
   if (added) sections.push(added);
   if (removed) sections.push(removed);
+  const renamed = diff.renamed ?? [];
+  if (renamed.length > 0) {
+    const d = details(`Resources renamed (${renamed.length}): aliased, so Pulumi moves their state instead of replacing them`);
+    sections.push({
+      title: `resources renamed (${renamed.length})`,
+      priority: 6,
+      head: d.head(tableHeader(["renamed", "type", "source"])),
+      blocks: renamed.map((r) => row([`${code(r.before.name, true)} → ${code(r.after.name, true)}`, md(shortType(r.after.type)), sourceCell(r.after.source)])),
+      tail: d.tail,
+      splittable: true,
+    });
+  }
   if (diff.replaced.length > 0) {
     const d = details(`Resources replaced (${diff.replaced.length}): a new URN, so Pulumi deletes and recreates them unless aliased`);
     sections.push({
@@ -608,8 +643,7 @@ export function commentMarker(stack: string): string {
 function truncationNote(diff: PlanDiff, left: readonly string[]): string {
   return (
     `---\n**Truncated** to stay under GitHub's ${GITHUB_COMMENT_MAX.toLocaleString("en-US")}-character comment limit. Left out: ${left.join("; ")}.\n` +
-    `See everything with ${code(`npx lookout diff --base ${diff.base.ref} --stack ${diff.stack} --format markdown`)}, ` +
-    `or in the ${code(DIFF_ARTIFACT)} artifact of this workflow run.`
+    `The whole report is ${code(fullReportFile(diff.stack))} in the ${code(DIFF_ARTIFACT)} artifact of this workflow run (never truncated).`
   );
 }
 
@@ -702,6 +736,12 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
   if (mass?.triggered) {
     out.push(`MASS REMOVAL: ${massRemovalSentence(mass)}`, ...columns(massRemovalRows(mass)), "");
   }
+  const blocked = diff.blocked ?? [];
+  if (blocked.length > 0) {
+    out.push(`BLOCKED (${blocked.length}): deletions pulumi up would refuse; lookout diff exits 1`);
+    for (const b of blocked) out.push(`  ${b.how.toUpperCase()} protected ${b.name} (${shortType(b.type)})${b.source ? ` at ${b.source}` : ""}: ${b.guidance}`);
+    out.push("");
+  }
 
   if (loudCount(view) > 0) {
     out.push(`NEEDS ATTENTION (${loudCount(view)}): removed or loosened P0/P1, shortened retention`);
@@ -709,7 +749,7 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
     for (const r of view.removed) rows.push(["REMOVED", r.severity ?? "", `${r.name} (${shortType(r.type)})`, "", r.source ? `was ${r.source}` : ""]);
     for (const t of view.thresholds) {
       const { before, after } = beforeAfter(t);
-      rows.push([isRetention(t) ? "SHORTER" : "LOOSER", t.row.severity ?? "", cap(`${t.row.service ? `${t.row.service} · ` : ""}${t.row.what} · ${t.row.setting}`, 90), `${before} → ${after}`, t.row.source ?? ""]);
+      rows.push([isRetention(t) ? "SHORTER" : "LOOSER", t.row.severity ?? "", cap(`${t.row.service ? `${t.row.service} · ` : ""}${t.row.what} · ${t.row.setting}`, 90), `${before} → ${after}${t.reason ? ` (${t.reason})` : ""}`, t.row.source ?? ""]);
     }
     out.push(...columns(rows));
     for (const line of view.other) out.push(`  ${oneLine(line).replace(/^(Removed|Looser|Shorter|Shortened)\b/, (w) => w.toUpperCase())}`);
@@ -731,7 +771,7 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
       ...columns(
         diff.thresholds.map((t) => {
           const { before, after } = beforeAfter(t);
-          return [t.direction, t.row.severity ?? "", t.row.service, cap(t.row.what, 60), t.row.setting, `${before} → ${after}`, t.row.source ?? ""];
+          return [t.direction, t.row.severity ?? "", t.row.service, cap(t.row.what, 60), t.row.setting, `${before} → ${after}${t.reason ? ` (${t.reason})` : ""}`, t.row.source ?? ""];
         }),
       ),
     );
@@ -741,6 +781,11 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
     out.push("", `${title} (${list.length}):`);
     out.push(...columns(list.map((r) => [sign, r.name, shortType(r.type), r.severity ?? "", r.source ?? ""])));
   };
+  const renamed = diff.renamed ?? [];
+  if (renamed.length > 0) {
+    out.push("", `Resources renamed (${renamed.length}): aliased, so Pulumi moves their state`);
+    out.push(...columns(renamed.map((r) => ["~", `renamed ${r.before.name} → ${r.after.name}`, shortType(r.after.type), r.after.source ?? ""])));
+  }
   resources("Resources added", "+", diff.added);
   resources("Resources removed", "-", diff.removed);
   if (diff.replaced.length > 0) {

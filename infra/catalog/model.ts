@@ -56,6 +56,8 @@ export interface Retry {
 
 export interface Endpoint {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly description?: string;
   readonly request: HttpRequest;
   readonly intervalSeconds: number;
@@ -81,6 +83,8 @@ export interface JourneyStep {
 
 export interface Journey {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly description?: string;
   readonly intervalSeconds: number;
   readonly locations: readonly string[];
@@ -110,6 +114,8 @@ export interface TlsCheck {
  */
 export interface Alert {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly description?: string;
   readonly signal: SignalName;
   readonly comparison: Comparison;
@@ -179,6 +185,8 @@ export type Sli =
 
 export interface Slo {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly description?: string;
   /** The objective as a percentage (99.9). */
   readonly targetPercent: number;
@@ -332,6 +340,8 @@ export interface MaintenanceWindow {
 
 export interface Service {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly product: string;
   readonly team: string;
   readonly tier: number;

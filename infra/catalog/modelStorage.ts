@@ -23,6 +23,8 @@ export interface ObjectLockRule {
 
 export interface Backup {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly product: string;
   /** The service whose data it is (owner of the freshness alert). */
   readonly service: string;

@@ -85,6 +85,10 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       const known = [...productNames].sort().join(", ") || "none declared";
       report(file, [...path, "product"], `unknown product "${raw.product}"; expected one of ${known}`);
     }
+    for (const [list, what] of [["endpoints", "endpoint"], ["journeys", "journey"], ["alerts", "alert"], ["slos", "SLO"]] as const) {
+      const entries: readonly { name: string; renamedFrom?: string }[] = raw[list];
+      checkRenames(entries.map((e, i) => ({ name: e.name, renamedFrom: e.renamedFrom, at: (message: string) => report(file, [...path, list, i, "renamedFrom"], message) })), what);
+    }
     const endpoints = raw.endpoints.map((e, i) => endpoint(e, defaults, file, [...path, "endpoints", i], report));
     const journeys = raw.journeys.map((j, i) => journey(j, defaults, file, [...path, "journeys", i], report));
     const at = (base: readonly PropertyKey[]): Site => ({
@@ -97,6 +101,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
     const sentry = raw.sentry && normalizeSentry(raw.sentry, raw.name, at([...path, "sentry"]));
     normalizedServices.push({
       name: raw.name,
+      ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
       product: raw.product,
       team: raw.team,
       tier: raw.tier,
@@ -113,6 +118,9 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
       source: source(file, path),
     });
   }
+  const backups = files.flatMap((f) => (f.data.backups ?? []).map((value, i) => ({ value, file: f, path: ["backups", i] })));
+  checkRenames(backups.map((b) => ({ name: b.value.name, renamedFrom: b.value.renamedFrom, at: (message: string) => report(b.file, [...b.path, "renamedFrom"], message) })), "backup");
+  checkRenames(services.map((s) => ({ name: s.value.name, renamedFrom: s.value.renamedFrom, at: (message: string) => report(s.file, [...s.path, "renamedFrom"], message) })), "service");
   const storage = normalizeStorage(
     files.map((f) => ({ data: f.data, report: (p: readonly PropertyKey[], m: string) => report(f, p, m), source: (p: readonly PropertyKey[]) => source(f, p) })),
     environment?.value,
@@ -280,6 +288,7 @@ function endpoint(
   }
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     request,
     intervalSeconds,
@@ -333,6 +342,7 @@ function journey(
   }
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     intervalSeconds,
     locations: [...(raw.locations ?? defaults.uptime.locations)].sort(),
@@ -459,4 +469,21 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/**
+ * `renamedFrom` must name what no longer exists, once: an old name that is still an
+ * entry's name would alias a resource that is still planned, and two entries claiming
+ * one old name would both take its history.
+ */
+function checkRenames(entries: readonly { name: string; renamedFrom?: string; at: (message: string) => void }[], what: string): void {
+  const names = new Set(entries.map((e) => e.name));
+  const claimed = new Map<string, string>();
+  for (const e of entries) {
+    if (e.renamedFrom === undefined) continue;
+    if (e.renamedFrom === e.name) e.at(`renamedFrom "${e.renamedFrom}" is the ${what}'s own name`);
+    else if (names.has(e.renamedFrom)) e.at(`renamedFrom "${e.renamedFrom}" is the name of another ${what}: rename one at a time, after the previous rename is applied`);
+    else if (claimed.has(e.renamedFrom)) e.at(`renamedFrom "${e.renamedFrom}" is already claimed by ${what} "${claimed.get(e.renamedFrom)}"`);
+    claimed.set(e.renamedFrom, e.name);
+  }
 }

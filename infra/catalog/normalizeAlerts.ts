@@ -152,6 +152,7 @@ export function normalizeAlert(raw: RawAlert, serviceRunbook: string, defaults: 
   if (!ok || !thresholds) return undefined;
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     signal,
     comparison,
@@ -279,6 +280,7 @@ export function normalizeSlo(raw: RawSlo, defaults: RawDefaults, site: Site): Sl
   if (!ok) return undefined;
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     targetPercent: target,
     warningPercent: warning,

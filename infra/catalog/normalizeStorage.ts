@@ -113,6 +113,7 @@ function backup({ value: raw, path, file }: Located<RawBackup>, services: Readon
   if (failed() || retentionDays === undefined || noncurrentRetentionDays === undefined) return undefined;
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     product: raw.product,
     service: raw.service,
     description: raw.description,

@@ -60,6 +60,7 @@ const Request = {
 
 export const Endpoint = z.strictObject({
   name: Name,
+  renamedFrom: Name.optional().meta({ description: "The previous name: its resources get Pulumi aliases for the old names, so they keep their history." }),
   description: z.string().optional(),
   ...Request,
   interval: Duration.optional().meta({ description: "How often the check runs (30s to 7d)." }),
@@ -87,6 +88,7 @@ const JourneyStep = z.strictObject({
 
 export const Journey = z.strictObject({
   name: Name,
+  renamedFrom: Name.optional().meta({ description: "The previous name: its resources get Pulumi aliases for the old names, so they keep their history." }),
   description: z.string().optional(),
   interval: Duration.optional(),
   locations: z.array(Location).min(1).optional(),
@@ -120,6 +122,7 @@ const Route = z
 
 export const Alert = z.strictObject({
   name: Name,
+  renamedFrom: Name.optional().meta({ description: "The previous name: its resources get Pulumi aliases for the old names, so they keep their history." }),
   description: z.string().optional().meta({ description: "What the alert means, in words (shown in the message)." }),
   signal: z.string().meta({ description: "What is measured: http.error-rate, http.latency, rum.lcp, payments.success-rate … (see the README), or query." }),
   comparison: z.enum(["above", "below"]).optional()
@@ -184,6 +187,7 @@ const Sli = z.discriminatedUnion("type", [
 
 export const Slo = z.strictObject({
   name: Name,
+  renamedFrom: Name.optional().meta({ description: "The previous name: its resources get Pulumi aliases for the old names, so they keep their history." }),
   description: z.string().optional(),
   target: Percent.meta({ description: "The objective, e.g. 99.9%." }),
   warning: Percent.optional().meta({ description: "Warn below this (above the target)." }),
@@ -230,6 +234,7 @@ export const Sentry = z.strictObject({
 
 export const Service = z.strictObject({
   name: Name,
+  renamedFrom: Name.optional().meta({ description: "The service's previous name: its resources keep their history (Pulumi aliases for the old names) instead of being deleted and created." }),
   product: Name.meta({ description: "The product this service belongs to (see products)." }),
   team: Name.meta({ description: "The owning team." }),
   tier: z.number().int().min(0).max(3)

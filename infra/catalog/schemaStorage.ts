@@ -55,6 +55,7 @@ const Access = z.strictObject({
 
 export const Backup = z.strictObject({
   name: Name.meta({ description: "The backup's key: the bucket is <lookout:bucketPrefix>-<environment>-backup-<name>." }),
+  renamedFrom: Name.optional().meta({ description: "The previous name: its resources get Pulumi aliases for the old names, so they keep their history." }),
   product: Name,
   service: Name.meta({ description: "The service whose data this is: its team owns the freshness alert, its runbook is linked." }),
   description: z.string().min(1).meta({ description: "What is backed up and by what (e.g. the Supabase database, scripts/backup-database.js)." }),
