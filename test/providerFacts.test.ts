@@ -52,6 +52,18 @@ describe("docs/provider-facts.md", () => {
     expect(dangling).toEqual([]);
   });
 
+  it("lists every unverified fact in the README's \"What could not be verified\", and only those", () => {
+    const unverified = fs
+      .readFileSync(FACTS, "utf8")
+      .split("\n")
+      .flatMap((line) => (/unverified/i.test(line) ? (/^\|\s*(PF-[A-Z-]+\d+)\s*\|/.exec(line)?.[1] ?? []) : []));
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = /### What could not be verified\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+    const listed = [...section.matchAll(/^- \*\*(PF-[A-Z-]+\d+)\*\*/gm)].map((m) => m[1]);
+    expect(unverified.length).toBeGreaterThan(0);
+    expect(listed).toEqual(unverified);
+  });
+
   it("has no fact that nothing cites", () => {
     expect(defined.filter((id) => !cited.has(id))).toEqual([]);
   });
