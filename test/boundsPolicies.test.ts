@@ -24,6 +24,7 @@ import { Uptime } from "../infra/uptime";
 import { boundsPolicies, configKey, CONVENTIONS, monthlyRuns, recommendedSchema, windowSeconds, withinBoundsSchema } from "../policies/bounds";
 import { runComponents } from "./support/mocks";
 import { STOREFRONT_TEAM } from "./support/catalogs";
+import { sharedRun } from "./support/plans";
 
 const ROOT = path.join(__dirname, "..");
 const POLICIES = path.join(ROOT, "policies");
@@ -392,9 +393,9 @@ const lookoutPlan = (args: string[]) =>
 
 describe("lookout plan", () => {
   it.each(["prod", "staging"])("passes every mandatory rule on the shipped %s stack", (stack) => {
-    const result = lookoutPlan(["--stack", stack]);
+    const result = sharedRun(["plan", "--stack", stack, "--json"]);
     expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as PlanJson;
     expect(json.policies.filter((p) => p.enforcementLevel === "mandatory")).toEqual([]);
   }, 180_000);
