@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, InputError } from "./errors";
+import { isCancelling } from "./engine/cancel";
 import { computePlan } from "./engine/plan";
 import { findProjectRoot, readUserConfigFile } from "./engine/stackConfig";
 import { renderPlanText } from "./render/text";
@@ -150,6 +151,8 @@ export async function main(argv: readonly string[], write: (text: string) => voi
     await buildCli((code) => (pending = code), write).parseAsync([...argv]);
     return await pending;
   } catch (error) {
+    // Stopped by SIGINT/SIGTERM: what failed is what the signal stopped, no error to report; cancel.ts exits.
+    if (isCancelling()) return new Promise<number>(() => undefined);
     return reportError(error);
   }
 }

@@ -71,8 +71,16 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   oneOf(flags.format, ["text", "markdown", "json"], "--format");
   for (const gate of flags.failOn) oneOf(gate, FAIL_ON, "--fail-on");
   const projectRoot = findProjectRoot(process.cwd());
-  const head = await computePlan({ projectRoot, stack: flags.stack });
-  const { plan: base, commit } = await planAtRef(projectRoot, flags.base, flags.stack);
+  // Base and head plan at the same time: the base in its own process (or from the
+  // cache), the head here. A failed head stops the base; the head's error comes first.
+  const stopBase = new AbortController();
+  const basePlanned = planAtRef(projectRoot, flags.base, flags.stack, { signal: stopBase.signal });
+  const headPlanned = computePlan({ projectRoot, stack: flags.stack });
+  const [headResult, baseResult] = await Promise.allSettled([headPlanned.catch((error: unknown) => (stopBase.abort(), Promise.reject(error))), basePlanned]);
+  if (headResult.status === "rejected") throw headResult.reason;
+  if (baseResult.status === "rejected") throw baseResult.reason;
+  const head = headResult.value;
+  const { plan: base, commit } = baseResult.value;
   const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" }, { massRemovalPercent: flags.massRemovalPercent });
   if (flags.format === "json") write(`${JSON.stringify(result, null, 2)}\n`);
   else if (flags.format === "markdown") write(renderDiffMarkdown(result, head));
