@@ -17,6 +17,7 @@ const END_TO_END = [
   "guidesStorage",
   "hardeningFiles",
   "hardeningSecrets",
+  "loading",
   "names",
   "planCache",
   "policiesCli",

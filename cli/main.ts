@@ -5,14 +5,21 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, InputError } from "./errors";
 import { isCancelling } from "./engine/cancel";
-import { computePlan } from "./engine/plan";
 import { findProjectRoot, readUserConfigFile } from "./engine/stackConfig";
-import { renderPlanText } from "./render/text";
-import { type DashboardsFlags, writeDashboards } from "./dashboards";
+import type { DashboardsFlags } from "./dashboards";
 import { Progress } from "./render/progress";
-import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review";
-import { policies, type PoliciesFlags } from "./policies";
+import type { DiffFlags, ThresholdsFlags } from "./review";
+import type { PoliciesFlags } from "./policies";
 import { MASS_REMOVAL_PERCENT } from "./reports/massRemoval";
+
+// Each command loads what it runs, when it runs: `lookout policies` loads no program, no
+// engine and no dashboard SDK; `lookout --help` none of them. `require`, typed by the
+// module: a dynamic import() would leave the CommonJS loader the TypeScript runs under.
+const engine = (): typeof import("./engine/plan") => require("./engine/plan");
+const dashboards = (): typeof import("./dashboards") => require("./dashboards");
+const review = (): typeof import("./review") => require("./review");
+const policyList = (): typeof import("./policies") => require("./policies");
+const textRenderer = (): typeof import("./render/text") => require("./render/text");
 
 interface PlanFlags {
   stack: string;
@@ -59,6 +66,7 @@ export function readPolicyConfig(file: string, projectRoot: string, allowOutside
 async function plan(flags: PlanFlags, write: (text: string) => void): Promise<number> {
   const progress = new Progress(!flags.json && process.stderr.isTTY === true);
   const projectRoot = findProjectRoot(process.cwd());
+  const { computePlan } = engine();
   const result = await computePlan({
     projectRoot,
     stack: flags.stack,
@@ -70,7 +78,7 @@ async function plan(flags: PlanFlags, write: (text: string) => void): Promise<nu
     shards: flags.shards,
     jobs: flags.jobs,
   }).finally(() => progress.done());
-  write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPlanText(result)}\n`);
+  write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${textRenderer().renderPlanText(result)}\n`);
   return result.summary.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.ok;
 }
 
@@ -104,7 +112,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .requiredOption("--out <dir>", "folder to write the dashboards to (created if missing)")
     .addOption(allowOutsideProject())
-    .action((flags: DashboardsFlags) => run(writeDashboards(flags, write)));
+    .action((flags: DashboardsFlags) => run(dashboards().writeDashboards(flags, write)));
 
   program
     .command("policies")
@@ -112,7 +120,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .addOption(new Option("--policy-pack <dir>", "an extra policy pack to list (repeatable)").default([]).argParser(collect))
     .option("--json", "print the rules as one JSON array")
     .option("--markdown", "print the README's policy table (Markdown)")
-    .action((flags: PoliciesFlags) => run(policies(flags, write)));
+    .action((flags: PoliciesFlags) => run(policyList().policies(flags, write)));
 
   program
     .command("thresholds")
@@ -121,7 +129,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .option("--format <format>", "table, markdown or json", "table")
     .addOption(allowOutsideProject())
-    .action((flags: ThresholdsFlags) => run(thresholds(flags, write)));
+    .action((flags: ThresholdsFlags) => run(review().thresholds(flags, write)));
 
   program
     .command("diff")
@@ -139,7 +147,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
         .default(MASS_REMOVAL_PERCENT)
         .argParser(percent),
     )
-    .action((flags: DiffFlags) => run(diff(flags, write)));
+    .action((flags: DiffFlags) => run(review().diff(flags, write)));
 
   return program;
 }
