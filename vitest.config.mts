@@ -1,11 +1,45 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The test files that run `lookout` end to end as a process (a plan, a diff in a
+ * temporary repository, a cancelled run). Everything else is a unit test: `npm run
+ * test:unit` runs those alone in seconds; `npm test` runs both projects.
+ */
+const END_TO_END = [
+  "boundsPolicies",
+  "cancel",
+  "cli",
+  "dashboardsCli",
+  "enginePaths",
+  "exitCodes",
+  "guides",
+  "guidesDashboards",
+  "guidesStorage",
+  "hardeningFiles",
+  "hardeningSecrets",
+  "loading",
+  "names",
+  "planCache",
+  "policiesCli",
+  "review",
+  "shardShapes",
+  "storagePolicies",
+].map((name) => `test/${name}.test.ts`);
+
+const shared = {
+  // The Pulumi runtime is process-global: each test file gets its own worker process.
+  pool: "forks",
+  testTimeout: 30_000,
+  hookTimeout: 120_000,
+} as const;
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // The Pulumi runtime is process-global: each test file gets its own worker process.
-    pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // One folder per run for the `lookout` runs test files share (test/support/plans.ts: sharedRun).
+    globalSetup: ["test/support/sharedRuns.ts"],
+    projects: [
+      { test: { ...shared, name: "unit", include: ["test/**/*.test.ts"], exclude: END_TO_END } },
+      { test: { ...shared, name: "e2e", include: END_TO_END } },
+    ],
   },
 });

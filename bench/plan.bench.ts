@@ -9,6 +9,11 @@
  *   BENCH_SIZES=10,100        sizes to run (default 10,100,1000)
  *   BENCH_SHARDS=auto|N       lookout plan's --shards (default auto)
  *   BENCH_FLOOR_TIMEOUT_S=300 give up on a floor after this long
+ *   BENCH_SUITE=0             leave out the test suite's wall time (`npx vitest run`)
+ *
+ * Then the review loop on the shipped prod stack, each next to the same-count floor:
+ * `lookout plan --stack prod --json`, `lookout diff` against the previous commit with the
+ * base plan cache empty (cold) and filled (cached), and the test suite's wall time.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -17,6 +22,9 @@ import * as path from "path";
 import Table from "cli-table3";
 import { syntheticCatalog } from "./catalog";
 import { samplePeak } from "./treeRss";
+import { makeReviewRepo } from "../test/support/reviewRepo";
+
+const ROOT = path.join(__dirname, "..");
 
 /** The budget the 1,000-service goal sets, for the floors too. */
 const FLOOR_HEAP_MB = 2048;
@@ -100,19 +108,70 @@ async function main(): Promise<void> {
   console.log("wall: process start to plan, as `lookout plan` (node, modules, program, policy pack); peak RSS: the process tree's");
   console.log(table.toString());
   console.log(`lookout plan --stack staging (shipped catalog), warm: ${seconds(staging.wallMs)}, peak RSS ${mb(staging.peakMb)}`);
+  console.log(await reviewLoop());
 }
 
-/** `lookout plan …` as a user runs it: wall time and the process tree's peak memory. */
-async function cli(args: string[]): Promise<{ wallMs: number; peakMb: number }> {
+/**
+ * The review loop on the shipped prod stack, in a temporary repository whose two commits
+ * are the shipped catalog and the same with one alert's critical threshold raised:
+ * `lookout plan`, `lookout diff --base HEAD~1` cold (an empty cache folder) and cached
+ * (the same folder again), each warm (the second of two runs), against the floor of the
+ * plan's resource count; then the whole test suite's wall time.
+ */
+async function reviewLoop(): Promise<string> {
+  const shipped = fs.readFileSync(path.join(ROOT, "stacks", "prod.yaml"), "utf8");
+  const changed = shipped.replace(/critical: (\d+)%/, (_, n: string) => `critical: ${Number(n) + 1}%`);
+  if (changed === shipped) throw new Error("the shipped prod catalog has no percent critical threshold to change");
+  const repo = makeReviewRepo(ROOT, [shipped, changed]);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-bench-cache-"));
+  const table = new Table({ head: ["shipped prod (lookout …)", "wall", "peak RSS", "floor", "÷ floor", "÷ plan", "target"], style: { head: [], border: [] } });
+  try {
+    const planArgs = ["plan", "--stack", "prod", "--json"];
+    await cli(planArgs, repo);
+    const plan = await cli(planArgs, repo);
+    const resources = (JSON.parse(plan.stdout) as { summary: { resources: number } }).summary.resources;
+    const floor = await measure(["floor", String(resources)], { heapMb: FLOOR_HEAP_MB });
+    const diffArgs = ["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"];
+    const env = { LOOKOUT_CACHE_DIR: cacheDir };
+    await cli(diffArgs, repo, env); // warms the transform caches of the base worktree's path too
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const cold = await cli(diffArgs, repo, env);
+    const cached = await cli(diffArgs, repo, env);
+    const vsFloor = (ms: number) => (floor.ok ? `${(ms / floor.wallMs).toFixed(2)}×` : "–");
+    const floorCell = floor.ok ? seconds(floor.wallMs) : floor.why;
+    table.push([`plan (${resources} resources)`, seconds(plan.wallMs), mb(plan.peakMb), floorCell, vsFloor(plan.wallMs), "1.00×", "≤ 1.5× floor"]);
+    table.push(["diff, base plan cold", seconds(cold.wallMs), mb(cold.peakMb), floorCell, vsFloor(cold.wallMs), `${(cold.wallMs / plan.wallMs).toFixed(2)}×`, "≤ 1.6× plan"]);
+    table.push(["diff, base plan cached", seconds(cached.wallMs), mb(cached.peakMb), floorCell, vsFloor(cached.wallMs), `${(cached.wallMs / plan.wallMs).toFixed(2)}×`, "≤ 1.1× plan"]);
+    if (process.env.BENCH_SUITE !== "0") {
+      const start = performance.now();
+      const suite = spawn(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+      let tail = "";
+      suite.stderr.on("data", (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2000)));
+      const code = await new Promise<number | null>((resolve) => suite.on("exit", resolve));
+      const wall = performance.now() - start;
+      // No floor: the suite is not one plan.
+      table.push([`npm test (vitest run${code === 0 ? "" : `, exit ${code}`})`, seconds(wall), "", "–", "–", `${(wall / plan.wallMs).toFixed(2)}×`, "< 90 s"]);
+    }
+  } finally {
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+  return `the review loop on the shipped prod stack, warm; floor: bare resources of the plan's count under plain mocks\n${table.toString()}`;
+}
+
+/** `lookout …` as a user runs it, in `cwd`: wall time, the process tree's peak memory and stdout. */
+async function cli(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): Promise<{ wallMs: number; peakMb: number; stdout: string }> {
   const start = performance.now();
-  const child = spawn(process.execPath, [path.join(__dirname, "..", "bin", "lookout.js"), ...args], { cwd: path.join(__dirname, ".."), stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [path.join(cwd, "bin", "lookout.js"), ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const stop = samplePeak(child.pid ?? 0);
+  const stdout: Buffer[] = [];
   let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   const peakMb = stop();
   if (code !== 0) throw new Error(`lookout ${args.join(" ")} exited ${code}: ${stderr}`);
-  return { wallMs: performance.now() - start, peakMb };
+  return { wallMs: performance.now() - start, peakMb, stdout: Buffer.concat(stdout).toString("utf8") };
 }
 
 main().catch((error: unknown) => {

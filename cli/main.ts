@@ -4,18 +4,30 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, InputError } from "./errors";
-import { computePlan } from "./engine/plan";
+import { isCancelling } from "./engine/cancel";
 import { findProjectRoot, readUserConfigFile } from "./engine/stackConfig";
-import { renderPlanText } from "./render/text";
-import { type DashboardsFlags, writeDashboards } from "./dashboards";
+import type { DashboardsFlags } from "./dashboards";
 import { Progress } from "./render/progress";
-import { diff, type DiffFlags, thresholds, type ThresholdsFlags } from "./review";
-import { policies, type PoliciesFlags } from "./policies";
+import type { DiffFlags, ThresholdsFlags } from "./review";
+import type { PoliciesFlags } from "./policies";
 import { MASS_REMOVAL_PERCENT } from "./reports/massRemoval";
-import { test, type TestFlags } from "./commands/test";
-import { importCommand, type ImportFlags } from "./commands/import";
-import { exportCommand, type ExportFlags } from "./commands/export";
-import { type CatalogFlags, catalogCommand } from "./commands/catalog";
+import type { TestFlags } from "./commands/test";
+import type { ImportFlags } from "./commands/import";
+import type { ExportFlags } from "./commands/export";
+import type { CatalogFlags } from "./commands/catalog";
+
+// Each command loads what it runs, when it runs: `lookout policies` loads no program, no
+// engine and no dashboard SDK; `lookout --help` none of them. `require`, typed by the
+// module: a dynamic import() would leave the CommonJS loader the TypeScript runs under.
+const engine = (): typeof import("./engine/plan") => require("./engine/plan");
+const dashboards = (): typeof import("./dashboards") => require("./dashboards");
+const review = (): typeof import("./review") => require("./review");
+const policyList = (): typeof import("./policies") => require("./policies");
+const textRenderer = (): typeof import("./render/text") => require("./render/text");
+const testCommand = (): typeof import("./commands/test") => require("./commands/test");
+const importer = (): typeof import("./commands/import") => require("./commands/import");
+const exporter = (): typeof import("./commands/export") => require("./commands/export");
+const catalogPrinter = (): typeof import("./commands/catalog") => require("./commands/catalog");
 
 interface PlanFlags {
   stack: string;
@@ -62,6 +74,7 @@ export function readPolicyConfig(file: string, projectRoot: string, allowOutside
 async function plan(flags: PlanFlags, write: (text: string) => void): Promise<number> {
   const progress = new Progress(!flags.json && process.stderr.isTTY === true);
   const projectRoot = findProjectRoot(process.cwd());
+  const { computePlan } = engine();
   const result = await computePlan({
     projectRoot,
     stack: flags.stack,
@@ -73,7 +86,7 @@ async function plan(flags: PlanFlags, write: (text: string) => void): Promise<nu
     shards: flags.shards,
     jobs: flags.jobs,
   }).finally(() => progress.done());
-  write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPlanText(result)}\n`);
+  write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${textRenderer().renderPlanText(result)}\n`);
   return result.summary.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.ok;
 }
 
@@ -107,7 +120,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .requiredOption("--out <dir>", "folder to write the dashboards to (created if missing)")
     .addOption(allowOutsideProject())
-    .action((flags: DashboardsFlags) => run(writeDashboards(flags, write)));
+    .action((flags: DashboardsFlags) => run(dashboards().writeDashboards(flags, write)));
 
   program
     .command("policies")
@@ -115,7 +128,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .addOption(new Option("--policy-pack <dir>", "an extra policy pack to list (repeatable)").default([]).argParser(collect))
     .option("--json", "print the rules as one JSON array")
     .option("--markdown", "print the README's policy table (Markdown)")
-    .action((flags: PoliciesFlags) => run(policies(flags, write)));
+    .action((flags: PoliciesFlags) => run(policyList().policies(flags, write)));
 
   program
     .command("thresholds")
@@ -130,7 +143,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     )
     .option("--severity <levels>", "only rows of these severities, comma-separated (P0,P1)")
     .addOption(allowOutsideProject())
-    .action((flags: ThresholdsFlags) => run(thresholds(flags, write)));
+    .action((flags: ThresholdsFlags) => run(review().thresholds(flags, write)));
 
   program
     .command("diff")
@@ -150,7 +163,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     )
     .option("--series <path>", "recorded series (lookout test files) to replay through the base's and the head's changed monitors")
     .option("--report <file>", "also write the whole report as text to FILE, never truncated (what CI uploads beside the comment)")
-    .action((flags: DiffFlags) => run(diff(flags, write)));
+    .action((flags: DiffFlags) => run(review().diff(flags, write)));
 
   program
     .command("test")
@@ -160,7 +173,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .option("--explain <monitor>", "chart the monitor's evaluated values over each test that names it")
     .option("--format <format>", "text or markdown", "text")
-    .action((paths: string[], flags: TestFlags) => run(test(paths, flags, write)));
+    .action((paths: string[], flags: TestFlags) => run(testCommand().test(paths, flags, write)));
 
   program
     .command("import")
@@ -170,7 +183,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .requiredOption("--out <file>", "the catalog file to write")
     .option("-s, --stack <name>", "the stack the catalog is for: its environment (default prod) and, with --pulumi-import, its Pulumi.<name>.yaml")
     .option("--pulumi-import <file>", "also write Pulumi's bulk import file (pulumi import --file) mapping planned names to Datadog IDs")
-    .action((source: string, flags: ImportFlags) => run(importCommand(source, flags, write)));
+    .action((source: string, flags: ImportFlags) => run(importer().importCommand(source, flags, write)));
 
   program
     .command("export")
@@ -179,7 +192,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .requiredOption("--out <dir>", "folder to write the monitors to (created if missing)")
-    .action((target: string, flags: ExportFlags) => run(exportCommand(target, flags, write)));
+    .action((target: string, flags: ExportFlags) => run(exporter().exportCommand(target, flags, write)));
 
   program
     .command("catalog")
@@ -188,7 +201,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     .option("--catalog <file>", "catalog file or folder, instead of the stack's lookout:catalog")
     .option("--origins", "comment each value with the file:line that set it")
     .addOption(allowOutsideProject())
-    .action((flags: CatalogFlags) => run(catalogCommand(flags, write)));
+    .action((flags: CatalogFlags) => run(catalogPrinter().catalogCommand(flags, write)));
 
   return program;
 }
@@ -200,6 +213,8 @@ export async function main(argv: readonly string[], write: (text: string) => voi
     await buildCli((code) => (pending = code), write).parseAsync([...argv]);
     return await pending;
   } catch (error) {
+    // Stopped by SIGINT/SIGTERM: what failed is what the signal stopped, no error to report; cancel.ts exits.
+    if (isCancelling()) return new Promise<number>(() => undefined);
     return reportError(error);
   }
 }

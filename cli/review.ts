@@ -90,6 +90,9 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   oneOf(flags.format, ["text", "markdown", "json"], "--format");
   for (const gate of flags.failOn) oneOf(gate, FAIL_ON, "--fail-on");
   const projectRoot = findProjectRoot(process.cwd());
+  // The head first, then the base (from the cache, or in its own process group). One after
+  // the other: a diff killed while both plan would leave the head's policy pack to a later
+  // run, which can only prune what the base's worktree records.
   const head = await computePlan({ projectRoot, stack: flags.stack });
   const { plan: base, commit } = await planAtRef(projectRoot, flags.base, flags.stack);
   const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" }, { massRemovalPercent: flags.massRemovalPercent });

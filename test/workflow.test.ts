@@ -97,6 +97,19 @@ describe(".github/workflows/preview.yml", () => {
     }
   });
 
+  it("keeps lookout diff's base plan cache between runs: restored before the first diff, saved under a new key each run", () => {
+    const checks = workflow.jobs.checks;
+    const [cache, ...more] = uses(checks, "actions/cache");
+    expect(more).toEqual([]);
+    expect(cache.with?.path).toBe(".lookout/cache");
+    // PF-FAST-2: an entry never changes, so the key is per run and restore-keys finds the newest.
+    expect(cache.with?.key).toMatch(/\$\{\{ github\.run_id \}\}$/);
+    expect(String(cache.with?.key).startsWith(String(cache.with?.["restore-keys"]))).toBe(true);
+    const firstDiff = checks.steps.findIndex((s) => s.run?.startsWith("npx lookout diff"));
+    expect(checks.steps.indexOf(cache)).toBeGreaterThan(-1);
+    expect(checks.steps.indexOf(cache)).toBeLessThan(firstDiff);
+  });
+
   it("posts one sticky comment per stack, found by the renderer's marker line", () => {
     const checks = workflow.jobs.checks;
     expect(checks.permissions).toEqual({ contents: "read", "pull-requests": "write" });

@@ -553,7 +553,8 @@ class PackSession {
     } catch {
       throw new PolicyPackError(this.dir, `cannot resolve @pulumi/pulumi/cmd/run-policy-pack from the pack: its dependencies look missing; run npm install in ${this.dir}`);
     }
-    const args = [runner, ENGINE_ADDRESS_PLACEHOLDER, "."];
+    // The pack ends with this process even when this one is SIGKILLed (exitWithParent.js, PF-FAST-4).
+    const args = ["--require", path.join(__dirname, "exitWithParent.js"), runner, ENGINE_ADDRESS_PLACEHOLDER, "."];
     for (const [key, value] of Object.entries(this.project.runtimeOptions)) {
       const text = String(value);
       if (text !== "") args.push(`-${key}=${text}`);

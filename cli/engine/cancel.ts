@@ -70,6 +70,11 @@ export function trackChild(child: ChildProcess, options: { readonly group?: bool
   });
 }
 
+/** Stops a tracked `child` now (SIGKILL, to its whole group if it leads one), as a run that no longer needs it. */
+export function stopChild(child: ChildProcess): void {
+  signal(child, "SIGKILL", children.get(child)?.group === true);
+}
+
 /** Runs `cleanup` (synchronous) if this process is cancelled or exits first; returns its removal. */
 export function onCancel(cleanup: () => void): () => void {
   install();

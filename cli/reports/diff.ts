@@ -7,13 +7,14 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { InputError } from "../errors";
-import { isCancelling, onCancel, trackChild } from "../engine/cancel";
+import { isCancelling, onCancel, stopChild, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import { maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
 import { blockedOf } from "./blocked";
 import { CLASSIFIED_SETTINGS, classifyCoverage, classifyPair, isLoudChange } from "./classify";
 import { massRemovalOf } from "./massRemoval";
+import { basePlanKey, cacheDir, readCachedPlan, writeCachedPlan } from "./planCache";
 import { thresholdsOfResource } from "./thresholds";
 import { BaseWorktree, git, pruneStaleWorktrees } from "./worktree";
 
@@ -171,13 +172,24 @@ export function baseFailure(status: number | null, stderr: string): string {
   return `its own lookout plan ${how}${said ? `: ${said}` : ""}`;
 }
 
+/** The arguments the base revision is planned with. */
+const basePlanArgs = (stack: string) => ["plan", "--stack", stack, "--json"];
+
+export interface PlanAtRefOptions {
+  /** Stops the base plan (its whole process group) and removes its worktree, e.g. when the head plan failed. */
+  readonly signal?: AbortSignal;
+  /** The cache folder (planCache.ts); default `cacheDir(projectRoot)`. */
+  readonly cacheDir?: string;
+}
+
 /**
- * Plans revision `ref` of the project: a temporary git worktree sharing this checkout's
- * `node_modules`, planned by that revision's own `lookout plan --json` in its own process
- * group. SIGINT/SIGTERM stop the group and remove the worktree (cancel.ts); first, what
- * killed runs left is pruned (worktree.ts).
+ * Plans revision `ref` of the project: from the cache when a plan of the same content is
+ * there (planCache.ts), else in a temporary git worktree sharing this checkout's
+ * `node_modules`, by that revision's own `lookout plan --json` in its own process group,
+ * whose output is then cached. SIGINT/SIGTERM stop the group and remove the worktree
+ * (cancel.ts); first, what killed runs left is pruned (worktree.ts), on a hit too.
  */
-export async function planAtRef(projectRoot: string, ref: string, stack: string): Promise<{ plan: Plan; commit: string }> {
+export async function planAtRef(projectRoot: string, ref: string, stack: string, options: PlanAtRefOptions = {}): Promise<{ plan: Plan; commit: string }> {
   const top = git(projectRoot, ["rev-parse", "--show-toplevel"]);
   let commit: string;
   try {
@@ -187,6 +199,15 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string)
   }
   const relative = path.relative(top, projectRoot);
   for (const folder of pruneStaleWorktrees(projectRoot)) process.stderr.write(`lookout: removed ${folder}, left by a cancelled lookout diff\n`);
+  const args = basePlanArgs(stack);
+  // PF-FAST-1: the project folder's tree at that commit, by content.
+  const tree = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${commit}:${relative.split(path.sep).join("/")}`]);
+  const cache = options.cacheDir ?? cacheDir(projectRoot);
+  const key = basePlanKey({ tree, stack, args, projectRoot });
+  const cached = parsePlan(readCachedPlan(cache, key));
+  // Masked again: a base revision from before the masking rule printed its plan in clear.
+  if (cached) return { plan: maskValue(cached), commit };
+
   const worktree = BaseWorktree.add(projectRoot, commit);
   const forget = onCancel(() => worktree.remove());
   try {
@@ -197,13 +218,16 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string)
     }
     const cli = path.join(root, "bin", "lookout.js");
     if (!fs.existsSync(cli)) throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}): that revision has no bin/lookout.js (it predates lookout plan)`);
-    const result = await run(worktree, root, ["plan", "--stack", stack, "--json"]);
+    const result = await run(worktree, root, args, options.signal);
     // Exit 1 is a plan with mandatory violations: still a plan to compare.
     if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
       throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}: ${baseFailure(result.status, result.stderr)}`);
     }
-    // Masked again: a base revision from before the masking rule printed its plan in clear.
-    return { plan: maskValue(JSON.parse(result.stdout) as Plan), commit };
+    const plan = maskValue(JSON.parse(result.stdout) as Plan);
+    // The bytes the plan printed, as they are: a hit must give exactly what a fresh plan would.
+    const unwritten = writeCachedPlan(cache, key, result.stdout);
+    if (unwritten) process.stderr.write(`lookout: warning: base plan not cached in ${cache}: ${unwritten.message}\n`);
+    return { plan, commit };
   } finally {
     forget();
     worktree.remove();
@@ -215,11 +239,18 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string)
  * group (PF-GIT-3), so its shard workers and policy packs are stopped with it. Not on
  * Windows, where `detached` means a console window of its own and there are no groups.
  */
-function run(worktree: BaseWorktree, root: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(worktree: BaseWorktree, root: string, args: readonly string[], signal?: AbortSignal): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const group = process.platform !== "win32";
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
     const child = spawn(process.execPath, [path.join(root, "bin", "lookout.js"), ...args], { cwd: root, detached: group, stdio: ["ignore", "pipe", "pipe"] });
     trackChild(child, { group });
+    const abort = () => {
+      stopChild(child);
+      reject(abortError(signal));
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+    child.once("exit", () => signal?.removeEventListener("abort", abort));
     if (child.pid !== undefined) worktree.setPlanPid(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -229,4 +260,18 @@ function run(worktree: BaseWorktree, root: string, args: readonly string[]): Pro
     // Stopped by a cancellation: the process exits 130/143 without reporting it as a failed plan.
     child.on("close", (status) => isCancelling() || resolve({ status, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
   });
+}
+
+/** A cached entry's plan; undefined for none, or for one no longer JSON (edited by hand): then the base is planned again. */
+function parsePlan(text: string | undefined): Plan | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Plan;
+  } catch {
+    return undefined;
+  }
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  return signal?.reason instanceof Error ? signal.reason : new Error("the base plan was stopped");
 }
