@@ -3,11 +3,13 @@ import { defineConfig } from "vitest/config";
 /**
  * The test files that run `lookout` end to end as a process (a plan, a diff in a
  * temporary repository, a cancelled run). Everything else is a unit test: `npm run
- * test:unit` runs those alone in seconds; `npm test` runs both projects.
+ * test:unit` runs those alone in well under a minute; `npm test` runs both projects.
  */
 const END_TO_END = [
+  "backtest",
   "boundsPolicies",
   "cancel",
+  "catalogCommand",
   "cli",
   "dashboardsCli",
   "enginePaths",
@@ -17,10 +19,13 @@ const END_TO_END = [
   "guidesStorage",
   "hardeningFiles",
   "hardeningSecrets",
+  "importDatadog",
   "loading",
+  "lookoutTest",
   "names",
   "planCache",
   "policiesCli",
+  "renames",
   "review",
   "shardShapes",
   "storagePolicies",
