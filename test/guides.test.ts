@@ -45,7 +45,7 @@ const MONITORS: [string, string, string, string, string | undefined, string][] =
   ["002 High: SMS success rate < 95%", "alerts-tickets-payments-sms-delivery-rate", "sixfb.sms.delivered", "95", undefined, "2"],
   ["002 Medium: conversion rate drops > 20%", "alerts-tickets-web-conversion-drop", "pct_change(avg(last_1h)", "-20", undefined, "3"],
   ["002 /api/create-checkout-session warning > 3s, critical > 5s", "alerts-tickets-checkout-checkout-session-latency", "resource_name:post_/api/create-checkout-session", "5", "3", "2"],
-  ["002 High: city approaching sold-out status (sellout_prediction < 24 hours)", "alerts-tickets-checkout-sellout-forecast", "min(next_1d):forecast(", "0", undefined, "2"],
+  ["002 High: city approaching sold-out status (sellout_prediction < 24 hours)", "alerts-tickets-checkout-sellout-forecast", "min(next_1d):forecast(", "1", undefined, "2"],
   ["003 Critical: Database Connection Errors > 10 failures/hour", "alerts-carbot-database-connection-errors", "sum(last_1h):", "10", undefined, "1"],
   ["003 Critical: Failed login attempts > 50/hour", "alerts-carbot-api-failed-logins", "sum(last_1h):", "50", undefined, "1"],
   ["003 Critical: Payment Processing Failures > 5% failure rate", "alerts-carbot-integrations-payment-failures", "* 100 < 95", "95", undefined, "1"],
