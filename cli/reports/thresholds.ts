@@ -5,6 +5,7 @@
  */
 import type { Plan, PlanResource } from "../engine/plan";
 import type { ThresholdRow } from "./model";
+import { notifiedHandles } from "./notifies";
 
 type Inputs = Record<string, unknown>;
 type Row = Omit<ThresholdRow, "urn" | "resource" | "type" | "source">;
@@ -35,10 +36,14 @@ function tagsOf(inputs: Inputs): Map<string, string> {
   return tags;
 }
 
-/** The `Notify:` line of a Datadog message's alert block: the route the routing table gave it. */
+/**
+ * The handles a Datadog message notifies when the monitor alerts, read as Datadog renders
+ * the message (notifies.ts): those of its alert block and those outside any block, so a
+ * plan from before messages were routed per transition reads the same route.
+ */
 function routeOf(message: unknown): string | undefined {
-  const m = /\{\{#is_alert\}\}\n(?:.*\n)*?Notify: (.+)\n\{\{\/is_alert\}\}/.exec(typeof message === "string" ? message : "");
-  return m?.[1];
+  const handles = typeof message === "string" ? notifiedHandles(message, { from: "OK", to: "ALERT" }) : [];
+  return handles.length > 0 ? handles.join(" ") : undefined;
 }
 
 function num(value: unknown): number | undefined {
