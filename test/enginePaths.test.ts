@@ -139,8 +139,8 @@ describe("a worker that fails", () => {
     fs.writeFileSync(
       path.join(project, "infra", "index.js"),
       `const shard = require(${JSON.stringify(path.join(ROOT, "infra", "shard.ts"))});
-module.exports = async () => {
-  if (shard.registersStackWide()) return {};
+module.exports = async (run) => {
+  if (shard.registersStackWide(run)) return {};
   throw new Error("the program crashed in a later shard");
 };
 `,
