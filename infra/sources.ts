@@ -2,9 +2,10 @@
  * Where each resource's settings were written in the catalog (`file:line:column`), for
  * reviewers' reports (`lookout thresholds`, `lookout diff`). Components mark resources as
  * they create them. When the offline engine runs the program, it sets the stack config
- * `lookout:internalReportSources`, and each mark reaches it as an invoke its mocks answer
- * (the resource named by its public `urn`). Under `pulumi up` that config is absent and a
- * mark does nothing: it changes no resource.
+ * `lookout:internalReportSources`, and each mark reaches it as an invoke its mocks answer,
+ * naming the resource by its public `urn` (whose last parts are its type and name,
+ * PF-PULUMI-2). Under `pulumi up` that config is absent and a mark does nothing: it
+ * changes no resource.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SourceRef } from "./catalog/model";
@@ -14,24 +15,9 @@ export const REPORT_SOURCES_CONFIG = "lookout:internalReportSources";
 /** The invoke a mark is reported with; only the offline engine's mocks answer it. */
 export const REPORT_SOURCE_TOKEN = "lookout:internal:reportSource";
 
-/** What a report carries: the resource's URN and where its settings come from. */
-export interface SourceReport extends SourceRef {
-  readonly urn: string;
-}
-
 /** The key of a resource: its type token and name (names are unique in a stack). */
 export function sourceKey(type: string, name: string): string {
   return `${type}::${name}`;
-}
-
-/**
- * The key of the resource a URN names: `urn:pulumi:<stack>::<project>::<parent$…$type>::<name>`
- * (PF-PULUMI-2).
- */
-export function sourceKeyOfUrn(urn: string): string {
-  const parts = urn.split("::");
-  const qualifiedType = parts[2] ?? "";
-  return sourceKey(qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1), parts.slice(3).join("::"));
 }
 
 /** Marks where `resource`'s settings come from; returns the resource. */

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticCatalog } from "../bench/catalog";
-import { repeatedField } from "../cli/engine/analyzer";
+import { repeatedField } from "../cli/engine/analyzerProtocol";
 import type { ProgramRun } from "../cli/engine/program";
 import type { PlannedResource } from "../cli/engine/resource";
 import { autoShardJobs, mergeRuns, runShards, ShardMergeError, serviceWeight, shardJobs, splitServices } from "../cli/engine/shards";

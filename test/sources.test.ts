@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { runUnderMocks } from "../cli/engine/mockRun";
-import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourced, sourceKeyOfUrn } from "../infra/sources";
+import { parseUrn } from "../cli/engine/resource";
+import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourced } from "../infra/sources";
 
 const at = { file: "stacks/prod.yaml", line: 12, column: 7 };
 
@@ -41,7 +42,7 @@ describe("catalog sources", () => {
   it("reach the engine with the resource's URN when the engine asks by stack config", async () => {
     const reports = await run({ [REPORT_SOURCES_CONFIG]: "true" });
     expect(reports).toEqual([{ urn: "urn:pulumi:prod::lookout::lookout:test:Group$test:index/thing:Thing::group-a::b", ...at }]);
-    expect(sourceKeyOfUrn(String(reports[0]?.urn))).toBe("test:index/thing:Thing::group-a::b");
+    expect(parseUrn(String(reports[0]?.urn))).toEqual({ type: "test:index/thing:Thing", name: "group-a::b" });
   });
 
   it("are not reported without that config, as under pulumi up", async () => {

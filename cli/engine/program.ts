@@ -8,10 +8,10 @@ import * as path from "path";
 import { CatalogError } from "../../infra/catalog/errors";
 import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import type { RunContext, Shard } from "../../infra/shard";
-import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourceKeyOfUrn } from "../../infra/sources";
+import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
 import { runUnderMocks } from "./mockRun";
-import type { PlannedResource } from "./resource";
+import { type PlannedResource, parseUrn } from "./resource";
 import type { StackSettings } from "./stackConfig";
 
 export interface ProgramRun {
@@ -55,7 +55,9 @@ export async function runProgram(settings: StackSettings, options: ProgramRunOpt
   // The components report each resource's catalog position as an invoke (infra/sources.ts, PF-PU-EN-1).
   const sources = new Map<string, SourceRef>();
   const reportSource = (args: Record<string, unknown>): Record<string, unknown> => {
-    sources.set(sourceKeyOfUrn(String(args.urn)), { file: String(args.file), line: Number(args.line), column: Number(args.column) });
+    const resource = parseUrn(String(args.urn));
+    if (!resource) throw new Error(`a catalog source reported for ${String(args.urn)}, not a resource URN`);
+    sources.set(sourceKey(resource.type, resource.name), { file: String(args.file), line: Number(args.line), column: Number(args.column) });
     return {};
   };
   try {
