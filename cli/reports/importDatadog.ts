@@ -8,6 +8,7 @@
  * Whatever the catalog cannot hold is a note (file, field, why), never dropped silently.
  */
 import * as YAML from "yaml";
+import { numberOf } from "../../json/numbers";
 import { formatNumber, monitorTypesOf, parse, QueryParseError, type MonitorQuery } from "../../queries";
 import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS, type OptionKind } from "../../infra/catalog/rawAlerts";
 import { formatSeconds } from "../../infra/catalog/units";
@@ -125,19 +126,12 @@ function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
 }
 
-/** A number, or a number the API wrote as a string (`"renotify_interval": "0"`). */
-function numeric(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && /^-?\d+(?:\.\d+)?$/.test(value.trim())) return Number(value);
-  return undefined;
-}
-
 function optionValue(kind: OptionKind, value: unknown): boolean | number | string | string[] | undefined {
   switch (kind) {
     case "boolean":
       return typeof value === "boolean" ? value : undefined;
     case "integer": {
-      const n = numeric(value);
+      const n = numberOf(value);
       return n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
     }
     case "string":
@@ -223,7 +217,7 @@ const convertMonitor = (environment: string, apmOf: (service: string) => string 
       if (!isObject(value)) continue;
       for (const [tk, tv] of Object.entries(value)) {
         const spec = THRESHOLD_KEYS.find((k) => k.api === tk);
-        const n = numeric(tv);
+        const n = numberOf(tv);
         if (tv === null) continue;
         if (!spec || n === undefined) {
           note(`options.thresholds.${tk}`, spec ? `not a number: ${JSON.stringify(tv)}` : "not a Datadog threshold key (PF-DD-IMP-3)");
@@ -268,7 +262,7 @@ const convertMonitor = (environment: string, apmOf: (service: string) => string 
 
   const tags = stringList(m.tags) ?? [];
   if (m.tags !== undefined && stringList(m.tags) === undefined) note("tags", "expected a list of strings");
-  const priority = numeric(m.priority);
+  const priority = numberOf(m.priority);
   const severityTag = tagValue(tags, "severity")?.toUpperCase();
   const severity =
     priority !== undefined && priority >= 1 && priority <= 5 ? PRIORITY_SEVERITY[priority - 1]
@@ -342,9 +336,9 @@ const convertSlo = (environment: string): Converter => (s, note) => {
   const first = thresholds.find((t) => ["7d", "30d", "90d"].includes(String(t.timeframe)));
   if (!first) return { unsupported: "thresholds: no 7d, 30d or 90d timeframe" };
   for (const t of thresholds) if (t !== first) note(`thresholds[${String(t.timeframe)}]`, "a catalog SLO has one timeframe; this one is not kept");
-  const target = numeric(first.target);
+  const target = numberOf(first.target);
   if (target === undefined) return { unsupported: "thresholds: no numeric target" };
-  const warning = numeric(first.warning);
+  const warning = numberOf(first.warning);
   note("severity", "none in an SLO: its paging burn-rate alerts are assumed P2; the catalog adds the burn-rate alerts of defaults.slos.burnRates");
   if (stringList(s.tags)?.length) note("tags", "Lookout tags the SLO with its standard tags instead");
   const name = slug(String(s.name ?? good[1]));
@@ -383,7 +377,7 @@ const convertTest: Converter = (t, note) => {
   const headers: Record<string, string> = {};
   for (const [i, a] of (Array.isArray(config.assertions) ? config.assertions : []).entries()) {
     if (!isObject(a)) continue;
-    const target = numeric(a.target);
+    const target = numberOf(a.target);
     if (a.type === "statusCode" && a.operator === "is" && target !== undefined) expect.status = target;
     else if (a.type === "responseTime" && a.operator === "lessThan" && target !== undefined) expect.responseTime = `${target}ms`;
     else if (a.type === "header" && a.operator === "is" && typeof a.property === "string" && typeof a.target === "string") headers[a.property] = a.target;
@@ -395,11 +389,11 @@ const convertTest: Converter = (t, note) => {
     if (!ok) note("locations", `"${l}" is no location the catalog accepts`);
     return ok;
   });
-  const tick = numeric(options.tick_every);
-  const minFailure = numeric(options.min_failure_duration);
-  const minLocations = numeric(options.min_location_failed);
+  const tick = numberOf(options.tick_every);
+  const minFailure = numberOf(options.min_failure_duration);
+  const minLocations = numberOf(options.min_location_failed);
   const retry = isObject(options.retry) ? options.retry : undefined;
-  const priority = numeric(options.monitor_priority);
+  const priority = numberOf(options.monitor_priority);
   if (priority === undefined) note("options.monitor_priority", "none: the endpoint's severity is assumed P3 (low); review it");
   if (typeof t.message === "string" && t.message !== "") note("message", "Lookout writes the test's message (condition, severity, runbook, route); the source's is not kept");
   if (tags.length > 0) note("tags", "Lookout tags the test with its standard tags instead");
@@ -421,15 +415,15 @@ const convertTest: Converter = (t, note) => {
       url: request.url,
       ...(isObject(request.headers) ? { headers: request.headers } : {}),
       ...(typeof request.body === "string" ? { body: request.body } : {}),
-      ...(numeric(request.timeout) !== undefined ? { timeout: `${numeric(request.timeout)}s` } : {}),
+      ...(numberOf(request.timeout) !== undefined ? { timeout: `${numberOf(request.timeout)}s` } : {}),
       ...(tick !== undefined ? { interval: formatSeconds(tick) } : {}),
       ...(locations.length > 0 ? { locations } : {}),
       expect: { status: 200, ...expect },
       severity: priority !== undefined && priority >= 1 && priority <= 5 ? PRIORITY_SEVERITY[priority - 1] : "P3",
       ...(minFailure !== undefined && minFailure > 0 ? { downAfter: formatSeconds(minFailure) } : {}),
       ...(minLocations !== undefined && minLocations >= 1 ? { minLocationsFailed: minLocations } : {}),
-      ...(retry && numeric(retry.count) !== undefined && numeric(retry.interval) !== undefined
-        ? { retry: { count: Math.min(3, numeric(retry.count) as number), interval: `${numeric(retry.interval)}ms` } }
+      ...(retry && numberOf(retry.count) !== undefined && numberOf(retry.interval) !== undefined
+        ? { retry: { count: Math.min(3, numberOf(retry.count) as number), interval: `${numberOf(retry.interval)}ms` } }
         : {}),
     },
   };
