@@ -156,6 +156,15 @@ describe("import datadog: the formats people have", () => {
     expect(roundTripDiff({ ...monitor, draft_status: "published" }, monitorApiJson(plannedOf("monitors-list.json", "4213").inputs))).toEqual([]);
   });
 
+  it("does not import a month window that starts on a day other than the 1st, which Datadog refuses (PF-DD-IMP-8)", () => {
+    const monitor = sourceMonitor("monitors-list.json", "4213");
+    const windowed = (monthStarts: number) => ({ ...monitor, options: { ...(monitor.options as object), scheduling_options: { evaluation_window: { day_starts: "04:00", month_starts: monthStarts } } } });
+    const result = importDatadog([{ file: "m.json", value: [windowed(1), windowed(15)] }], "prod");
+    if ("unrecognized" in result) throw new Error("unrecognized");
+    expect(result.entries.map((e) => e.entry.evaluationWindow)).toEqual([{ dayStarts: "04:00", monthStarts: 1 }]);
+    expect(result.unsupported).toEqual([expect.objectContaining({ file: "m.json", why: "options.scheduling_options.evaluation_window.month_starts: Datadog allows only 1, found 15 (PF-DD-IMP-8)" })]);
+  });
+
   it("keeps no @-handle or {{ }} block in a catalog description: the SLO's is reported instead", () => {
     const slo = (SOURCES.find((f) => f.file === "slos.json")?.value as { data: Record<string, unknown>[] }).data[0];
     const result = importDatadog([{ file: "slo.json", value: { ...slo, description: "Pages {{#is_alert}}@pagerduty-payments{{/is_alert}}" } }], "prod");

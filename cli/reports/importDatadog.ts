@@ -258,6 +258,9 @@ const convertMonitor = (environment: string, apmOf: (service: string) => string 
       const window = value.evaluation_window;
       const known = EVALUATION_WINDOW_KEYS.map(([api]) => api as string);
       for (const k of Object.keys(window)) if (!known.includes(k)) note(`options.scheduling_options.evaluation_window.${k}`, "not an evaluation-window setting (PF-DD-IMP-8)");
+      if (window.month_starts !== undefined && window.month_starts !== null && window.month_starts !== 1) {
+        return { unsupported: `options.scheduling_options.evaluation_window.month_starts: Datadog allows only 1, found ${JSON.stringify(window.month_starts)} (PF-DD-IMP-8)` };
+      }
       catalogOptions.evaluationWindow = Object.fromEntries(EVALUATION_WINDOW_KEYS.flatMap(([api, catalog]) => (window[api] === undefined || window[api] === null ? [] : [[catalog, window[api]]])));
       continue;
     }
