@@ -30,11 +30,12 @@ export function noDataRoute(service: Service, alert: Alert): NoDataRoute {
 /**
  * A daily schedule: the cumulative day from midnight in the time zone, evaluated once a
  * day at the given time (PF-DD-MON-7). `rrule` is iCalendar's RFC 5545 recurrence.
+ * `dayStarts` and `monthStarts` must be set together, and `monthStarts` is 1 (PF-DD-IMP-8).
  */
 export function dailySchedule(schedule: NonNullable<Alert["schedule"]>): input.MonitorSchedulingOptions {
   const [hour, minute] = schedule.at.split(":").map(Number);
   return {
-    evaluationWindow: { dayStarts: "00:00", timezone: schedule.timezone },
+    evaluationWindow: { dayStarts: "00:00", monthStarts: 1, timezone: schedule.timezone },
     customSchedule: { recurrence: { rrule: `FREQ=DAILY;BYHOUR=${hour};BYMINUTE=${minute}`, timezone: schedule.timezone } },
   };
 }

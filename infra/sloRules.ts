@@ -35,7 +35,8 @@ export function errorBudget(targetPercent: number): number {
 }
 
 /**
- * The fastest the budget can burn, when every event is bad: 1 / (1 − target).
+ * The fastest the budget can burn, when every event is bad: 1 / (1 − target), the
+ * highest burn rate Datadog lets a burn-rate alert take (PF-DD-VX-2).
  * `maxBurnRate(99.9)` → 1000.
  */
 export function maxBurnRate(targetPercent: number): number {

@@ -285,10 +285,15 @@ describe("bad SLOs and Sentry rules: every error at its line:column", () => {
       .toMatch(/target expected a target above 0% and below 100%/);
   });
 
-  it("rejects a target whose whole budget burns slower than a tier (1/(1 − target))", () => {
+  it("rejects a target whose whole budget burns slower than a tier (1/(1 − target), PF-DD-VX-2)", () => {
     expect(errorsOf(withService("slos:\n  - { name: a, target: 95%, severity: P1, sli: { type: http } }"))).toEqual([]); // 20× ≥ 14.4×
     const errors = errorsOf(withService("slos:\n  - { name: a, target: 92%, severity: P1, sli: { type: http } }"));
     expect(errors).toEqual([expect.stringMatching(/slos\[0\]\.target the fast burn rate \(14\.4×\) exceeds the most this target can burn \(12\.5× at 92%\)/)]);
+    // Datadog's range is 0 < burn rate ≤ 1/(1 − target): the maximum itself is allowed.
+    const tier = (factor: number) => `defaults:\n  slos:\n    burnRates:\n      - { name: fast, factor: ${factor}, longWindow: 1h, shortWindow: 5m, notify: page }`;
+    const slo = "slos:\n  - { name: a, target: 95%, severity: P1, sli: { type: http } }";
+    expect(errorsOf(withService(slo, tier(20)))).toEqual([]);
+    expect(errorsOf(withService(slo, tier(20.5)))).toEqual([expect.stringMatching(/slos\[0\]\.target the fast burn rate \(20\.5×\) exceeds the most this target can burn \(20× at 95%\)/)]);
   });
 
   it("names the SLI types it knows", () => {

@@ -149,6 +149,20 @@ describe("classification of alerting-relevant inputs", () => {
     expect(diff.loud).toEqual([]);
   });
 
+  it("calls adding or removing a custom schedule loud at any severity: Datadog applies it only at creation (PF-DD-MON-7)", () => {
+    const scheduled = latency("p3", { schedulingOptions: { evaluationWindow: { dayStarts: "00:00", monthStarts: 1, timezone: "UTC" }, customSchedule: { recurrence: { rrule: "FREQ=DAILY;BYHOUR=18;BYMINUTE=0", timezone: "UTC" } } } });
+    const added = diffOf([latency("p3")], [scheduled]);
+    const item = added.thresholds.find((t) => t.row.setting === "custom-schedule");
+    expect(item).toMatchObject({ direction: "looser", loud: true, before: { display: "(none)" }, after: { display: "FREQ=DAILY;BYHOUR=18;BYMINUTE=0" } });
+    expect(added.loud.some((l) => l.startsWith("Looser") && l.includes("custom-schedule") && l.includes("replace the monitor"))).toBe(true);
+    const removed = diffOf([scheduled], [latency("p3")]);
+    expect(removed.thresholds.find((t) => t.row.setting === "custom-schedule")).toMatchObject({ direction: "tighter", loud: true });
+    expect(removed.loud.some((l) => l.startsWith("Create-only") && l.includes("custom-schedule: FREQ=DAILY;BYHOUR=18;BYMINUTE=0 → (none)"))).toBe(true);
+    // A schedule kept, or none on either side: nothing to say.
+    expect(diffOf([scheduled], [scheduled]).thresholds.filter((t) => t.row.setting === "custom-schedule")).toEqual([]);
+    expect(diffOf([latency("p3")], [latency("p3")]).loud).toEqual([]);
+  });
+
   it("no longer lists renotify as neutral", () => {
     const diff = diffOf([latency("p1")], [latency("p1", { renotifyInterval: undefined })]);
     expect(diff.thresholds.filter((t) => t.row.setting === "renotify").map((t) => t.direction)).toEqual(["looser"]);

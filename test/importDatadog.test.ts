@@ -138,6 +138,34 @@ describe("import datadog: the formats people have", () => {
     });
   });
 
+  it("takes restriction_policy and draft_status as settings: unset values pass, any other is reported (PF-DD-VX-1)", () => {
+    const monitor = sourceMonitor("monitors-list.json", "4213");
+    const notesOf = (extra: Record<string, unknown>) => {
+      const result = importDatadog([{ file: "m.json", value: [{ ...monitor, ...extra }] }], "prod");
+      if ("unrecognized" in result) throw new Error("unrecognized");
+      expect(result.entries).toHaveLength(1);
+      return result.notes.filter((n) => n.field === "restriction_policy" || n.field === "draft_status").map((n) => `${n.field}: ${n.why}`);
+    };
+    expect(notesOf({ restriction_policy: null, draft_status: "published" })).toEqual([]);
+    expect(notesOf({ restriction_policy: { bindings: [] } })).toEqual([]);
+    const reported = notesOf({ restriction_policy: { bindings: [{ relation: "editor", principals: ["team:00000000-0000-1111-0000-000000000000"] }] }, draft_status: "draft" });
+    expect(reported).toEqual([
+      expect.stringMatching(/^restriction_policy: who may view or edit the monitor is Datadog's restriction policy, .*the catalog does not hold/),
+      expect.stringMatching(/^draft_status: a "draft" monitor sends no notifications; the catalog has no draft state, so the imported alert notifies once applied/),
+    ]);
+    // The round trip's normalization agrees: the API's default is no difference.
+    expect(roundTripDiff({ ...monitor, draft_status: "published" }, monitorApiJson(plannedOf("monitors-list.json", "4213").inputs))).toEqual([]);
+  });
+
+  it("does not import a month window that starts on a day other than the 1st, which Datadog refuses (PF-DD-IMP-8)", () => {
+    const monitor = sourceMonitor("monitors-list.json", "4213");
+    const windowed = (monthStarts: number) => ({ ...monitor, options: { ...(monitor.options as object), scheduling_options: { evaluation_window: { day_starts: "04:00", month_starts: monthStarts } } } });
+    const result = importDatadog([{ file: "m.json", value: [windowed(1), windowed(15)] }], "prod");
+    if ("unrecognized" in result) throw new Error("unrecognized");
+    expect(result.entries.map((e) => e.entry.evaluationWindow)).toEqual([{ dayStarts: "04:00", monthStarts: 1 }]);
+    expect(result.unsupported).toEqual([expect.objectContaining({ file: "m.json", why: "options.scheduling_options.evaluation_window.month_starts: Datadog allows only 1, found 15 (PF-DD-IMP-8)" })]);
+  });
+
   it("keeps no @-handle or {{ }} block in a catalog description: the SLO's is reported instead", () => {
     const slo = (SOURCES.find((f) => f.file === "slos.json")?.value as { data: Record<string, unknown>[] }).data[0];
     const result = importDatadog([{ file: "slo.json", value: { ...slo, description: "Pages {{#is_alert}}@pagerduty-payments{{/is_alert}}" } }], "prod");

@@ -209,7 +209,7 @@ describe("a daily cumulative window on a custom schedule: revenue by 6 pm (PF-DD
       query: "sum(current_1d):sum:shop.revenue.booked{env:prod,service:checkout}.as_count() < 40000",
       requireFullWindow: false,
       schedulingOptions: {
-        evaluationWindow: { dayStarts: "00:00", timezone: "America/New_York" },
+        evaluationWindow: { dayStarts: "00:00", monthStarts: 1, timezone: "America/New_York" },
         customSchedule: { recurrence: { rrule: "FREQ=DAILY;BYHOUR=18;BYMINUTE=0", timezone: "America/New_York" } },
       },
     });

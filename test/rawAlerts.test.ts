@@ -94,6 +94,7 @@ describe("raw-query alerts: the catalog form", () => {
     ["a comparator without critical", (t: string) => t.replace("        critical: 0.9\n", ""), /rawAlerts\[0\]\.critical missing "critical" for the comparator ">"/],
     ["a warning past critical", (t: string) => t.replace("warning: 0.8", "warning: 0.95"), /rawAlerts\[0\]\.warning expected warning at or below critical \(0\.9\) for ">", found 0\.95/],
     ["an option Datadog does not have", (t: string) => t.replace("newHostDelay: 300", "newHostDelays: 300"), /rawAlerts\[0\]\.options/],
+    ["a month window that starts on a day other than the 1st (PF-DD-IMP-8)", (t: string) => t.replace("        severity: P2\n", "        evaluationWindow: { dayStarts: \"04:00\", monthStarts: 15 }\n        severity: P2\n"), /^19:62 services\[0\]\.rawAlerts\[0\]\.evaluationWindow\.monthStarts expected one of 1, found 15$/m],
     ["a metric query without a comparator", (t: string) => t.replace('        comparator: ">"\n', ""), /the query does not read as a Datadog monitor query: .*"comparator" and "critical"/],
   ])("rejects %s at its position", (_what, edit, expected) => {
     const issues = catalogIssues(edit(CONNECTIONS));

@@ -34,6 +34,8 @@ interface Field {
   readonly reason: string;
   /** Loud whatever the severity: the change stops or mutes pages. */
   readonly stopsPaging?: boolean;
+  /** Loud whatever the severity and direction: the vendor applies it only when it creates the resource. */
+  readonly createOnly?: boolean;
 }
 
 /** The settings this module classifies that `thresholds.ts` also lists (without a direction): this module's row wins. */
@@ -228,7 +230,26 @@ function monitorFields(b: Inputs, h: Inputs): Field[] {
   }
   fields.push(...ordered("evaluation-delay", num(b.evaluationDelay) ?? 0, num(h.evaluationDelay) ?? 0, true, secondsText, { looser: "every evaluation waits longer: alerts come later", tighter: "evaluations wait less: alerts come sooner" }));
   fields.push(...renotifyField(num(b.renotifyInterval), num(h.renotifyInterval)));
+  fields.push(...customScheduleField(b, h));
   return fields;
+}
+
+/**
+ * A custom schedule "can only be added or removed during monitor creation" (PF-DD-MON-7):
+ * adding or removing one on a planned monitor is no in-place update, so it is loud.
+ */
+function customScheduleField(b: Inputs, h: Inputs): Field[] {
+  const rrule = (i: Inputs) => {
+    const recurrence = obj(obj(obj(i.schedulingOptions).customSchedule).recurrence);
+    return typeof recurrence.rrule === "string" ? recurrence.rrule : undefined;
+  };
+  const sb = rrule(b);
+  const sh = rrule(h);
+  if ((sb === undefined) === (sh === undefined)) return [];
+  const why = "Datadog adds or removes a custom schedule only when it creates a monitor: replace the monitor (delete and create it)";
+  return [sh === undefined
+    ? { setting: "custom-schedule", before: sb ?? "", after: "(none)", direction: "tighter", reason: `evaluated continuously again; ${why}`, createOnly: true }
+    : { setting: "custom-schedule", before: "(none)", after: sh, direction: "looser", reason: `evaluated only on the schedule: a breach in between waits for it; ${why}`, createOnly: true }];
 }
 
 function statusOf(inputs: Inputs): string | undefined {
@@ -334,7 +355,7 @@ export function isLoudChange(direction: Direction, kind: string, severity: strin
 function changeOf(resource: PlanResource, f: Field): ThresholdChange {
   const before = rowOf(resource, f.setting, f.before);
   const after = rowOf(resource, f.setting, f.after);
-  return { row: after, before, after, direction: f.direction, reason: f.reason, loud: isLoudChange(f.direction, after.kind, after.severity, f.stopsPaging) };
+  return { row: after, before, after, direction: f.direction, reason: f.reason, loud: f.createOnly === true || isLoudChange(f.direction, after.kind, after.severity, f.stopsPaging) };
 }
 
 /** The classified fields of one resource planned by both sides. */

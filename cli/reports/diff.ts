@@ -120,7 +120,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
   const loud = [
     ...removedChanges.filter((r) => isUrgent(r.severity)).map((r) => `Removed ${r.severity} ${r.name}${r.source ? ` (was ${r.source})` : ""}`),
     ...removedChanges.filter((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").map((r) => `Removed retention rules ${r.name}`),
-    ...thresholds.filter((t) => t.loud).map((t) => `Looser ${t.row.severity ?? t.row.kind} ${t.row.resource} ${t.row.setting}: ${t.before?.display ?? "—"} → ${t.after?.display ?? "removed"}${t.reason ? `: ${t.reason}` : ""}${t.row.source ? ` (${t.row.source})` : ""}`),
+    ...thresholds.filter((t) => t.loud).map((t) => `${t.direction === "looser" ? "Looser" : "Create-only"} ${t.row.severity ?? t.row.kind} ${t.row.resource} ${t.row.setting}: ${t.before?.display ?? "—"} → ${t.after?.display ?? "removed"}${t.reason ? `: ${t.reason}` : ""}${t.row.source ? ` (${t.row.source})` : ""}`),
   ];
   return {
     stack: meta.stack,

@@ -7,7 +7,7 @@ import { sortKeys } from "../../json/canonical";
 import { numberOf } from "../../json/numbers";
 import { format, parse, QueryParseError } from "../../queries";
 import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS } from "../../infra/catalog/rawAlerts";
-import { isDefaultOption, NOT_API_OPTIONS, READ_ONLY_MONITOR_KEYS } from "./importConvert";
+import { isDefaultOption, isUnsetMonitorField, NOT_API_OPTIONS, READ_ONLY_MONITOR_KEYS } from "./importConvert";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -59,16 +59,15 @@ function normalQuery(query: unknown): unknown {
 /**
  * The documented normalization (README "Round trip"): the monitor of a recommended-monitor
  * file unwrapped; read-only keys dropped; null means unset; string-typed numbers are
- * numbers; the query as the query model writes it; `locked: false`, `silenced: {}` and an
- * empty `restriction_policy` mean unset; options outside the API's schema dropped. Name,
+ * numbers; the query as the query model writes it; `locked: false`, `silenced: {}`, an
+ * empty `restriction_policy` and `draft_status: published` mean unset; options outside the API's schema dropped. Name,
  * message, tags and every other value stay verbatim.
  */
 export function normalizeMonitor(source: Readonly<Json>): Json {
   const m = isObject(source.definition) ? source.definition : source;
   const out: Json = {};
   for (const [key, value] of Object.entries(m)) {
-    if (value === null || (READ_ONLY_MONITOR_KEYS as readonly string[]).includes(key) || key === "recommended_monitor_metadata") continue;
-    if (key === "restriction_policy" && isObject(value) && Array.isArray(value.bindings) && value.bindings.length === 0) continue;
+    if (isUnsetMonitorField(key, value) || (READ_ONLY_MONITOR_KEYS as readonly string[]).includes(key) || key === "recommended_monitor_metadata") continue;
     if (key === "options" && isObject(value)) {
       const options: Json = {};
       for (const [ok, ov] of Object.entries(value)) {

@@ -69,6 +69,18 @@ export const READ_ONLY_MONITOR_KEYS = [
   "deleted", "multi", "matching_downtimes", "state", "classification",
 ] as const;
 
+/**
+ * Monitor fields whose value means "not set" (PF-DD-VX-1): `null`, an empty
+ * `restriction_policy`, and `draft_status: published`, the API's default. Any other
+ * `restriction_policy` or `draft_status` is a setting the catalog does not hold.
+ */
+export function isUnsetMonitorField(key: string, value: unknown): boolean {
+  if (value === null) return true;
+  if (key === "restriction_policy") return isObject(value) && Array.isArray(value.bindings) && value.bindings.length === 0;
+  if (key === "draft_status") return value === "published";
+  return false;
+}
+
 /** Options that are in no version of Datadog's `MonitorOptions` schema (PF-DD-IMP-2): the API does not carry them. */
 export const NOT_API_OPTIONS = ["avalanche_window"] as const;
 
@@ -151,6 +163,9 @@ export const convertMonitor = (environment: string, apmOf: (service: string) => 
       const window = value.evaluation_window;
       const known = EVALUATION_WINDOW_KEYS.map(([api]) => api as string);
       for (const k of Object.keys(window)) if (!known.includes(k)) note(`options.scheduling_options.evaluation_window.${k}`, "not an evaluation-window setting (PF-DD-IMP-8)");
+      if (window.month_starts !== undefined && window.month_starts !== null && window.month_starts !== 1) {
+        return { unsupported: `options.scheduling_options.evaluation_window.month_starts: Datadog allows only 1, found ${JSON.stringify(window.month_starts)} (PF-DD-IMP-8)` };
+      }
       catalogOptions.evaluationWindow = Object.fromEntries(EVALUATION_WINDOW_KEYS.flatMap(([api, catalog]) => (window[api] === undefined || window[api] === null ? [] : [[catalog, window[api]]])));
       continue;
     }
@@ -183,8 +198,15 @@ export const convertMonitor = (environment: string, apmOf: (service: string) => 
   const restrictedRoles = stringList(m.restricted_roles);
   for (const [key, value] of Object.entries(m)) {
     if (["name", "type", "query", "message", "tags", "options", "priority", "restricted_roles"].includes(key)) continue;
-    if ((READ_ONLY_MONITOR_KEYS as readonly string[]).includes(key) || value === null) continue;
-    if (key === "restriction_policy" && isObject(value) && Array.isArray(value.bindings) && value.bindings.length === 0) continue;
+    if ((READ_ONLY_MONITOR_KEYS as readonly string[]).includes(key) || isUnsetMonitorField(key, value)) continue;
+    if (key === "restriction_policy") {
+      note(key, `who may view or edit the monitor is Datadog's restriction policy, a resource of its own the catalog does not hold; restrictedRoles is imported (PF-DD-VX-1) (${JSON.stringify(value).slice(0, 60)})`);
+      continue;
+    }
+    if (key === "draft_status") {
+      note(key, `a ${JSON.stringify(value).slice(0, 20)} monitor sends no notifications; the catalog has no draft state, so the imported alert notifies once applied (PF-DD-VX-1)`);
+      continue;
+    }
     if (key === "recommended_monitor_metadata") {
       note(key, "the recommended monitor's description: metadata of the file, not of the monitor");
       continue;

@@ -256,7 +256,7 @@ export function normalizeSlo(raw: RawSlo, defaults: RawDefaults, site: Site): Sl
   if (warning !== undefined && (warning <= target || warning >= 100)) {
     fail(["warning"], `expected a warning above the target (${raw.target}) and below 100%, found "${raw.warning}"`);
   }
-  // The fastest an error budget can burn: every event bad.
+  // The fastest an error budget can burn: every event bad; Datadog blocks a burn-rate alert above it (PF-DD-VX-2).
   const maxBurnRate = 100 / (100 - target);
   const burnRates: BurnRateAlert[] = [];
   defaults.slos.burnRates.forEach((b) => {

@@ -96,7 +96,8 @@ export const RawQueryAlert = z.strictObject({
   evaluationWindow: z.strictObject({
     dayStarts: z.string().regex(/^\d\d:\d\d$/, { error: "a time such as 04:00" }).optional(),
     hourStarts: z.number().int().min(0).max(59).optional(),
-    monthStarts: z.number().int().min(1).max(31).optional(),
+    // Datadog allows only the first of the month (PF-DD-IMP-8).
+    monthStarts: z.literal(1).optional(),
     timezone: z.string().optional(),
   }).optional()
     .meta({ description: "Cumulative windows (current_1h, current_1d, current_1mo): when the window starts (API: scheduling_options.evaluation_window, PF-DD-IMP-8)." }),
