@@ -156,16 +156,19 @@ function formatArgument(argument: Argument): string {
   }
 }
 
-function formatSearch(query: SearchQuery): string {
+/** What a search monitor measures, without its window and comparison: `rum("…").rollup("pc75", "@view.loading_time")`. */
+export function formatSearchSeries(query: Pick<SearchQuery, "source" | "search" | "indexes" | "rollup" | "groupBy">): string {
   const rollup = query.rollup.measure === undefined ? quoted(query.rollup.method) : `${quoted(query.rollup.method)}, ${quoted(query.rollup.measure)}`;
   return [
     `${query.source}(${quoted(query.search)})`,
     query.indexes ? `.index(${quoted(query.indexes.join(","))})` : "",
     `.rollup(${rollup})`,
     query.groupBy.length > 0 ? `.by(${quoted(query.groupBy.join(","))})` : "",
-    `.last(${quoted(formatDuration(query.window))})`,
-    ` ${query.comparator} ${formatNumber(query.threshold)}`,
   ].join("");
+}
+
+function formatSearch(query: SearchQuery): string {
+  return `${formatSearchSeries(query)}.last(${quoted(formatDuration(query.window))}) ${query.comparator} ${formatNumber(query.threshold)}`;
 }
 
 function formatSlo(query: SloQuery): string {

@@ -299,10 +299,3 @@ const SEARCH_MONITOR_TYPES: Readonly<Record<SearchSource, string>> = {
   "error-tracking-rum": "error-tracking alert",
   "error-tracking-traces": "error-tracking alert",
 };
-
-/** Seconds in one unit of a duration (`mo` as 30 days, as Datadog's SLO timeframes count it). */
-const UNIT_SECONDS: Readonly<Record<DurationUnit, number>> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800, mo: 2_592_000 };
-
-export function durationSeconds(duration: Duration): number {
-  return duration.amount * UNIT_SECONDS[duration.unit];
-}
