@@ -1,5 +1,5 @@
 /**
- * Query string → model: a tokenizer and a hand-written recursive-descent parser over
+ * Query string → model: a hand-written recursive-descent parser (tokens.ts, parseExpression.ts) over
  * Datadog's monitor query grammar (PF-DD-Q-1 … PF-DD-Q-13). Every error carries the
  * offset, line and column it stopped at and what it expected there; a form Lookout
  * does not model is a `QueryUnsupportedError` ("unsupported: …"), never a guess.

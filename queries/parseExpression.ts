@@ -1,7 +1,8 @@
 /**
  * The metric form's parts: the evaluation (`avg(last_5m)`, `pct_change(…)`), the
  * arithmetic over series (precedence, parentheses kept as groups), series with their
- * scope, group-by and methods, function calls, and the comparison that ends a query.
+ * scope, group-by and methods (PF-DD-Q-7), function calls (PF-DD-Q-3, PF-DD-Q-4), and the
+ * comparison that ends a query (PF-DD-Q-1).
  */
 import {
   COMPARATORS,
