@@ -5,7 +5,9 @@
  * anomaly monitors need. Each rule cites its fact in `docs/provider-facts.md`.
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { windowWords } from "../queries";
 import { readableQuery } from "./alerts";
+import { modelOf } from "./monitorView";
 import { DATADOG_MONITOR, DATADOG_SYNTHETICS_TEST, objectProp, parseTags } from "./support";
 
 /** The tag Lookout puts on monitors of sparse signals (infra/conventions.ts SPARSE_TAG). */
@@ -60,20 +62,19 @@ export const warningsNeverPage: ResourceValidationPolicy = {
 // forecast-comparators
 // ---------------------------------------------------------------------------------------
 
-const TRAILING_OPERATOR = /(>=|<=|==|!=|>|<)\s*-?\d+(?:\.\d+)?\s*$/;
-
 function validateComparators(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR) return;
-  const query = readableQuery(args);
-  const operator = TRAILING_OPERATOR.exec(query)?.[1];
-  if (operator === undefined) return;
-  if (/(?:^|:)forecast\(/.test(query) && operator !== "<=" && operator !== ">=") {
+  const model = modelOf(readableQuery(args));
+  if (model?.kind !== "metric") return;
+  const operator = model.comparator;
+  const top = model.expression.kind === "call" ? model.expression.name : undefined;
+  if (top === "forecast" && operator !== "<=" && operator !== ">=") {
     reportViolation(
       `Monitor "${args.name}" compares a forecast with ${operator}. Datadog's forecast query takes <= (alert below) or >= (alert above) ` +
         `the threshold (PF-DD-MON-2); write the forecast alert in the catalog and let Lookout derive the comparator.`,
     );
   }
-  if (/(?:^|:)anomalies\(/.test(query) && operator !== ">=") {
+  if (top === "anomalies" && operator !== ">=") {
     reportViolation(
       `Monitor "${args.name}" compares an anomaly share with ${operator}. Datadog's anomaly query ends ">= <fraction of the window>" (PF-DD-MON-3).`,
     );
@@ -91,9 +92,6 @@ export const forecastComparators: ResourceValidationPolicy = {
 // monitor-windows-documented
 // ---------------------------------------------------------------------------------------
 
-/** `last_5m`, `next_1d`: every time window a metric query names. */
-const WINDOW_TOKEN = /\b(?:last|next)_(\d+)([a-z]+)\b/g;
-
 /** Whether a window is in Datadog's documented grammar: #m 1–10080, #h 1–168, 1d, 1w (PF-DD-MON-4). */
 export function documentedWindow(count: number, unit: string): boolean {
   if (unit === "m") return count >= 1 && count <= 10_080;
@@ -105,7 +103,7 @@ export function documentedWindow(count: number, unit: string): boolean {
 function validateWindows(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR || args.props.type !== "query alert") return;
   const query = readableQuery(args);
-  const bad = [...query.matchAll(WINDOW_TOKEN)].filter((m) => !documentedWindow(Number(m[1]), m[2])).map((m) => m[0]);
+  const bad = windowWords(query).filter((w) => !documentedWindow(w.amount, w.unit)).map((w) => w.text);
   if (bad.length > 0) {
     reportViolation(
       `Monitor "${args.name}" uses the window${bad.length > 1 ? "s" : ""} ${[...new Set(bad)].join(", ")}, outside Datadog's documented grammar ` +

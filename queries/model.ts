@@ -299,3 +299,25 @@ const SEARCH_MONITOR_TYPES: Readonly<Record<SearchSource, string>> = {
   "error-tracking-rum": "error-tracking alert",
   "error-tracking-traces": "error-tracking alert",
 };
+
+/** The expressions directly under one: operands, the grouped expression, a call's expression arguments. */
+export function childrenOf(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case "series":
+    case "number":
+      return [];
+    case "binary":
+      return [expr.left, expr.right];
+    case "negate":
+      return [expr.operand];
+    case "group":
+      return [expr.inner];
+    case "call":
+      return expr.args.flatMap((a) => (a.kind === "expr" ? [a.value] : []));
+  }
+}
+
+/** Every metric series an expression reads, in the order written. */
+export function seriesOf(expr: Expr): Series[] {
+  return expr.kind === "series" ? [expr] : childrenOf(expr).flatMap(seriesOf);
+}

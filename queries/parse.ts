@@ -19,7 +19,7 @@ import { format } from "./format";
 import { ExpressionParser } from "./parseExpression";
 import { QueryParseError, QueryUnsupportedError } from "./tokens";
 
-export { positionOf, QueryParseError, QueryUnsupportedError, type QueryPosition } from "./tokens";
+export { positionOf, QueryParseError, QueryUnsupportedError, windowWords, type QueryPosition } from "./tokens";
 
 class Parser extends ExpressionParser {
   parseQuery(): MonitorQuery {

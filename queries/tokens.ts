@@ -204,3 +204,15 @@ export class TokenReader {
     this.expect("eof", undefined, "the end of the query");
   }
 }
+
+/** `last_5m`, `next_1d`, `last_3d`: a rolling or forecast window word, well-formed or not. */
+const WINDOW_WORD = /\b(?:last|next)_(\d+)([a-z]+)\b/g;
+
+/**
+ * Every rolling and forecast window a query names, where it names them: the evaluation,
+ * a change's shift, a quoted argument (`alert_window='last_15m'`), even in a query that
+ * does not parse, so that a rule on windows can name each one.
+ */
+export function windowWords(query: string): { readonly text: string; readonly amount: number; readonly unit: string }[] {
+  return [...query.matchAll(WINDOW_WORD)].map((m) => ({ text: m[0], amount: Number(m[1]), unit: m[2] }));
+}

@@ -8,8 +8,8 @@
  * models are Datadog's own (the result says so, never a guess).
  */
 import { durationSeconds } from "../durations";
-import type { Comparator, CompositeExpr, Expr, MonitorQuery, TimeAggregation, TimeWindow } from "../model";
-import { childrenOf, hasData, NotEvaluable, reduceWindow, type SampleSeries, type Window, windowFull } from "./series";
+import { childrenOf, type Comparator, type CompositeExpr, type Expr, type MonitorQuery, type TimeAggregation, type TimeWindow } from "../model";
+import { hasData, NotEvaluable, reduceWindow, type SampleSeries, type Window, windowFull } from "./series";
 
 export { METRIC_TYPES, NotEvaluable, percentile, type MetricType, type Point, type SampleSeries } from "./series";
 
