@@ -5,7 +5,7 @@
  * anomaly monitors need. Each rule cites its fact in `docs/provider-facts.md`.
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { windowWords } from "../queries";
+import { windowWords, type MonitorQuery } from "../queries";
 import { readableQuery } from "./alerts";
 import { modelOf } from "./monitorView";
 import { DATADOG_MONITOR, DATADOG_SYNTHETICS_TEST, objectProp, parseTags } from "./support";
@@ -62,12 +62,17 @@ export const warningsNeverPage: ResourceValidationPolicy = {
 // forecast-comparators
 // ---------------------------------------------------------------------------------------
 
+/** The function a metric query's expression is (`forecast`, `anomalies`), if it is one. */
+function topCall(model: MonitorQuery | undefined): string | undefined {
+  return model?.kind === "metric" && model.expression.kind === "call" ? model.expression.name : undefined;
+}
+
 function validateComparators(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR) return;
   const model = modelOf(readableQuery(args));
   if (model?.kind !== "metric") return;
   const operator = model.comparator;
-  const top = model.expression.kind === "call" ? model.expression.name : undefined;
+  const top = topCall(model);
   if (top === "forecast" && operator !== "<=" && operator !== ">=") {
     reportViolation(
       `Monitor "${args.name}" compares a forecast with ${operator}. Datadog's forecast query takes <= (alert below) or >= (alert above) ` +
@@ -178,7 +183,7 @@ export const pagingMonitorsReportNoData: ResourceValidationPolicy = {
 
 function validateAnomalyPlan(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR) return;
-  if (!/(?:^|:)anomalies\(/.test(readableQuery(args))) return;
+  if (topCall(modelOf(readableQuery(args))) !== "anomalies") return;
   reportViolation(
     `Monitor "${args.name}" is an anomaly monitor: Datadog lets customers on an enterprise plan create these through the API (PF-DD-MON-3). ` +
       `Check the organisation's plan before pulumi up, or use a threshold or change signal instead.`,
