@@ -2,7 +2,7 @@
  * A Datadog monitor as the bound rules read it: its tags, severity, critical threshold
  * and query, the query read as a query model (queries/), never matched with patterns.
  */
-import { parse, type MonitorQuery } from "../queries";
+import { parseOrUndefined, type MonitorQuery } from "../queries";
 import { objectProp, parseTags, readKnown, UNKNOWN } from "./support";
 
 /** One number as people write it: no float noise. */
@@ -53,13 +53,7 @@ export function readMonitor(props: Record<string, unknown>): MonitorView | undef
 
 
 /** A query as its model; undefined when it is not of a form the model reads. */
-export function modelOf(query: string): MonitorQuery | undefined {
-  try {
-    return parse(query);
-  } catch {
-    return undefined;
-  }
-}
+export const modelOf = parseOrUndefined;
 
 /** The catalog keys a message names: alert <alert> of service <service>. */
 export function catalogPlace(tags: Map<string, string>): string {

@@ -201,3 +201,13 @@ export function parseMonitor(type: string, query: string): MonitorQuery {
   return model;
 }
 
+
+/** `parse`, or undefined for a query that does not read as a modelled form (for readers that skip what they cannot read). */
+export function parseOrUndefined(query: string): MonitorQuery | undefined {
+  try {
+    return parse(query);
+  } catch (error) {
+    if (error instanceof QueryParseError) return undefined;
+    throw error;
+  }
+}

@@ -3,7 +3,7 @@
  * providers will be given), one row per setting. Knows the resource types Lookout
  * makes; anything else is skipped.
  */
-import { describeValue, durationSeconds, formatDuration, formatMeasured, formatSeconds, parse, thresholdUnit, writtenSeconds, type MonitorQuery } from "../../queries";
+import { describeValue, durationSeconds, formatDuration, formatMeasured, formatSeconds, parseOrUndefined, thresholdUnit, writtenSeconds, type MonitorQuery } from "../../queries";
 import { isSignalName, signalSpec } from "../../infra/catalog/signals";
 import type { Plan, PlanResource } from "../engine/plan";
 import type { ThresholdRow } from "./model";
@@ -48,15 +48,6 @@ function severityOf(tags: Map<string, string>): string | undefined {
   return s ? s.toUpperCase() : undefined;
 }
 
-/** The query as its model; undefined when it does not read as one (unknown in a preview, a form Lookout does not model). */
-function modelOf(query: string): MonitorQuery | undefined {
-  try {
-    return parse(query);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A monitor threshold in the unit its query yields (queries/units.ts, with the unit the
  * monitor's signal declares for a bare gauge), written for a reader.
@@ -94,7 +85,7 @@ function monitorRows(inputs: Inputs): Row[] {
     return rows;
   }
   if (inputs.type === "composite") return rows;
-  const model = modelOf(query);
+  const model = parseOrUndefined(query);
   const comparison = model && model.kind !== "composite" && model.kind !== "service-check" ? model.comparator : ">";
   const above = comparison.startsWith(">");
   const what = tags.get("signal")
