@@ -3,7 +3,7 @@
  * providers will be given), one row per setting. Knows the resource types Lookout
  * makes; anything else is skipped.
  */
-import { describeValue, durationSeconds, formatDuration, formatMeasured, formatSeconds, parseOrUndefined, thresholdUnit, writtenSeconds, type MonitorQuery } from "../../queries";
+import { describeValue, durationSeconds, formatDuration, formatMeasured, formatSeconds, parseOrUndefined, parseTags, thresholdUnit, writtenSeconds, type MonitorQuery } from "../../queries";
 import { isSignalName, signalSpec } from "../../infra/catalog/signals";
 import type { Plan, PlanResource } from "../engine/plan";
 import type { ThresholdRow } from "./model";
@@ -18,13 +18,7 @@ function seconds(text: string): number {
 }
 
 function tagsOf(inputs: Inputs): Map<string, string> {
-  const tags = new Map<string, string>();
-  for (const tag of Array.isArray(inputs.tags) ? inputs.tags : []) {
-    if (typeof tag !== "string") continue;
-    const at = tag.indexOf(":");
-    if (at > 0 && !tags.has(tag.slice(0, at))) tags.set(tag.slice(0, at), tag.slice(at + 1));
-  }
-  return tags;
+  return parseTags(inputs.tags);
 }
 
 /**
