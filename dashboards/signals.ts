@@ -7,7 +7,8 @@
  * check holds every generated panel's query against.
  */
 import { durationSeconds, formatExpr, formatSearchSeries, GRAFANA_UNITS, type Expr, type MonitorQuery, type Series as QuerySeries } from "../queries";
-import { compileAlert, describeAlert } from "../infra/catalog/alertQueries";
+import { compileAlert } from "../infra/catalog/alertQueries";
+import { describeAlert } from "../infra/catalog/describeAlert";
 import type { Alert, Catalog, Comparison, Endpoint, Service, Severity } from "../infra/catalog/model";
 import { signalSpec, type SignalName } from "../infra/catalog/signals";
 import { formatSeconds, parseQuantity } from "../infra/catalog/units";

@@ -1,7 +1,8 @@
 import * as path from "path";
 import { catalogIssues } from "./support/catalogs";
 import { describe, expect, it } from "vitest";
-import { compileAlert, describeAlert, queryValue } from "../infra/catalog/alertQueries";
+import { compileAlert, queryValue } from "../infra/catalog/alertQueries";
+import { describeAlert } from "../infra/catalog/describeAlert";
 import { Alerts } from "../infra/alerts";
 import { loadCatalog } from "../infra/catalog/load";
 import type { Alert, Catalog } from "../infra/catalog/model";
