@@ -6,10 +6,12 @@
  * with RUM. The dashboards draw nothing else, and `declaredQueries` is what the model
  * check holds every generated panel's query against.
  */
-import { compileAlert, describeAlert } from "../infra/alertQueries";
+import { durationSeconds, formatExpr, formatSearchSeries, GRAFANA_UNITS, type Expr, type MonitorQuery, type Series as QuerySeries } from "../queries";
+import { compileAlert } from "../infra/catalog/alertQueries";
+import { describeAlert } from "../infra/catalog/describeAlert";
 import type { Alert, Catalog, Comparison, Endpoint, Service, Severity } from "../infra/catalog/model";
 import { signalSpec, type SignalName } from "../infra/catalog/signals";
-import { durationSeconds, formatSeconds, parseQuantity } from "../infra/catalog/units";
+import { formatSeconds, parseQuantity } from "../infra/catalog/units";
 import type { DatadogQueryType } from "./queries";
 
 export interface Series {
@@ -61,7 +63,7 @@ export const WEB_VITAL_TARGETS: readonly { readonly signal: SignalName; readonly
 export function alertSeries(environment: string, service: Service, alert: Alert): Series | undefined {
   const compiled = compileAlert(environment, service, alert);
   const spec = signalSpec(alert.signal);
-  const graphable = seriesQuery(compiled.query, compiled.type, alert);
+  const graphable = compiled.model && seriesQuery(compiled.model, compiled.type, alert);
   if (!graphable) return undefined;
   const { queryType, query } = graphable;
   const anomaly = spec.form === "anomaly";
@@ -77,7 +79,7 @@ export function alertSeries(environment: string, service: Service, alert: Alert)
     signal: alert.signal,
     queryType,
     query,
-    unit: unitOf(alert.signal),
+    unit: GRAFANA_UNITS[compiled.unit],
     ...(anomaly
       ? {}
       : {
@@ -91,6 +93,11 @@ export function alertSeries(environment: string, service: Service, alert: Alert)
   };
 }
 
+/** The series with one more method: `S.rollup(sum, 300)`; undefined when `expr` is not one series. */
+function rolledUp(expr: Expr, method: "sum" | "avg", seconds: number): QuerySeries | undefined {
+  return expr.kind === "series" ? { ...expr, methods: [...expr.methods, { kind: "rollup", method, seconds }] } : undefined;
+}
+
 /**
  * The graphable part of a monitor query: `sum(last_5m):a / b * 100 > 1` → `a / b * 100`.
  * Change monitors become the change itself, `100 * (S / timeshift(S, -period) - 1)`, so
@@ -98,48 +105,33 @@ export function alertSeries(environment: string, service: Service, alert: Alert)
  * line and the count mean the same thing. Undefined for a query of another shape (the
  * tests graph one alert of every signal, so a compiler change cannot drop panels unseen).
  */
-export function seriesQuery(monitorQuery: string, monitorType: string, alert: Alert): { queryType: DatadogQueryType; query: string } | undefined {
+export function seriesQuery(model: MonitorQuery, monitorType: string, alert: Alert): { queryType: DatadogQueryType; query: string } | undefined {
   const spec = signalSpec(alert.signal);
-  const body = monitorQuery.replace(/\s+(?:>=|<=|>|<)\s+-?\d+(?:\.\d+)?$/, "");
   if (monitorType === "rum alert") {
-    const rum = /^(rum\(.*\)\.rollup\(.*\))\.last\("[^"]+"\)$/.exec(body);
-    return rum ? { queryType: "rum", query: rum[1] } : undefined;
+    return model.kind === "search" && model.source === "rum" ? { queryType: "rum", query: formatSearchSeries(model) } : undefined;
   }
-  if (monitorType !== "query alert") return undefined;
+  if (monitorType !== "query alert" || model.kind !== "metric") return undefined;
+  const { evaluation, expression } = model;
   if (spec.form === "change") {
-    const match = /^pct_change\((sum|avg)\(last_\w+\),last_(\w+)\):(.+)$/.exec(body);
-    if (!match) return undefined;
-    const series = `${match[3]}.rollup(${match[1]}, ${alert.windowSeconds})`;
-    return { queryType: "metrics", query: `100 * (${series} / timeshift(${series}, -${durationSeconds(match[2])}) - 1)` };
+    if (evaluation.kind !== "change" || evaluation.change !== "pct_change" || evaluation.window.kind !== "last" || evaluation.shift.kind !== "last") return undefined;
+    if (evaluation.aggregation !== "sum" && evaluation.aggregation !== "avg") return undefined;
+    const series = rolledUp(expression, evaluation.aggregation, alert.windowSeconds);
+    if (!series) return undefined;
+    const shifted: Expr = { kind: "call", name: "timeshift", args: [{ kind: "expr", value: series }, { kind: "expr", value: { kind: "number", value: -durationSeconds(evaluation.shift.duration) } }] };
+    const ratio: Expr = { kind: "binary", op: "-", left: { kind: "binary", op: "/", left: series, right: shifted }, right: { kind: "number", value: 1 } };
+    return { queryType: "metrics", query: formatExpr({ kind: "binary", op: "*", left: { kind: "number", value: 100 }, right: { kind: "group", inner: ratio, padded: false } }) };
   }
-  if (spec.form === "forecast") {
-    const match = /^\w+\(next_\w+\):(.+)$/.exec(body);
-    return match ? { queryType: "metrics", query: match[1] } : undefined;
-  }
+  if (evaluation.kind !== "window") return undefined;
+  if (spec.form === "forecast") return evaluation.window.kind === "next" ? { queryType: "metrics", query: formatExpr(expression) } : undefined;
+  if (evaluation.window.kind !== "last") return undefined;
   if (spec.form === "anomaly") {
-    const match = /^\w+\(last_\w+\):anomalies\((.+?), '(\w+)', ([\d.]+),.*\)$/.exec(body);
-    return match ? { queryType: "metrics", query: `anomalies(${match[1]}, '${match[2]}', ${match[3]})` } : undefined;
+    if (expression.kind !== "call" || expression.name !== "anomalies") return undefined;
+    return { queryType: "metrics", query: formatExpr({ ...expression, args: expression.args.slice(0, 3) }) };
   }
-  const match = /^\w+\(last_\w+\):(.+)$/.exec(body);
-  if (!match) return undefined;
-  const query = /^sum:\S+\.as_count\(\)$/.test(match[1]) ? `${match[1]}.rollup(sum, ${alert.windowSeconds})` : match[1];
-  return { queryType: "metrics", query };
-}
-
-/** Grafana's unit for what a signal's query yields (`queryValue`'s conversions). */
-export function unitOf(signal: SignalName): string {
-  const spec = signalSpec(signal);
-  switch (spec.quantity) {
-    case "percent":
-      if (spec.form === "anomaly") return "short";
-      return spec.scale === "ratio" ? "percentunit" : "percent";
-    case "duration":
-      if (spec.family === "rum") return "ns";
-      return spec.scale === "ms" ? "ms" : "s";
-    case "per-hour":
-    case "number":
-      return "short";
-  }
+  // A count compared per window: summed per window.
+  const counted = expression.kind === "series" && expression.space === "sum" && expression.groupBy.length === 0 && expression.methods.at(-1)?.kind === "as_count";
+  const series = counted ? rolledUp(expression, "sum", alert.windowSeconds) : undefined;
+  return { queryType: "metrics", query: formatExpr(series ?? expression) };
 }
 
 /** A URL as the `url:` tag of Datadog's synthetics metrics (tag normalization: lower case, no `?`, `=`, `&` …). */

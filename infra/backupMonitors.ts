@@ -11,7 +11,7 @@
 import type * as datadog from "@pulumi/datadog";
 import type { Backup, Service } from "./catalog/model";
 import { formatSeconds } from "./catalog/units";
-import { lastWindow } from "./alertQueries";
+import { lastWindow } from "./catalog/alertQueries";
 import { monitorPriority, notificationMessage, RENOTIFY_MINUTES, standardTags } from "./conventions";
 
 /** The S3 request-metrics filter on the backup prefix: Datadog's `filterid` tag. */

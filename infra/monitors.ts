@@ -4,7 +4,8 @@
  */
 import type * as datadog from "@pulumi/datadog";
 import type { input } from "@pulumi/datadog/types";
-import { compileAlert, describeAlert } from "./alertQueries";
+import { compileAlert } from "./catalog/alertQueries";
+import { describeAlert } from "./catalog/describeAlert";
 import type { Alert, Service } from "./catalog/model";
 import { monitorPriority, type NoDataRoute, notificationMessage, pages, RENOTIFY_MINUTES, SPARSE_TAG, standardTags } from "./conventions";
 

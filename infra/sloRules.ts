@@ -10,7 +10,7 @@ import type * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { input } from "@pulumi/datadog/types";
 import type { BurnRateAlert, Service, Sli, Slo } from "./catalog/model";
-import { formatNumber, lastWindow, routeTag, scope } from "./alertQueries";
+import { formatNumber, lastWindow, routeTag, scope } from "./catalog/alertQueries";
 import { durationSeconds, formatSeconds } from "./catalog/units";
 import { monitorPriority, notificationMessage, standardTags } from "./conventions";
 

@@ -4,6 +4,8 @@
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { numberOf } from "../json/numbers";
+import { formatNumber, seriesOf, type MonitorQuery, type Series } from "../queries";
+import { modelOf } from "./monitorView";
 import { configOf, DATADOG_MONITOR, DATADOG_SLO, listInWords, missingTagKeys, objectProp, requiredTagKeysSchema, RUNBOOK_LINE } from "./support";
 
 // ---------------------------------------------------------------------------------------
@@ -53,9 +55,6 @@ export const monitorTagsAndRunbook: ResourceValidationPolicy = {
 // monitor-thresholds-agree
 // ---------------------------------------------------------------------------------------
 
-/** The comparison a Datadog query ends with: `… > 1`, `… <= 0.5`. */
-const TRAILING_COMPARISON = /(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
-
 /**
  * Monitors whose query names other resources' IDs (an SLO's, its parts'): the ID of a
  * resource being created is unknown in a preview, so the query is too. Their query is
@@ -68,22 +67,27 @@ export function readableQuery(args: ResourceValidationArgs): string {
   return typeof args.props.query === "string" ? args.props.query : "";
 }
 
+/** The comparators that order values (a threshold above or below which the monitor alerts). */
+const ORDERING: ReadonlySet<string> = new Set(["<", "<=", ">", ">="]);
+
 function validateThresholds(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR) return;
-  const match = TRAILING_COMPARISON.exec(readableQuery(args));
-  if (!match) return; // composite and other comparison-less monitors
-  const operator = match[1];
-  const inQuery = Number(match[2]);
+  const model = modelOf(readableQuery(args));
+  // Composites, service checks and unreadable queries compare no number of their own.
+  if (!model || model.kind === "composite" || model.kind === "service-check" || !ORDERING.has(model.comparator)) return;
+  const operator = model.comparator;
+  const inQuery = model.threshold;
+  const written = formatNumber(inQuery);
   const thresholds = objectProp(args.props.monitorThresholds) ?? {};
   const critical = numberOf(thresholds.critical);
   const name = `Monitor "${args.name}"`;
   if (critical === undefined) {
-    reportViolation(`${name} compares its query with ${operator} ${match[2]} but sets no critical threshold. Set monitorThresholds.critical to ${match[2]}.`);
+    reportViolation(`${name} compares its query with ${operator} ${written} but sets no critical threshold. Set monitorThresholds.critical to ${written}.`);
     return;
   }
   if (critical !== inQuery) {
     reportViolation(
-      `${name}: its query says ${operator} ${match[2]} but its critical threshold is ${String(thresholds.critical)}. ` +
+      `${name}: its query says ${operator} ${written} but its critical threshold is ${String(thresholds.critical)}. ` +
         `Datadog rejects a monitor whose two disagree; write the threshold once in the catalog and let Lookout derive both.`,
     );
   }
@@ -116,18 +120,35 @@ export const monitorThresholdsAgree: ResourceValidationPolicy = {
 // latency-alerts-use-percentiles
 // ---------------------------------------------------------------------------------------
 
+/** The RUM view timings (PF-DD-Q-14) that a mean must not summarize. */
+const RUM_TIMINGS: ReadonlySet<string> = new Set([
+  "@view.largest_contentful_paint",
+  "@view.first_input_delay",
+  "@view.interaction_to_next_paint",
+  "@view.first_byte",
+  "@view.first_contentful_paint",
+  "@view.loading_time",
+]);
+
 /** APM latency: a `trace.<operation>` distribution, not its .hits/.errors/.apdex counts. */
-const APM_LATENCY = /(?:^|[:(\s])(avg|min|max|sum):trace\.[\w.]+?(?<!\.hits|\.errors|\.apdex)(?:\.as_count\(\))?\{/;
-/** RUM timings rolled up with a mean. */
-const RUM_AVERAGE = /\.rollup\("avg",\s*"@view\.(?:largest_contentful_paint|first_input_delay|interaction_to_next_paint|first_byte|first_contentful_paint|loading_time)"\)/;
+function isTraceDuration(series: Series): boolean {
+  return series.metric.startsWith("trace.") && ![".hits", ".errors", ".apdex"].some((count) => series.metric.endsWith(count));
+}
+
+/** How a monitor averages a latency: `avg` (or min, max, sum) of an APM duration, `the mean` of a RUM timing; undefined when it does not. */
+function averagedLatency(model: MonitorQuery | undefined): string | undefined {
+  if (model?.kind === "search") return model.source === "rum" && model.rollup.method === "avg" && RUM_TIMINGS.has(model.rollup.measure ?? "") ? "the mean" : undefined;
+  if (model?.kind !== "metric" || model.evaluation.aggregation === "percentile") return undefined;
+  const averaged = seriesOf(model.expression).find((s) => s.space !== undefined && ["avg", "min", "max", "sum"].includes(s.space) && isTraceDuration(s));
+  return averaged ? `the ${averaged.space}` : undefined;
+}
 
 function validatePercentiles(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR) return;
-  const query = readableQuery(args);
-  const apm = APM_LATENCY.exec(query);
-  if ((apm && !/^percentile\(/.test(query)) || RUM_AVERAGE.test(query)) {
+  const averaged = averagedLatency(modelOf(readableQuery(args)));
+  if (averaged) {
     reportViolation(
-      `Monitor "${args.name}" alerts on ${apm ? `the ${apm[1]}` : "the mean"} of a latency. Alert on a percentile instead ` +
+      `Monitor "${args.name}" alerts on ${averaged} of a latency. Alert on a percentile instead ` +
         `(p50, p95, p99: a mean hides the slow tail users feel), as the guides set their latency thresholds ` +
         `(001 Production Monitoring Guide §2 API Response Times: P50/P95/P99; 002 §API Performance percentiles [50, 90, 95, 99]; 004 p95 > 2 s).`,
     );

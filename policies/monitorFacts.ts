@@ -5,7 +5,9 @@
  * anomaly monitors need. Each rule cites its fact in `docs/provider-facts.md`.
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { windowWords, type MonitorQuery } from "../queries";
 import { readableQuery } from "./alerts";
+import { modelOf } from "./monitorView";
 import { DATADOG_MONITOR, DATADOG_SYNTHETICS_TEST, objectProp, parseTags } from "./support";
 
 /** The tag Lookout puts on monitors of sparse signals (infra/conventions.ts SPARSE_TAG). */
@@ -60,20 +62,24 @@ export const warningsNeverPage: ResourceValidationPolicy = {
 // forecast-comparators
 // ---------------------------------------------------------------------------------------
 
-const TRAILING_OPERATOR = /(>=|<=|==|!=|>|<)\s*-?\d+(?:\.\d+)?\s*$/;
+/** The function a metric query's expression is (`forecast`, `anomalies`), if it is one. */
+function topCall(model: MonitorQuery | undefined): string | undefined {
+  return model?.kind === "metric" && model.expression.kind === "call" ? model.expression.name : undefined;
+}
 
 function validateComparators(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR) return;
-  const query = readableQuery(args);
-  const operator = TRAILING_OPERATOR.exec(query)?.[1];
-  if (operator === undefined) return;
-  if (/(?:^|:)forecast\(/.test(query) && operator !== "<=" && operator !== ">=") {
+  const model = modelOf(readableQuery(args));
+  if (model?.kind !== "metric") return;
+  const operator = model.comparator;
+  const top = topCall(model);
+  if (top === "forecast" && operator !== "<=" && operator !== ">=") {
     reportViolation(
       `Monitor "${args.name}" compares a forecast with ${operator}. Datadog's forecast query takes <= (alert below) or >= (alert above) ` +
         `the threshold (PF-DD-MON-2); write the forecast alert in the catalog and let Lookout derive the comparator.`,
     );
   }
-  if (/(?:^|:)anomalies\(/.test(query) && operator !== ">=") {
+  if (top === "anomalies" && operator !== ">=") {
     reportViolation(
       `Monitor "${args.name}" compares an anomaly share with ${operator}. Datadog's anomaly query ends ">= <fraction of the window>" (PF-DD-MON-3).`,
     );
@@ -91,9 +97,6 @@ export const forecastComparators: ResourceValidationPolicy = {
 // monitor-windows-documented
 // ---------------------------------------------------------------------------------------
 
-/** `last_5m`, `next_1d`: every time window a metric query names. */
-const WINDOW_TOKEN = /\b(?:last|next)_(\d+)([a-z]+)\b/g;
-
 /** Whether a window is in Datadog's documented grammar: #m 1–10080, #h 1–168, 1d, 1w (PF-DD-MON-4). */
 export function documentedWindow(count: number, unit: string): boolean {
   if (unit === "m") return count >= 1 && count <= 10_080;
@@ -105,7 +108,7 @@ export function documentedWindow(count: number, unit: string): boolean {
 function validateWindows(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR || args.props.type !== "query alert") return;
   const query = readableQuery(args);
-  const bad = [...query.matchAll(WINDOW_TOKEN)].filter((m) => !documentedWindow(Number(m[1]), m[2])).map((m) => m[0]);
+  const bad = windowWords(query).filter((w) => !documentedWindow(w.amount, w.unit)).map((w) => w.text);
   if (bad.length > 0) {
     reportViolation(
       `Monitor "${args.name}" uses the window${bad.length > 1 ? "s" : ""} ${[...new Set(bad)].join(", ")}, outside Datadog's documented grammar ` +
@@ -180,7 +183,7 @@ export const pagingMonitorsReportNoData: ResourceValidationPolicy = {
 
 function validateAnomalyPlan(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (args.type !== DATADOG_MONITOR) return;
-  if (!/(?:^|:)anomalies\(/.test(readableQuery(args))) return;
+  if (topCall(modelOf(readableQuery(args))) !== "anomalies") return;
   reportViolation(
     `Monitor "${args.name}" is an anomaly monitor: Datadog lets customers on an enterprise plan create these through the API (PF-DD-MON-3). ` +
       `Check the organisation's plan before pulumi up, or use a threshold or change signal instead.`,

@@ -7,6 +7,7 @@
  * a gigabyte at every cold start): resource types are compared as their type tokens.
  */
 import type { PolicyConfigSchema, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { parseTags } from "../queries/tags";
 
 /** `datadog.SyntheticsTest` (API, browser, mobile and network tests). */
 export const DATADOG_SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsTest";
@@ -45,23 +46,8 @@ export function configOf<T extends object>(schema: PolicyConfigSchema, source: C
   return merged as T;
 }
 
-/**
- * Datadog tags (`key:value` strings) as a map from key to value; the value is everything
- * after the first colon. A tag without a colon maps to "". The first occurrence of a
- * key wins. Anything that is not a string array gives an empty map.
- */
-export function parseTags(tags: unknown): Map<string, string> {
-  const result = new Map<string, string>();
-  if (!Array.isArray(tags)) return result;
-  for (const tag of tags) {
-    if (typeof tag !== "string") continue;
-    const colon = tag.indexOf(":");
-    const key = (colon < 0 ? tag : tag.slice(0, colon)).trim();
-    const value = colon < 0 ? "" : tag.slice(colon + 1).trim();
-    if (key !== "" && !result.has(key)) result.set(key, value);
-  }
-  return result;
-}
+/** Datadog tags as a map from key to value: the query model's one reading of tags. */
+export { parseTags };
 
 /** A string array property as a list of distinct non-empty strings (anything else: []). */
 export function distinctStrings(value: unknown): string[] {

@@ -11,6 +11,7 @@ import type {
   Evaluation,
   Expr,
   Literal,
+  MetricQuery,
   MonitorQuery,
   SearchQuery,
   SeriesMethod,
@@ -29,7 +30,9 @@ export class QueryModelError extends Error {
 export function format(query: MonitorQuery): string {
   switch (query.kind) {
     case "metric":
-      return `${formatEvaluation(query.evaluation)}:${formatExpr(query.expression)} ${query.comparator} ${formatNumber(query.threshold)}`;
+    case "search":
+    case "slo":
+      return `${formatMeasured(query)} ${query.comparator} ${formatNumber(query.threshold)}`;
     case "service-check":
     {
       const by = query.by.length > 0 ? `.by(${query.by.map(quoted).join(",")})` : "";
@@ -37,12 +40,20 @@ export function format(query: MonitorQuery): string {
       const last = `.last(${formatNumber(query.last)})`;
       return `${quoted(query.check)}.over(${query.over.map(quoted).join(",")})${query.byAfterLast ? last + by : by + last}.count_by_status()`;
     }
-    case "search":
-      return formatSearch(query);
-    case "slo":
-      return formatSlo(query);
     case "composite":
       return formatComposite(query.expression);
+  }
+}
+
+/** What a compared query measures, without its comparison: `avg(last_5m):avg:system.load.1{*}`. */
+export function formatMeasured(query: MetricQuery | SearchQuery | SloQuery): string {
+  switch (query.kind) {
+    case "metric":
+      return `${formatEvaluation(query.evaluation)}:${formatExpr(query.expression)}`;
+    case "search":
+      return `${formatSearchSeries(query)}.last(${quoted(formatDuration(query.window))})`;
+    case "slo":
+      return formatSlo(query);
   }
 }
 
@@ -156,15 +167,14 @@ function formatArgument(argument: Argument): string {
   }
 }
 
-function formatSearch(query: SearchQuery): string {
+/** What a search monitor measures, without its window and comparison: `rum("…").rollup("pc75", "@view.loading_time")`. */
+export function formatSearchSeries(query: Pick<SearchQuery, "source" | "search" | "indexes" | "rollup" | "groupBy">): string {
   const rollup = query.rollup.measure === undefined ? quoted(query.rollup.method) : `${quoted(query.rollup.method)}, ${quoted(query.rollup.measure)}`;
   return [
     `${query.source}(${quoted(query.search)})`,
     query.indexes ? `.index(${quoted(query.indexes.join(","))})` : "",
     `.rollup(${rollup})`,
     query.groupBy.length > 0 ? `.by(${quoted(query.groupBy.join(","))})` : "",
-    `.last(${quoted(formatDuration(query.window))})`,
-    ` ${query.comparator} ${formatNumber(query.threshold)}`,
   ].join("");
 }
 
@@ -174,7 +184,7 @@ function formatSlo(query: SloQuery): string {
     query.measure === "burn_rate"
       ? `.long_window(${quoted(formatDuration(query.longWindow))}).short_window(${quoted(formatDuration(query.shortWindow))})`
       : "";
-  return `${head}${windows} ${query.comparator} ${formatNumber(query.threshold)}`;
+  return `${head}${windows}`;
 }
 
 const COMPOSITE_STRENGTH: Readonly<Record<CompositeExpr["kind"], number>> = { or: 1, and: 2, not: 3, monitor: 4, group: 4 };

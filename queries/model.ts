@@ -300,9 +300,24 @@ const SEARCH_MONITOR_TYPES: Readonly<Record<SearchSource, string>> = {
   "error-tracking-traces": "error-tracking alert",
 };
 
-/** Seconds in one unit of a duration (`mo` as 30 days, as Datadog's SLO timeframes count it). */
-const UNIT_SECONDS: Readonly<Record<DurationUnit, number>> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800, mo: 2_592_000 };
+/** The expressions directly under one: operands, the grouped expression, a call's expression arguments. */
+export function childrenOf(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case "series":
+    case "number":
+      return [];
+    case "binary":
+      return [expr.left, expr.right];
+    case "negate":
+      return [expr.operand];
+    case "group":
+      return [expr.inner];
+    case "call":
+      return expr.args.flatMap((a) => (a.kind === "expr" ? [a.value] : []));
+  }
+}
 
-export function durationSeconds(duration: Duration): number {
-  return duration.amount * UNIT_SECONDS[duration.unit];
+/** Every metric series an expression reads, in the order written. */
+export function seriesOf(expr: Expr): Series[] {
+  return expr.kind === "series" ? [expr] : childrenOf(expr).flatMap(seriesOf);
 }

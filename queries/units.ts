@@ -16,6 +16,8 @@ export type QueryUnit =
   | "per-second"
   /** APM trace durations (PF-DD-Q-6). */
   | "seconds"
+  /** A metric the catalog declares in milliseconds (the query cannot tell: `metric` until declared). */
+  | "milliseconds"
   /** Event-platform durations, RUM timings (PF-DD-Q-14). */
   | "nanoseconds"
   /** The share of the alert window's points that are anomalous, 0–1 (PF-DD-Q-3). */
@@ -24,7 +26,7 @@ export type QueryUnit =
   | "burn-rate"
   /** The percentage of the SLO's error budget consumed (PF-DD-Q-11). */
   | "budget-percent"
-  /** The metric's own unit: its metadata, not the query, says what it is. */
+  /** The metric's own unit: its metadata (or the catalog's declaration), not the query, says what it is. */
   | "metric"
   /** No number is compared (composites). */
   | "none";
@@ -146,5 +148,83 @@ export function expressionUnit(expr: Expr): QueryUnit {
         }
       }
     }
+  }
+}
+
+/** What a catalog may declare of a bare metric's unit, where the query says only `metric` (PF-DD-Q-6). */
+export type DeclaredMetricUnit = "fraction" | "milliseconds";
+
+/**
+ * The unit of a monitor's threshold: the query's structure, and for a bare metric the
+ * unit its signal declares (a 0–1 gauge, a millisecond gauge).
+ */
+export function thresholdUnit(query: MonitorQuery, declared?: DeclaredMetricUnit): QueryUnit {
+  const unit = unitOf(query);
+  return unit === "metric" && declared !== undefined ? declared : unit;
+}
+
+/** Units that convert into one another: durations, and shares (a fraction is 100 percent). */
+const SCALES: Partial<Record<QueryUnit, { readonly dimension: "time" | "share"; readonly size: number }>> = {
+  nanoseconds: { dimension: "time", size: 1 },
+  milliseconds: { dimension: "time", size: 1e6 },
+  seconds: { dimension: "time", size: 1e9 },
+  percent: { dimension: "share", size: 1 },
+  "budget-percent": { dimension: "share", size: 1 },
+  fraction: { dimension: "share", size: 100 },
+  "anomalous-fraction": { dimension: "share", size: 100 },
+};
+
+/** Whether a number in `from` converts into `to` (the same unit, or the same dimension). */
+export function converts(from: QueryUnit, to: QueryUnit): boolean {
+  return from === to || (SCALES[from] !== undefined && SCALES[from]?.dimension === SCALES[to]?.dimension);
+}
+
+/**
+ * `value` in `from` as `to`: 2.5 s → 2500000000 ns, 0.8 fraction → 80 percent. Multiplies
+ * or divides by a power of ten only, so 500 ms is exactly 0.5 s. Throws between units of
+ * different dimensions.
+ */
+export function convertUnit(value: number, from: QueryUnit, to: QueryUnit): number {
+  if (from === to) return value;
+  const a = SCALES[from];
+  const b = SCALES[to];
+  if (!a || !b || a.dimension !== b.dimension) throw new Error(`a number in ${from} does not convert into ${to}`);
+  return a.size >= b.size ? value * (a.size / b.size) : value / (b.size / a.size);
+}
+
+/** Grafana's unit for values in each unit (every unit has one: a new unit without one does not compile). */
+export const GRAFANA_UNITS: Readonly<Record<QueryUnit, string>> = {
+  percent: "percent",
+  fraction: "percentunit",
+  count: "short",
+  "per-second": "short",
+  seconds: "s",
+  milliseconds: "ms",
+  nanoseconds: "ns",
+  "anomalous-fraction": "short",
+  "burn-rate": "short",
+  "budget-percent": "percent",
+  metric: "short",
+  none: "short",
+};
+
+/** A millisecond count for readers: 250 ms, 2.5 s. */
+function readableMilliseconds(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toPrecision(6))} s` : `${Number(ms.toPrecision(6))} ms`;
+}
+
+/** A threshold in its unit, written for a reader: durations in ms or s, shares in %, anything else as is. */
+export function describeValue(value: number, unit: QueryUnit): string {
+  switch (unit) {
+    case "nanoseconds":
+    case "seconds":
+    case "milliseconds":
+      return readableMilliseconds(convertUnit(value, unit, "milliseconds"));
+    case "fraction":
+      return `${Number(convertUnit(value, unit, "percent").toPrecision(6))}%`;
+    case "percent":
+      return `${value}%`;
+    default:
+      return String(value);
   }
 }

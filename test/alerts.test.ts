@@ -1,7 +1,8 @@
 import * as path from "path";
 import { catalogIssues } from "./support/catalogs";
 import { describe, expect, it } from "vitest";
-import { compileAlert, describeAlert, queryValue } from "../infra/alertQueries";
+import { compileAlert, queryValue } from "../infra/catalog/alertQueries";
+import { describeAlert } from "../infra/catalog/describeAlert";
 import { Alerts } from "../infra/alerts";
 import { loadCatalog } from "../infra/catalog/load";
 import type { Alert, Catalog } from "../infra/catalog/model";
@@ -9,6 +10,7 @@ import { SIGNAL_NAMES } from "../infra/catalog/signals";
 import { parseQuantity } from "../infra/catalog/units";
 import { monitorArgs, noDataMinutes } from "../infra/monitors";
 import { runComponents } from "./support/mocks";
+import { format, parse } from "../queries";
 
 const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "alerts.yaml");
 const catalog = loadCatalog(FIXTURE);
@@ -69,6 +71,19 @@ describe("signal templates compile to exact Datadog queries", () => {
     }
   });
 
+  it("compiles every alert to a query model that the query writes and reads back", () => {
+    for (const a of api.alerts) {
+      const c = compileAlert("prod", api, a);
+      expect(c.model, a.name).toBeDefined();
+      expect(c.query, a.name).toBe(format(c.model!));
+      expect(parse(c.query), a.name).toEqual(c.model);
+    }
+  });
+
+  it("compiles an alert once and shares the result", () => {
+    expect(compileAlert("prod", api, alert("error-rate"))).toBe(compileAlert("prod", api, alert("error-rate")));
+  });
+
   it("gives anomaly monitors their trigger and recovery windows", () => {
     expect(compiled("velocity").thresholdWindows).toEqual({ triggerWindow: "last_15m", recoveryWindow: "last_15m" });
     expect(compiled("error-rate").thresholdWindows).toBeUndefined();
@@ -77,12 +92,20 @@ describe("signal templates compile to exact Datadog queries", () => {
 
 describe("unit conversions", () => {
   const q = (written: string | number) => parseQuantity(written);
-  it("keeps 1 % as 1 on a query that yields a percentage", () => expect(queryValue(alert("error-rate"), q("1%"))).toBe(1));
-  it("makes 1 % a ratio of 0.01 on a gauge that reports 0–1", () => expect(queryValue(alert("storage"), q("1%"))).toBe(0.01));
-  it("reads APM latency in seconds", () => expect(queryValue(alert("latency-p95"), q("500ms"))).toBe(0.5));
-  it("reads RUM durations in nanoseconds", () => expect(queryValue(alert("lcp"), q("2.5s"))).toBe(2_500_000_000));
-  it("reads millisecond metrics in milliseconds", () => expect(queryValue(alert("slow-queries"), q("2s"))).toBe(2000));
-  it("turns a rate per hour into a count in the window", () => expect(queryValue(alert("failed-logins"), q("50/h"))).toBe(12.5));
+  it("keeps 1 % as 1 on a query that yields a percentage", () => expect(queryValue(alert("error-rate"), q("1%"), compiled("error-rate").unit)).toBe(1));
+  it("makes 1 % a ratio of 0.01 on a gauge that reports 0–1", () => expect(queryValue(alert("storage"), q("1%"), compiled("storage").unit)).toBe(0.01));
+  it("reads APM latency in seconds", () => expect(queryValue(alert("latency-p95"), q("500ms"), compiled("latency-p95").unit)).toBe(0.5));
+  it("reads RUM durations in nanoseconds", () => expect(queryValue(alert("lcp"), q("2.5s"), compiled("lcp").unit)).toBe(2_500_000_000));
+  it("reads millisecond metrics in milliseconds", () => expect(queryValue(alert("slow-queries"), q("2s"), compiled("slow-queries").unit)).toBe(2000));
+  it("turns a rate per hour into a count in the window", () => expect(queryValue(alert("failed-logins"), q("50/h"), compiled("failed-logins").unit)).toBe(12.5));
+  it.each([
+    ["error-rate", "percent"],
+    ["storage", "fraction"],
+    ["latency-p95", "seconds"],
+    ["lcp", "nanoseconds"],
+    ["slow-queries", "milliseconds"],
+    ["failed-logins", "count"],
+  ])("reads the unit of %s from its compiled query: %s", (name, unit) => expect(compiled(name).unit).toBe(unit));
   it("reads a rate per day per hour", () => expect(parseQuantity("48/d")).toEqual({ text: "48/d", kind: "per-hour", value: 2 }));
 });
 

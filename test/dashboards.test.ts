@@ -16,7 +16,8 @@ import { stableStringify } from "../json/canonical";
 import { GridLayout, gridProblems } from "../dashboards/layout";
 import { DashboardModelError } from "../dashboards/model";
 import { declaredQueries, seriesQuery } from "../dashboards/signals";
-import { compileAlert } from "../infra/alertQueries";
+import { parse as parseQuery } from "../queries";
+import { compileAlert } from "../infra/catalog/alertQueries";
 import { CatalogError } from "../infra/catalog/errors";
 import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Alert, Catalog } from "../infra/catalog/model";
@@ -355,8 +356,8 @@ describe("the JSON", () => {
 
   it("graphs only what a monitor query says: a query of another shape or monitor type draws no panel", () => {
     const alert = catalog.services.find((s) => s.name === "api")!.alerts[0];
-    expect(seriesQuery("something odd", "query alert", alert)).toBeUndefined();
-    expect(seriesQuery('logs("status:error").index("*").rollup("count").last("5m") > 10', "log alert", alert)).toBeUndefined();
+    expect(seriesQuery(parseQuery("avg(current_1d):avg:system.load.1{*} > 1"), "query alert", alert)).toBeUndefined();
+    expect(seriesQuery(parseQuery('logs("status:error").index("*").rollup("count").last("5m") > 10'), "log alert", alert)).toBeUndefined();
     const logs = parseCatalog([
       {
         file: "logs.yaml",

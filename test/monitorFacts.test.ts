@@ -10,7 +10,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runPolicyPacks, type PolicyRunResult } from "../cli/engine/analyzer";
 import { Alerts } from "../infra/alerts";
-import { lastWindow } from "../infra/alertQueries";
+import { lastWindow } from "../infra/catalog/alertQueries";
 import { parseCatalog } from "../infra/catalog/load";
 import type { Service } from "../infra/catalog/model";
 import { notificationMessage } from "../infra/conventions";

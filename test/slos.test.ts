@@ -15,7 +15,7 @@ import {
   sliQuery,
   sloArgs,
 } from "../infra/sloRules";
-import { formatNumber, routeTag } from "../infra/alertQueries";
+import { formatNumber, routeTag } from "../infra/catalog/alertQueries";
 
 const CATALOG = `environment: prod
 products: [{name: shop, description: Shop}]

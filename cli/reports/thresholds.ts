@@ -4,6 +4,8 @@
  * makes; anything else is skipped.
  */
 import { numberOf as num } from "../../json/numbers";
+import { describeValue, durationSeconds, formatDuration, formatMeasured, formatSeconds, parseOrUndefined, parseTags, thresholdUnit, writtenSeconds, type MonitorQuery } from "../../queries";
+import { isSignalName, signalSpec } from "../../infra/catalog/signals";
 import type { Plan, PlanResource } from "../engine/plan";
 import type { ThresholdRow } from "./model";
 import { notifiedHandles } from "./notifies";
@@ -11,30 +13,13 @@ import { notifiedHandles } from "./notifies";
 type Inputs = Record<string, unknown>;
 type Row = Omit<ThresholdRow, "urn" | "resource" | "type" | "source">;
 
-const SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
-
-/** `5m` → 300. */
+/** `5m` → 300 (NaN for text that is no duration). */
 function seconds(text: string): number {
-  const m = /^(\d+)([smhdw])$/.exec(text);
-  return m ? Number(m[1]) * SECONDS[m[2]] : Number.NaN;
-}
-
-/** 300 → `5m`. */
-function duration(totalSeconds: number): string {
-  for (const [unit, size] of [["w", 604_800], ["d", 86_400], ["h", 3_600], ["m", 60]] as const) {
-    if (totalSeconds >= size && totalSeconds % size === 0) return `${totalSeconds / size}${unit}`;
-  }
-  return `${totalSeconds}s`;
+  return writtenSeconds(text) ?? Number.NaN;
 }
 
 function tagsOf(inputs: Inputs): Map<string, string> {
-  const tags = new Map<string, string>();
-  for (const tag of Array.isArray(inputs.tags) ? inputs.tags : []) {
-    if (typeof tag !== "string") continue;
-    const at = tag.indexOf(":");
-    if (at > 0 && !tags.has(tag.slice(0, at))) tags.set(tag.slice(0, at), tag.slice(at + 1));
-  }
-  return tags;
+  return parseTags(inputs.tags);
 }
 
 /**
@@ -52,23 +37,21 @@ function severityOf(tags: Map<string, string>): string | undefined {
   return s ? s.toUpperCase() : undefined;
 }
 
-/** A millisecond count for readers: 250 ms, 2.5 s. */
-function milliseconds(ms: number): string {
-  return ms >= 1000 ? `${Number((ms / 1000).toPrecision(6))} s` : `${Number(ms.toPrecision(6))} ms`;
+/**
+ * A monitor threshold in the unit its query yields (queries/units.ts, with the unit the
+ * monitor's signal declares for a bare gauge), written for a reader.
+ */
+function inUnit(signal: string | undefined, model: MonitorQuery | undefined, value: number): string {
+  if (!signal || !model) return String(value);
+  return describeValue(value, thresholdUnit(model, isSignalName(signal) ? signalSpec(signal).metricUnit : undefined));
 }
 
-/**
- * A monitor threshold in the unit its signal's query yields, written for a reader: RUM
- * timings are nanoseconds, APM latency seconds, database times milliseconds; rates in %.
- */
-function inUnit(signal: string | undefined, value: number): string {
-  if (!signal) return String(value);
-  if (signal.startsWith("rum.") && signal !== "rum.cls") return milliseconds(value / 1e6);
-  if (signal === "http.latency") return milliseconds(value * 1000);
-  if (signal === "db.query-time") return milliseconds(value);
-  if (signal === "storage.usage") return `${Number((value * 100).toPrecision(6))}%`;
-  if (/rate|ratio|change|drop/.test(signal)) return `${value}%`;
-  return String(value);
+/** The evaluation window a monitor's query rolls over (`last_5m`, `.last("5m")`); undefined for cumulative windows and forecasts. */
+function windowOf(model: MonitorQuery | undefined): { seconds: number; text: string } | undefined {
+  const duration =
+    model?.kind === "metric" && model.evaluation.window.kind === "last" ? model.evaluation.window.duration :
+    model?.kind === "search" ? model.window : undefined;
+  return duration && { seconds: durationSeconds(duration), text: formatDuration(duration) };
 }
 
 /** Datadog monitors: the comparison, thresholds and window of the query; burn rates from their tags. */
@@ -91,23 +74,24 @@ function monitorRows(inputs: Inputs): Row[] {
     return rows;
   }
   if (inputs.type === "composite") return rows;
-  const comparison = /(>=|<=|>|<)\s*-?\d+(?:\.\d+)?\s*$/.exec(query)?.[1] ?? ">";
+  const model = parseOrUndefined(query);
+  const comparison = model && model.kind !== "composite" && model.kind !== "service-check" ? model.comparator : ">";
   const above = comparison.startsWith(">");
   const what = tags.get("signal")
     ? `${tags.get("signal")} (${tags.get("alert") ?? ""})`
     : tags.has("burn-rate")
       ? `SLO ${tags.get("slo")} error ratio, ${tags.get("burn-rate")} tier ${tags.get("window")} window`
-      : truncate(query.replace(/\s*(>=|<=|>|<)\s*-?[\d.]+\s*$/, ""));
+      : truncate(model && model.kind !== "composite" && model.kind !== "service-check" ? formatMeasured(model) : query);
   for (const setting of ["critical", "warning", "criticalRecovery"] as const) {
     const value = num(thresholds[setting]);
     if (value === undefined) continue;
     const name = setting === "criticalRecovery" ? "recovery" : setting;
-    rows.push({ ...base, what, setting: name, value, display: `${comparison} ${inUnit(tags.get("signal"), value)}`, looserWhen: above ? "higher" : "lower" });
+    rows.push({ ...base, what, setting: name, value, display: `${comparison} ${inUnit(tags.get("signal"), model, value)}`, looserWhen: above ? "higher" : "lower" });
   }
-  const window = /last_(\d+[smhdw])/.exec(query)?.[1] ?? /\.last\("(\d+[smhdw])"\)/.exec(query)?.[1];
-  if (window) rows.push({ ...base, what, setting: "window", value: seconds(window), display: window, looserWhen: "higher" });
+  const window = windowOf(model);
+  if (window) rows.push({ ...base, what, setting: "window", value: window.seconds, display: window.text, looserWhen: "higher" });
   const renotify = num(inputs.renotifyInterval);
-  rows.push({ ...base, what, setting: "renotify", value: renotify ?? 0, display: renotify ? duration(renotify * 60) : "never", looserWhen: "neutral" });
+  rows.push({ ...base, what, setting: "renotify", value: renotify ?? 0, display: renotify ? formatSeconds(renotify * 60) : "never", looserWhen: "neutral" });
   return rows;
 }
 
@@ -120,11 +104,11 @@ function syntheticsRows(inputs: Inputs): Row[] {
   const base = { kind: "synthetics", service: tags.get("service") ?? "", severity: severityOf(tags), route: routeOf(inputs.message), what };
   const rows: Row[] = [];
   const tick = num(options.tickEvery);
-  if (tick !== undefined) rows.push({ ...base, setting: "interval", value: tick, display: duration(tick), looserWhen: "higher" });
+  if (tick !== undefined) rows.push({ ...base, setting: "interval", value: tick, display: formatSeconds(tick), looserWhen: "higher" });
   const locations = Array.isArray(inputs.locations) ? inputs.locations.length : undefined;
   if (locations !== undefined) rows.push({ ...base, setting: "locations", value: locations, display: String(locations), looserWhen: "lower" });
   const down = num(options.minFailureDuration);
-  if (down !== undefined) rows.push({ ...base, setting: "down-after", value: down, display: duration(down), looserWhen: "higher" });
+  if (down !== undefined) rows.push({ ...base, setting: "down-after", value: down, display: formatSeconds(down), looserWhen: "higher" });
   const quorum = num(options.minLocationFailed);
   if (quorum !== undefined) rows.push({ ...base, setting: "locations-failing", value: quorum, display: String(quorum), looserWhen: "higher" });
   for (const a of Array.isArray(inputs.assertions) ? (inputs.assertions as Inputs[]) : []) {
@@ -171,7 +155,7 @@ function sentryIssueRows(inputs: Inputs): Row[] {
     }
   }
   const every = num(inputs.frequency);
-  if (every !== undefined) rows.push({ ...base, setting: "notify-every", value: every * 60, display: duration(every * 60), looserWhen: "higher" });
+  if (every !== undefined) rows.push({ ...base, setting: "notify-every", value: every * 60, display: formatSeconds(every * 60), looserWhen: "higher" });
   return rows;
 }
 
@@ -185,7 +169,7 @@ function sentryMetricRows(inputs: Inputs): Row[] {
     rows.push({ ...base, route: sentryRoute(t.actions), setting: String(t.label), value, display: `${above ? ">" : "<"} ${value}`, looserWhen: above ? "higher" : "lower" });
   }
   const window = num(inputs.timeWindow);
-  if (window !== undefined) rows.push({ ...base, setting: "window", value: window * 60, display: duration(window * 60), looserWhen: "higher" });
+  if (window !== undefined) rows.push({ ...base, setting: "window", value: window * 60, display: formatSeconds(window * 60), looserWhen: "higher" });
   return rows;
 }
 
@@ -209,7 +193,7 @@ function scheduleRows(inputs: Inputs): Row[] {
   const rows: Row[] = [];
   for (const layer of Array.isArray(inputs.layers) ? (inputs.layers as Inputs[]) : []) {
     const turn = num(layer.rotationTurnLengthSeconds);
-    if (turn !== undefined) rows.push({ ...base, setting: `${String(layer.name)}-turn`, value: turn, display: duration(turn), looserWhen: "neutral" });
+    if (turn !== undefined) rows.push({ ...base, setting: `${String(layer.name)}-turn`, value: turn, display: formatSeconds(turn), looserWhen: "neutral" });
     const people = Array.isArray(layer.users) ? layer.users.length : 0;
     rows.push({ ...base, setting: `${String(layer.name)}-people`, value: people, display: String(people), looserWhen: "lower" });
   }
@@ -220,7 +204,7 @@ function pagerdutyServiceRows(inputs: Inputs): Row[] {
   const base = { kind: "pagerduty-service", service: String(inputs.name ?? ""), what: `PagerDuty service ${String(inputs.name ?? "")}` };
   const rows: Row[] = [];
   const ack = num(inputs.acknowledgementTimeout);
-  if (ack !== undefined) rows.push({ ...base, setting: "acknowledgement-timeout", value: ack, display: duration(ack), looserWhen: "higher" });
+  if (ack !== undefined) rows.push({ ...base, setting: "acknowledgement-timeout", value: ack, display: formatSeconds(ack), looserWhen: "higher" });
   const urgency = inputs.incidentUrgencyRule as Inputs | undefined;
   if (urgency) rows.push({ ...base, setting: "urgency", value: String(urgency.urgency ?? urgency.type), display: String(urgency.urgency ?? urgency.type), looserWhen: "neutral" });
   return rows;

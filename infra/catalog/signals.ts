@@ -3,10 +3,11 @@
  * written in, the direction that is bad, the detection form (threshold, change,
  * anomaly, forecast) and the custom metrics the catalog must name for it.
  *
- * This is the catalog's half of a signal (validation). `infra/alertQueries.ts` holds
- * the other half (the Datadog query each one compiles to), keyed by the same names, so
- * a signal cannot exist on one side only.
+ * This is the catalog's half of a signal (validation). `alertQueries.ts` beside it holds
+ * the other half (the query model each one compiles to), keyed by the same names, so a
+ * signal cannot exist on one side only.
  */
+import type { DeclaredMetricUnit } from "../../queries/units";
 
 /** What a threshold is written in: `1%`, `500ms`, `50/h`, or a plain number (`0.1`, `10`). */
 export type QuantityKind = "percent" | "duration" | "per-hour" | "number";
@@ -46,10 +47,11 @@ export interface SignalSpec {
   /** Default `compareTo` for change signals (the earlier period). */
   readonly compareTo?: string;
   /**
-   * The quantity the *query* yields when it differs from what a person writes: a gauge
-   * that reports 0–1 while thresholds are written in %, a metric in milliseconds.
+   * The unit of the gauge the query reads, which the query itself cannot tell (it is the
+   * metric's metadata): a gauge that reports 0–1 while thresholds are written in %, a
+   * metric in milliseconds. Every other unit follows from the compiled query (queries/units.ts).
    */
-  readonly scale?: "ratio" | "ms";
+  readonly metricUnit?: DeclaredMetricUnit;
   /** No data means the thing is down (throughput): alert on missing data. */
   readonly noDataIsOutage?: boolean;
 }
@@ -207,7 +209,7 @@ export const SIGNALS = {
     comparison: "above",
     form: "threshold",
     metrics: { time: gauge("query time in milliseconds") },
-    scale: "ms",
+    metricUnit: "milliseconds",
   },
   "db.connection-errors": {
     family: "dependency",
@@ -232,7 +234,7 @@ export const SIGNALS = {
     comparison: "above",
     form: "threshold",
     metrics: { used: gauge("fraction of allocated storage in use, 0–1") },
-    scale: "ratio",
+    metricUnit: "fraction",
   },
   "cdn.cache-hit-ratio": {
     family: "dependency",

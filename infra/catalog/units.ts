@@ -1,21 +1,16 @@
 /** Units written in catalogs: durations (`30s`), percentages (`99.9%`), alert thresholds (`1%`, `50/h`). Pure. */
 import { DURATION_PATTERN, PERCENT_PATTERN, QUANTITY_PATTERN } from "./schema";
 import type { QuantityKind } from "./signals";
+import { unitMilliseconds, writtenMilliseconds } from "../../queries/durations";
 
-const MS_PER_UNIT: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
+/** 120 → `"2m"`: the shortest exact form (one implementation, the query model's). */
+export { formatSeconds } from "../../queries/durations";
 
 /** `"2m"` → 120000. Throws on text the schema would have rejected. */
 export function durationMs(text: string): number {
-  const match = DURATION_PATTERN.exec(text);
-  if (!match) throw new Error(`not a duration: ${JSON.stringify(text)}`);
-  return Math.round(Number(match[1]) * MS_PER_UNIT[match[2]]);
+  const ms = DURATION_PATTERN.test(text) ? writtenMilliseconds(text) : undefined;
+  if (ms === undefined) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  return ms;
 }
 
 /** `"2m"` → 120. Sub-second remainders round to the nearest second. */
@@ -28,14 +23,6 @@ export function percent(text: string): number {
   const match = PERCENT_PATTERN.exec(text);
   if (!match) throw new Error(`not a percentage: ${JSON.stringify(text)}`);
   return Number(match[1]);
-}
-
-/** 120 → `"2m"`, 90 → `"90s"`, 86400 → `"1d"`: the shortest exact form, for reports. */
-export function formatSeconds(seconds: number): string {
-  for (const [unit, size] of [["w", 604_800], ["d", 86_400], ["h", 3_600], ["m", 60]] as const) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }
 
 /** An alert threshold as written and as a number in its kind's base unit. */
@@ -60,7 +47,7 @@ export function parseQuantity(written: string | number): Quantity {
   if (unit === undefined) return { text, kind: "number", value: number };
   if (unit === "%") return { text, kind: "percent", value: number };
   if (unit in PER_HOUR) return { text, kind: "per-hour", value: number * PER_HOUR[unit] };
-  return { text, kind: "duration", value: Math.round(number * MS_PER_UNIT[unit]) };
+  return { text, kind: "duration", value: Math.round(number * (unitMilliseconds(unit) ?? Number.NaN)) };
 }
 
 export const QUANTITY_EXAMPLES: Readonly<Record<QuantityKind, string>> = {

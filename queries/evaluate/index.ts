@@ -7,8 +7,9 @@
  * docs/provider-facts.md. Anomaly, forecast and outlier monitors are not evaluated: their
  * models are Datadog's own (the result says so, never a guess).
  */
-import { durationSeconds, type Comparator, type CompositeExpr, type Expr, type MonitorQuery, type TimeAggregation, type TimeWindow } from "../model";
-import { childrenOf, hasData, NotEvaluable, reduceWindow, type SampleSeries, type Window, windowFull } from "./series";
+import { durationSeconds } from "../durations";
+import { childrenOf, type Comparator, type CompositeExpr, type Expr, type MonitorQuery, type TimeAggregation, type TimeWindow } from "../model";
+import { hasData, NotEvaluable, reduceWindow, type SampleSeries, type Window, windowFull } from "./series";
 
 export { METRIC_TYPES, NotEvaluable, percentile, type MetricType, type Point, type SampleSeries } from "./series";
 

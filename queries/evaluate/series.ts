@@ -5,7 +5,7 @@
  * window to one number per group. Datadog's semantics, cited as PF-DD-EVAL-* rows in
  * docs/provider-facts.md. Pure; imports only the query model.
  */
-import type { Expr, Series, TimeAggregation } from "../model";
+import { seriesOf, type Expr, type Series, type TimeAggregation } from "../model";
 
 /** How a series' values are meant (PF-DD-EVAL-4): counts per interval, per-second rates, gauges, or distribution samples. */
 export type MetricType = "count" | "rate" | "gauge" | "distribution";
@@ -192,21 +192,6 @@ function combine<T>(left: Grouped<T>, right: Grouped<T>, fn: (a: T, b: T) => T):
 }
 
 /** The sub-expressions of a node, in the order written. */
-export function childrenOf(expr: Expr): Expr[] {
-  switch (expr.kind) {
-    case "series":
-    case "number":
-      return [];
-    case "binary":
-      return [expr.left, expr.right];
-    case "negate":
-      return [expr.operand];
-    case "group":
-      return [expr.inner];
-    case "call":
-      return expr.args.flatMap((a) => (a.kind === "expr" ? [a.value] : []));
-  }
-}
 
 /** Does the expression hold a series with `.as_count()`? Then arithmetic comes after time aggregation (PF-DD-EVAL-3). */
 export function usesAsCount(expr: Expr): boolean {
@@ -363,6 +348,3 @@ export function hasData(expr: Expr, samples: readonly SampleSeries[], window: Wi
   return seriesOf(expr).some((leaf) => [...selectSeries(leaf, samples).values()].flat().some((s) => s.points.some((p) => p.t > window.start && p.t <= window.end)));
 }
 
-export function seriesOf(expr: Expr): Series[] {
-  return expr.kind === "series" ? [expr] : childrenOf(expr).flatMap(seriesOf);
-}
