@@ -35,7 +35,7 @@ export const TransformsSchema = z
       .meta({ description: "Replaces inherited check intervals (defaults.uptime, endpoints, journeys) by value: { 1m: 5m, 5m: 15m }. Intervals not listed are kept." }),
     locations: z.array(Location).min(1).optional()
       .meta({ description: "Replaces the inherited locations of every check (defaults.uptime, endpoints, journeys)." }),
-    severities: z.partialRecord(Severity, Severity).optional()
+    severities: z.partialRecord(Severity, z.enum(Severity.options, { error: "a severity: P0, P1, P2 or P3" })).optional()
       .meta({ description: "Replaces inherited severities of alerts, SLOs, Sentry rules and backup freshness by value: { P0: P2, P1: P2, P2: P3 }. Uptime checks keep theirs." }),
   })
   .meta({ description: "Stack-wide rewrites of what this overlay inherits from its base; what the overlay writes itself is taken as written." });
