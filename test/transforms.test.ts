@@ -6,9 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { CatalogError, type CatalogIssue } from "../infra/catalog/errors";
+import type { CatalogIssue } from "../infra/catalog/errors";
 import { mergeLayers } from "../infra/catalog/layers";
 import { parseLayeredCatalog } from "../infra/catalog/load";
+import { layeredIssues } from "./support/catalogs";
 
 const BASE = {
   file: "base.yaml",
@@ -33,15 +34,7 @@ const TRANSFORMS = `transforms:
   severities: { P0: P2, P1: P2 }
 `;
 
-function issuesOf(layers: { file: string; text: string }[]): string[] {
-  try {
-    parseLayeredCatalog(layers);
-  } catch (error) {
-    if (error instanceof CatalogError) return error.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path} ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+const issuesOf = layeredIssues;
 
 describe("an overlay's transforms", () => {
   it("rewrite inherited hosts, intervals, locations and alert severities; uptime checks keep their severity", () => {
