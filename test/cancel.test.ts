@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeReviewRepo, truncatedCatalog } from "./support/reviewRepo";
+import { prodCatalogText } from "./support/stackText";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -102,7 +103,7 @@ describe("a cancelled lookout diff", () => {
 
   beforeAll(() => {
     // Base: the shipped prod catalog (508 resources: time to cancel it); head: the same cut short.
-    repo = makeReviewRepo(ROOT, [fs.readFileSync(path.join(ROOT, "stacks", "prod.yaml"), "utf8"), truncatedCatalog(ROOT)]);
+    repo = makeReviewRepo(ROOT, [prodCatalogText(ROOT), truncatedCatalog(ROOT)]);
   });
   afterAll(() => {
     for (const dir of [repo, ...tmps]) fs.rmSync(dir, { recursive: true, force: true });

@@ -106,6 +106,31 @@ describe("loading a good catalog", () => {
 });
 
 describe("bad catalogs: every error at once, at its line:column", () => {
+  it("reports a routing typo with an unknown key and a bad value elsewhere, each once (the schema's problems do not hide the checks')", () => {
+    const file = path.join(__dirname, "fixtures", "catalogs", "routing-typo.yaml");
+    let message = "";
+    try {
+      loadCatalog(file, { projectRoot: path.join(__dirname, "..") });
+    } catch (error) {
+      if (!(error instanceof CatalogError)) throw error;
+      message = error.issues.map((i) => `${path.basename(i.file)}:${i.line}:${i.column} ${i.path} ${i.message}`).join("\n");
+    }
+    expect(message.split("\n")).toEqual([
+      expect.stringMatching(/^routing-typo\.yaml:17:5 services\[0\]\.owner unknown key "owner"; /),
+      'routing-typo.yaml:37:19 services[1].endpoints[0].interval expected a duration such as 500ms, 30s, 5m, 2h, 1d or 1w, found "2 minutes"',
+      `routing-typo.yaml:66:18 routing.severities.P2.chat[0] no team defines the chat role "alert"; the teams' roles: alerts`,
+    ]);
+  });
+
+  it("checks the rest when the schema refuses a required value: the entry is left out of the checks, the typo elsewhere is found", () => {
+    const minimal = fs.readFileSync(path.join(__dirname, "fixtures", "catalogs", "minimal.yaml"), "utf8");
+    const text = minimal.replace("        severity: P1\n", "        severity: P5\n").replace("    P2: { chat: [alerts] }", "    P2: { chat: [alert] }");
+    expect(issuesOf(text)).toEqual([
+      '36:19 services[1].endpoints[0].severity expected one of P0, P1, P2, P3, found "P5"',
+      `63:18 routing.severities.P2.chat[0] no team defines the chat role "alert"; the teams' roles: alerts`,
+    ]);
+  });
+
   it("reports an unknown key, a bad duration and a duplicate service together", () => {
     const text = `${BASE}        interval: 5 minutes
         colour: blue

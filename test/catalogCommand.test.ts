@@ -29,12 +29,16 @@ describe("lookout catalog", () => {
     expect(withoutSources(printed)).toEqual(withoutSources(loadCatalog(STAGING, { projectRoot: ROOT })));
   });
 
-  it("prints a whole catalog too (the shipped prod stack): anchors expanded, x- keys left out, the same catalog", () => {
-    const run = lookout(["catalog", "--stack", "prod"]);
+  it.each([
+    ["the shipped prod stack (its base's anchors)", []],
+    ["a whole file, no layers", ["--catalog", path.join("test", "fixtures", "catalogs", "minimal.yaml")]],
+  ])("prints %s: anchors expanded, x- keys left out, the same catalog", (_what, extra) => {
+    const run = lookout(["catalog", "--stack", "prod", ...extra]);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(/^x-|(?:^|[\s:-])[&*]a\d+\b/m);
     const printed = parseCatalog([{ file: "printed.yaml", text: run.stdout }]);
-    expect(withoutSources(printed)).toEqual(withoutSources(loadCatalog(path.join("stacks", "prod.yaml"), { projectRoot: ROOT })));
+    const file = extra[1] ?? path.join("stacks", "prod.yaml");
+    expect(withoutSources(printed)).toEqual(withoutSources(loadCatalog(file, { projectRoot: ROOT })));
   });
 
   it("--origins comments each value with the base or overlay line that set it", () => {

@@ -15,7 +15,8 @@ import { parse, stringify } from "yaml";
 import { InputError } from "../cli/errors";
 import { computePlan } from "../cli/engine/plan";
 import { CatalogError } from "../infra/catalog/errors";
-import { parseCatalog } from "../infra/catalog/load";
+import { parseCatalog, parseLayeredCatalog } from "../infra/catalog/load";
+import { prodCatalogText } from "./support/stackText";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = process.env.LOOKOUT_FUZZ_RUNS ? Number(process.env.LOOKOUT_FUZZ_RUNS) : undefined;
@@ -27,9 +28,11 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 const CATALOGS = {
   minimal: read("test/fixtures/catalogs/minimal.yaml"),
   alerts: read("test/fixtures/catalogs/alerts.yaml"),
-  prod: read("stacks/prod.yaml"),
+  prod: prodCatalogText(ROOT),
   staging: read("stacks/staging.yaml"),
 };
+/** The layers a mutated catalog is loaded on: staging's overlay goes over the shipped base. */
+const BASES: Partial<Record<keyof typeof CATALOGS, string>> = { staging: "stacks/base.yaml" };
 const STACK_TRACE = /\n\s+at |\.ts:\d+:\d+\)/;
 const POSITION = /^ {2}\S+:\d+:\d+ {2}/;
 
@@ -106,15 +109,17 @@ export function mutate(text: string, m: Mutation): string {
 }
 
 /** Loads a catalog text; a refusal must be a CatalogError, every issue positioned, no stack trace. */
-function checkLoad(file: string, text: string): "loaded" | "refused" {
+function checkLoad(file: string, text: string, base?: string): "loaded" | "refused" {
+  const files = base ? [base, file] : [file];
   try {
-    parseCatalog([{ file, text }]);
+    if (base) parseLayeredCatalog([{ file: base, text: read(base) }, { file, text }]);
+    else parseCatalog([{ file, text }]);
     return "loaded";
   } catch (error) {
     if (!(error instanceof CatalogError)) throw new Error(`not a CatalogError: ${error instanceof Error ? error.stack : String(error)}`);
     expect(error.issues.length).toBeGreaterThan(0);
     for (const issue of error.issues) {
-      expect(issue.file).toBe(file);
+      expect(files).toContain(issue.file);
       expect(issue.line).toBeGreaterThanOrEqual(1);
       expect(issue.column).toBeGreaterThanOrEqual(1);
     }
@@ -135,7 +140,7 @@ describe("the loader, on random mutations of the shipped catalogs", () => {
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
         const text = mutations.reduce(mutate, CATALOGS[name]);
-        outcomes[checkLoad(`stacks/${name}.yaml`, text)]++;
+        outcomes[checkLoad(`stacks/${name}.yaml`, text, BASES[name])]++;
       }),
       runs(fallback),
     );

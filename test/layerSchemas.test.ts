@@ -32,7 +32,7 @@ describe("the editor schemas accept the real catalog files", () => {
   });
 
   it("the shipped stacks are all checked (a stack file the list misses would go unchecked)", () => {
-    expect(stackFiles).toEqual(expect.arrayContaining(["stacks/prod.yaml", "stacks/staging.yaml"]));
+    expect(stackFiles).toEqual(expect.arrayContaining(["stacks/base.yaml", "stacks/prod.yaml", "stacks/staging.yaml"]));
   });
 
   // PF-SCHEMA-1: x- keys pass beside additionalProperties: false; anything else is still refused.
@@ -40,8 +40,8 @@ describe("the editor schemas accept the real catalog files", () => {
     const staging = yamlOf("test/fixtures/layers/staging.yaml") as { services: Record<string, unknown>[] };
     staging.services[0].colour = "red";
     expect(errorsOf(overlaySchema, staging)).toContain("/services/0 must NOT have additional properties");
-    const prod = yamlOf("stacks/prod.yaml") as Record<string, unknown>;
-    expect(errorsOf(fileSchema, { ...prod, servics: [] })).toContain(" must NOT have additional properties");
+    const shipped = yamlOf("stacks/base.yaml") as Record<string, unknown>;
+    expect(errorsOf(fileSchema, { ...shipped, servics: [] })).toContain(" must NOT have additional properties");
     // $add/$remove belong to overlays; a whole file has no base to add to.
     const base = yamlOf("test/fixtures/layers/base.yaml") as { products: Record<string, unknown>[] };
     base.products[0].$remove = true;

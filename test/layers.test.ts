@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { CatalogError } from "../infra/catalog/errors";
 import { loadCatalog, parseLayeredCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";
+import { layeredIssues } from "./support/catalogs";
 
 const FIXTURES = path.join(__dirname, "fixtures", "layers");
 const read = (name: string) => ({ file: name, text: fs.readFileSync(path.join(FIXTURES, name), "utf8") });
@@ -16,15 +17,7 @@ function endpoints(catalog: Catalog): Record<string, { url: string; severity: st
   );
 }
 
-function issuesOf(layers: { file: string; text: string }[]): string[] {
-  try {
-    parseLayeredCatalog(layers);
-  } catch (error) {
-    if (error instanceof CatalogError) return error.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path} ${i.message}`);
-    throw error;
-  }
-  return [];
-}
+const issuesOf = layeredIssues;
 
 describe("a stack's catalog as a base and an overlay", () => {
   it("reads the layers a stack's file extends, base first, and cites the base where the overlay changes nothing", () => {

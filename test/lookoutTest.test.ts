@@ -12,6 +12,7 @@ import type { CatalogIssue } from "../infra/catalog/errors";
 import { notifiedHandles, notifiesMatch, routeOf } from "../cli/reports/notifies";
 import { expandValues, parseTestFile, splitMetric } from "../cli/reports/testFile";
 import { ROOT, runLookout } from "./support/plans";
+import { prodCatalogText } from "./support/stackText";
 
 describe("test files", () => {
   it.each([
@@ -108,8 +109,8 @@ describe("lookout test", () => {
 
   /** A copy of the prod catalog with one line changed. */
   function changedCatalog(name: string, from: string, to: string): string {
-    const text = fs.readFileSync(path.join(ROOT, "stacks", "prod.yaml"), "utf8");
-    expect(text.split(from).length, `"${from}" occurs once in stacks/prod.yaml`).toBe(2);
+    const text = prodCatalogText(ROOT);
+    expect(text.split(from).length, `"${from}" occurs once in the prod stack's catalog`).toBe(2);
     const file = path.join(temp, `${name}.yaml`);
     fs.writeFileSync(file, text.replace(from, to));
     return file;

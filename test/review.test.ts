@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanDiff, ThresholdRow } from "../cli/reports/model";
 import { directionOf } from "../cli/reports/diff";
 import { makeReviewRepo, truncatedCatalog } from "./support/reviewRepo";
+import { prodCatalogText } from "./support/stackText";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURE = path.join("test", "fixtures", "catalogs", "review.yaml");
@@ -183,7 +184,7 @@ describe("lookout diff of a shipped catalog cut short", () => {
   beforeAll(() => {
     // Base: the shipped prod catalog; head: the same file cut at a line boundary, still
     // valid YAML and a valid catalog, planning 6 resources with exit 0.
-    repo = makeReviewRepo(ROOT, [fs.readFileSync(path.join(ROOT, "stacks", "prod.yaml"), "utf8"), truncatedCatalog(ROOT)]);
+    repo = makeReviewRepo(ROOT, [prodCatalogText(ROOT), truncatedCatalog(ROOT)]);
     expect(lookout(["plan", "--stack", "prod"], repo).code).toBe(0);
     json = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo);
   }, 240_000);

@@ -7,6 +7,7 @@ import { assertionsFor, httpTestArgs, journeyTestArgs, stepBudgetsMs, tlsTestArg
 import { isMap, isSeq, parseDocument } from "yaml";
 import { runComponents, shapeOf } from "./support/mocks";
 import { redact } from "../cli/engine/redact";
+import { prodCatalogText } from "./support/stackText";
 
 const MINIMAL = path.join(__dirname, "fixtures", "catalogs", "minimal.yaml");
 const catalog = loadCatalog(MINIMAL);
@@ -157,7 +158,7 @@ describe("the Uptime component under mocks", () => {
 
   it("keeps every URN of the shipped prod catalog when services and their endpoints are reversed", async () => {
     const file = path.join(__dirname, "..", "stacks", "prod.yaml");
-    const text = (await import("fs")).readFileSync(file, "utf8");
+    const text = prodCatalogText(path.join(__dirname, ".."));
     const doc = parseDocument(text, { merge: true });
     const services = doc.get("services");
     if (!isSeq(services)) throw new Error("prod.yaml has no services list");

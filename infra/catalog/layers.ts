@@ -8,7 +8,8 @@
  * - a mapping merges key by key, deeply; a key the overlay does not write keeps the
  *   base's value, and `key: null` removes the base's key;
  * - a scalar, or a list of anything but named entries, is replaced as a whole;
- * - a list of named entries (mappings with `name`) merges by name, never by position:
+ * - a list of named entries (mappings with `name`; status pages: `product`) merges by
+ *   name, never by position:
  *   an overlay entry merges into the base entry of its name, which keeps its place;
  *   `$add: true` appends a new entry, `$remove: true` drops the base's entry; an
  *   overlay entry that matches nothing in the base (and is not `$add`) is an error at
@@ -20,6 +21,7 @@ import { isScalar, isSeq, parseDocument } from "yaml";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
 import { FileRefusal, MAX_CATALOG_BYTES, mib } from "./files";
 import { type CatalogReadOptions, type CatalogSource, type YamlFile, parseYamlFile, readCatalogSources } from "./load";
+import { TRANSFORMS_KEY, applyTransforms } from "./transforms";
 
 /** The top-level key of a layer that names the layer(s) it builds on, relative to its folder. */
 export const EXTENDS_KEY = "extends";
@@ -45,8 +47,16 @@ function isMapping(value: unknown): value is Mapping {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function named(value: unknown): value is Mapping & { name: string } {
-  return isMapping(value) && typeof value.name === "string";
+/**
+ * The keys that identify an entry of a list merged by name: `name`, or `product` in a
+ * list whose entries have no name (status pages, one per product).
+ */
+export const IDENTITY_KEYS = ["name", "product"] as const;
+
+/** The key every entry of a list carries as a string and the list merges by; undefined when none. */
+function identityOf(list: readonly unknown[]): string | undefined {
+  if (list.length === 0) return undefined;
+  return IDENTITY_KEYS.find((key) => list.every((item) => isMapping(item) && typeof item[key] === "string"));
 }
 
 /** A layer's value as a tree that remembers where each part was written. */
@@ -85,33 +95,28 @@ function merge(base: Tracked, over: Tracked, report: Report): Tracked {
     // The mapping is cited where the overlay writes it: the line that changed it.
     return { value: over.value, layer: over.layer, path: over.path, children };
   }
-  if (Array.isArray(base.value) && Array.isArray(over.value) && isNamedList(base.value, over.value)) {
-    return mergeNamed(base, over, report);
+  if (Array.isArray(base.value) && Array.isArray(over.value)) {
+    // A list merges by name when the base's entries are all named mappings; an empty
+    // base list does when the overlay's entries are named (they must then be `$add`).
+    const key = base.value.length > 0 ? identityOf(base.value) : identityOf(over.value);
+    if (key) return mergeNamed(base, over, key, report);
   }
   return over;
 }
 
-/**
- * A list merges by name when the base's entries are all named mappings; an empty base
- * list does when the overlay's entries are named (they must then be `$add`).
- */
-function isNamedList(base: readonly unknown[], over: readonly unknown[]): boolean {
-  return base.length > 0 ? base.every(named) : over.length > 0 && over.every(named);
-}
-
-function mergeNamed(base: Tracked, over: Tracked, report: Report): Tracked {
+function mergeNamed(base: Tracked, over: Tracked, key: string, report: Report): Tracked {
   const entries: (Tracked | undefined)[] = [...(base.children as ReadonlyMap<PropertyKey, Tracked>).values()];
-  const names = (base.value as Mapping[]).map((entry) => entry.name as string);
+  const names = (base.value as Mapping[]).map((entry) => entry[key] as string);
   const seen = new Set<string>();
   for (const child of (over.children as ReadonlyMap<PropertyKey, Tracked>).values()) {
     const entry = child.value as Mapping;
-    if (typeof entry.name !== "string") {
-      report(child, [], `an entry of a list merged by name needs a name (the base's entries are named)`);
+    if (!isMapping(entry) || typeof entry[key] !== "string") {
+      report(child, [], `an entry of a list merged by ${key} needs a ${key} (the base's entries have one)`);
       continue;
     }
-    const name = entry.name;
+    const name = entry[key] as string;
     if (seen.has(name)) {
-      report(child, ["name"], `"${name}" is changed twice in this overlay's list; change it in one entry`);
+      report(child, [key], `"${name}" is changed twice in this overlay's list; change it in one entry`);
       continue;
     }
     seen.add(name);
@@ -121,15 +126,15 @@ function mergeNamed(base: Tracked, over: Tracked, report: Report): Tracked {
     if (add && remove) {
       report(child, [REMOVE_MARKER], `an entry is either added ($add) or removed ($remove), not both`);
     } else if (remove) {
-      const extra = Object.keys(entry).filter((key) => key !== "name" && key !== REMOVE_MARKER);
-      if (extra.length > 0) report(child, [extra[0]], `a removed entry takes only name and ${REMOVE_MARKER}; found ${extra.join(", ")}`);
-      if (index < 0 || entries[index] === undefined) report(child, ["name"], `nothing to remove: the base has no entry named "${name}" here`);
+      const extra = Object.keys(entry).filter((other) => other !== key && other !== REMOVE_MARKER);
+      if (extra.length > 0) report(child, [extra[0]], `a removed entry takes only ${key} and ${REMOVE_MARKER}; found ${extra.join(", ")}`);
+      if (index < 0 || entries[index] === undefined) report(child, [key], `nothing to remove: the base has no entry named "${name}" here`);
       else entries[index] = undefined;
     } else if (add) {
       if (index >= 0) report(child, [ADD_MARKER], `the base already has an entry named "${name}" here; drop ${ADD_MARKER} to change it`);
       else entries.push(withoutMarkers(child));
     } else if (index < 0) {
-      report(child, ["name"], `overlay entry "${name}" matches no entry of the base here; add \`${ADD_MARKER}: true\` to add it`);
+      report(child, [key], `overlay entry "${name}" matches no entry of the base here; add \`${ADD_MARKER}: true\` to add it`);
     } else if (entries[index] !== undefined) {
       entries[index] = merge(entries[index] as Tracked, child, report);
     }
@@ -182,10 +187,18 @@ export function mergeLayers(sources: readonly CatalogSource[], issues: CatalogIs
     issues.push({ file: tree.layer.file, ...tree.layer.locate(docPath), path: formatPath(docPath), message });
   };
   const trees = (layers as YamlFile[]).map((layer) => {
-    const { [EXTENDS_KEY]: _extends, ...rest } = layer.raw;
+    const { [EXTENDS_KEY]: _extends, [TRANSFORMS_KEY]: _transforms, ...rest } = layer.raw;
     return track(layer, rest, []);
   });
-  const tree = trees.slice(1).reduce((merged, over) => merge(merged, over, report), trees[0]);
+  // Each layer merges into what it extends, then its transforms rewrite what it inherited.
+  if (TRANSFORMS_KEY in (layers[0] as YamlFile).raw) {
+    report(trees[0], [TRANSFORMS_KEY], `${TRANSFORMS_KEY} rewrite what a layer extends; this file extends nothing`);
+  }
+  const tree = trees.slice(1).reduce((merged, over, i) => {
+    const layer = layers[i + 1] as YamlFile;
+    const next = merge(merged, over, report);
+    return TRANSFORMS_KEY in layer.raw ? applyTransforms(next, layer.raw[TRANSFORMS_KEY], layer, issues) : next;
+  }, trees[0]);
   const overlay = layers[layers.length - 1] as YamlFile;
   return {
     file: overlay.file,

@@ -9,11 +9,12 @@ import * as path from "path";
 import { type Document, isAlias, isCollection, isPair, LineCounter, parseDocument } from "yaml";
 import { type z } from "zod";
 import { maskCredentials } from "./credentialText";
-import { CatalogError, type CatalogIssue, formatPath } from "./errors";
+import { CatalogError, type CatalogIssue, formatIssue, formatPath } from "./errors";
 import { FileRefusal, MAX_CATALOG_BYTES, MAX_CATALOG_FILE_BYTES, mib, readRegularFile, resolveUserPath, statUserPath } from "./files";
 import type { Catalog } from "./model";
 import { mergeLayers, readLayers } from "./layers";
 import { normalize } from "./normalize";
+import { namesCutEntry, schemaValidRest } from "./partial";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
 import { checkCatalogText } from "./textRules";
 import { keyOffset, nodeOffset, valueAt } from "./yamlPositions";
@@ -31,8 +32,12 @@ export interface ParsedFile {
   readonly raw: Readonly<Record<string, unknown>>;
   /** The files it was merged from, base first, when it is a stack's layers. */
   readonly files?: readonly string[];
-  /** The schema-valid document; undefined when the schema reported issues. */
+  /** The schema-valid document (its schema-valid rest when the schema reported issues: partial.ts). */
   readonly data?: RawCatalogFile;
+  /** The named entries cut from it for the schema's problems: later complaints naming them are consequences. */
+  readonly cutNames?: readonly string[];
+  /** The document as written, when `raw` is its schema-valid rest: the text rules read all of it. */
+  readonly original?: ParsedFile;
   /**
    * The source position of a document path (the nearest existing node). A layered
    * catalog (layers.ts) also names the file that wrote the value, base or overlay.
@@ -169,10 +174,15 @@ export function parseLayeredCatalog(layers: readonly CatalogSource[]): Catalog {
 
 function validated(parsed: readonly ParsedFile[], issues: CatalogIssue[]): Catalog {
   // Literal credentials and notification syntax, wherever they are written.
-  checkCatalogText(parsed, issues);
-  // Cross-file and semantic checks run on what parsed, so one pass reports everything.
+  checkCatalogText(parsed.map((file) => file.original ?? file), issues);
+  // Cross-file and semantic checks run on what parsed, so one pass reports everything;
+  // a complaint about an entry the schema's problems cut is theirs, reported once.
+  const schemaIssues = issues.length;
+  const cutNames = parsed.flatMap((file) => file.cutNames ?? []);
   const catalog = normalize(parsed, issues);
-  if (issues.length > 0 || !catalog) throw new CatalogError(issues);
+  const kept = issues.filter((issue, i) => i < schemaIssues || !namesCutEntry(issue.message, cutNames));
+  const unique = kept.filter((issue, i) => kept.findIndex((other) => formatIssue(other) === formatIssue(issue)) === i);
+  if (unique.length > 0 || !catalog) throw new CatalogError(unique);
   return catalog;
 }
 
@@ -186,22 +196,12 @@ export function validateDocument(file: Pick<YamlFile, "file" | "raw" | "locate" 
   const result = CatalogFileSchema.safeParse(file.raw);
   if (result.success) return { file: file.file, raw: file.raw, data: result.data, locate: file.locate };
   for (const zodIssue of result.error.issues) issues.push(...describeIssue(file, zodIssue));
-  // Unknown keys alone leave a document the checks can still read without them, so the
-  // catalog's other problems (a routing typo) come in the same report.
-  const unknown = result.error.issues.filter((i) => i.code === "unrecognized_keys");
-  if (unknown.length < result.error.issues.length) return { file: file.file, raw: file.raw, locate: file.locate };
-  const retry = CatalogFileSchema.safeParse(withoutKeys(file.raw, unknown));
-  return { file: file.file, raw: file.raw, data: retry.success ? retry.data : undefined, locate: file.locate };
-}
-
-/** A copy of the document without the keys the schema did not know. */
-function withoutKeys(raw: Readonly<Record<string, unknown>>, unknown: readonly z.core.$ZodIssueUnrecognizedKeys[]): Record<string, unknown> {
-  const copy = structuredClone(raw) as Record<string, unknown>;
-  for (const issue of unknown) {
-    const holder = valueAt(copy, issue.path);
-    if (holder !== null && typeof holder === "object") for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
-  }
-  return copy;
+  // The checks still run on the schema-valid rest, so the catalog's other problems (a
+  // routing typo) come in the same report (partial.ts).
+  const valid = schemaValidRest(file.raw, result.error.issues);
+  if (!valid) return { file: file.file, raw: file.raw, locate: file.locate };
+  const original = { file: file.file, raw: file.raw, locate: file.locate };
+  return { file: file.file, raw: valid.raw, data: valid.data, locate: (docPath) => file.locate(valid.originalPath(docPath)), cutNames: valid.cutNames, original };
 }
 
 /** Parses one file's YAML (positions kept, aliases bounded); undefined after reporting when it cannot be read. */

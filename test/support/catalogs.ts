@@ -1,12 +1,23 @@
 /** A catalog text's problems, as `line:column path message` (empty when it loads). */
 import { CatalogError } from "../../infra/catalog/errors";
-import { parseCatalog } from "../../infra/catalog/load";
+import { parseCatalog, parseLayeredCatalog } from "../../infra/catalog/load";
 
 export function catalogIssues(text: string, file = "cat.yaml"): string[] {
   try {
     parseCatalog([{ file, text }]);
   } catch (error) {
     if (error instanceof CatalogError) return error.issues.map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+/** A stack's layers' problems (base first), as `file:line:column path message` (empty when they load). */
+export function layeredIssues(layers: { file: string; text: string }[]): string[] {
+  try {
+    parseLayeredCatalog(layers);
+  } catch (error) {
+    if (error instanceof CatalogError) return error.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path} ${i.message}`);
     throw error;
   }
   return [];

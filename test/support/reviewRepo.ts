@@ -33,10 +33,11 @@ export function makeReviewRepo(root: string, catalogs: readonly string[], pulumi
 }
 
 /**
- * The shipped prod catalog cut at a line boundary just before `maintenance:`: still valid
- * YAML and a valid catalog, with no services, backups, status pages or dashboards left.
+ * The shipped prod catalog cut at a line boundary just before `services:`: still valid
+ * YAML and a valid catalog, with no maintenance, services, backups, status pages or
+ * dashboards left.
  */
 export function truncatedCatalog(root: string): string {
-  const text = fs.readFileSync(path.join(root, "stacks", "prod.yaml"), "utf8");
-  return text.slice(0, text.indexOf("\nmaintenance:\n") + 1);
+  const text = fs.readFileSync(path.join(root, "stacks", "base.yaml"), "utf8");
+  return `${text.slice(0, text.indexOf("\nservices:\n") + 1)}environment: prod\n`;
 }
