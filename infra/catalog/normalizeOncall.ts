@@ -159,6 +159,7 @@ function team(located: Located<RawTeam>): Team {
 
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     timeZone: raw.timeZone,
     members: raw.members,
