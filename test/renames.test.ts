@@ -9,7 +9,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../cli/engine/plan";
 import { diffPlans } from "../cli/reports/diff";
-import { renderDiffText } from "../cli/reports/renderDiff";
+import { renderDiffText } from "../cli/render/diffText";
 import { parseCatalog } from "../infra/catalog/load";
 import { renamedNames } from "../infra/renames";
 import { catalogIssues } from "./support/catalogs";

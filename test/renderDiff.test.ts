@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Plan, PlanPolicyResult, PlanResource } from "../cli/engine/plan";
 import type { PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "../cli/reports/model";
-import {
-  commentMarker,
-  DEFAULT_COMMENT_LIMIT,
-  DIFF_ARTIFACT,
-  escalationMermaid,
-  escalationOf,
-  GITHUB_COMMENT_MAX,
-  maskSecrets,
-  renderDiffMarkdown,
-  renderDiffText,
-} from "../cli/reports/renderDiff";
+import { commentMarker, DEFAULT_COMMENT_LIMIT, DIFF_ARTIFACT, GITHUB_COMMENT_MAX } from "../cli/render/comment";
+import { renderDiffMarkdown } from "../cli/render/diffMarkdown";
+import { renderDiffText } from "../cli/render/diffText";
+import { escalationMermaid } from "../cli/render/escalation";
+import { maskSecrets } from "../cli/render/mask";
+import { escalationOf } from "../cli/reports/escalation";
 
 // ------------------------------------------------------------------------------------
 // Hand-built plans and diffs
