@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../cli/engine/plan";
 import { diffPlans } from "../cli/reports/diff";
 import { renderDiffText } from "../cli/render/diffText";
+import { escalationOf } from "../cli/reports/escalation";
 import { parseCatalog } from "../infra/catalog/load";
 import { renamedNames } from "../infra/renames";
 import { catalogIssues } from "./support/catalogs";
@@ -140,5 +141,16 @@ describe("renamedFrom on teams and status components: validation", () => {
   it("rejects a team renamed from its own name, at the team's position", () => {
     const text = MINIMAL.replace("  - name: storefront\n", "  - name: storefront\n    renamedFrom: storefront\n");
     expect(catalogIssues(text)).toEqual([expect.stringMatching(/teams\[0\]\.renamedFrom renamedFrom "storefront" is the team's own name/)]);
+  });
+});
+
+describe("lookout plan --json's lookups (the people behind PagerDuty IDs)", () => {
+  it("records each user lookup once, by e-mail, and the escalation names people by them", () => {
+    const users = (base.lookups ?? []).filter((l) => l.token === "pagerduty:index/getUser:getUser");
+    expect(users.map((l) => l.args.email)).toEqual(["ana@example.com", "bo@example.com"]);
+    for (const l of users) expect(l.result.id).toMatch(/^P[0-9A-F]{6}$/);
+    const [policy] = escalationOf(base).policies;
+    expect(policy.levels.map((l) => l.targets)).toEqual([["schedule storefront-primary (primary: ana@example.com, bo@example.com)"], ["user bo@example.com"]]);
+    expect(renderDiffText(diffPlans(base, base, { stack: "prod", baseRef: "main", baseCommit: "0".repeat(40), headRef: "working tree" }), base)).not.toMatch(/user P[0-9A-F]{6}/);
   });
 });

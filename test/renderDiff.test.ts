@@ -607,4 +607,33 @@ describe("escalationOf", () => {
     });
     checkMermaid(escalationMermaid(view));
   });
+
+  it("names people by the e-mails the plan's lookups record, and schedules by their layers' people", () => {
+    const primary = resource(TEAM, SCHEDULE, "oncall-ops-primary", {
+      name: "ops-primary",
+      layers: [{ name: "primary", users: ["PANA001", "PBO0002"] }],
+    });
+    const policy = resource(TEAM, POLICY, "oncall-ops", {
+      name: "ops",
+      numLoops: 0,
+      rules: [
+        { escalationDelayInMinutes: 5, targets: [{ type: "schedule_reference", id: "[unknown]" }] },
+        { escalationDelayInMinutes: 10, targets: [{ type: "user_reference", id: "PBO0002" }, { type: "user_reference", id: "PNOBODY" }] },
+      ],
+    }, { dependencies: [primary.urn] });
+    const lookups = [
+      { token: "pagerduty:index/getUser:getUser", args: { email: "ana@example.com" }, result: { id: "PANA001", email: "ana@example.com" } },
+      { token: "pagerduty:index/getUser:getUser", args: { email: "bo@example.com" }, result: { id: "PBO0002", email: "bo@example.com" } },
+      { token: "pagerduty:index/getVendor:getVendor", args: { name: "Datadog" }, result: { id: "PBO0002" } },
+    ];
+    const view = escalationOf({ ...head, resources: [primary, policy], lookups });
+    expect(view.policies[0].levels).toEqual([
+      { delayMinutes: 5, targets: ["schedule ops-primary (primary: ana@example.com, bo@example.com)"] },
+      { delayMinutes: 10, targets: ["user bo@example.com", "user PNOBODY"] },
+    ]);
+    const diagram = escalationMermaid(view);
+    checkMermaid(diagram);
+    expect(diagram).toContain("user bo@example.com");
+    expect(diagram).not.toContain("PBO0002");
+  });
 });

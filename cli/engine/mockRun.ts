@@ -62,9 +62,18 @@ export interface MockRunOptions {
   readonly onResource?: (resource: PlannedResource) => void;
 }
 
+/** One lookup (a data-source invoke such as `pagerduty.getUser`) the program made: what it asked, what it was told. */
+export interface PlannedLookup {
+  readonly token: string;
+  readonly args: Record<string, unknown>;
+  readonly result: Record<string, unknown>;
+}
+
 export interface MockRunResult {
   /** In registration order. */
   readonly resources: PlannedResource[];
+  /** Every lookup the program made, in call order (repeats included). */
+  readonly lookups: PlannedLookup[];
   /** The root stack's outputs, in wire form (secrets still marked). */
   readonly outputs: Record<string, unknown>;
 }
@@ -112,17 +121,25 @@ function pagerdutyId(kind: string, key: string): string {
   return `P${createHash("sha256").update(`${kind}:${key}`).digest("hex").slice(0, 6).toUpperCase()}`;
 }
 
-/** The mocks: echo inputs as state; unknown IDs in preview; known lookups answered offline, any other invoke fails loudly. */
-const mocks: pulumi.runtime.Mocks = {
-  newResource(args: pulumi.runtime.MockResourceArgs) {
-    return { id: pulumi.runtime.isDryRun() ? undefined : `${args.name}-id`, state: args.inputs };
-  },
-  call(args: pulumi.runtime.MockCallArgs) {
-    const lookup = OFFLINE_LOOKUPS[args.token];
-    if (!lookup) throw new Error(`Mock call not implemented: ${args.token}`);
-    return lookup(args.inputs as Record<string, unknown>);
-  },
-};
+/**
+ * The mocks: echo inputs as state; unknown IDs in preview; known lookups answered
+ * offline (and recorded in `lookups`), any other invoke fails loudly.
+ */
+function mocksRecording(lookups: PlannedLookup[]): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+      return { id: pulumi.runtime.isDryRun() ? undefined : `${args.name}-id`, state: args.inputs };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+      const lookup = OFFLINE_LOOKUPS[args.token];
+      if (!lookup) throw new Error(`Mock call not implemented: ${args.token}`);
+      const inputs = args.inputs as Record<string, unknown>;
+      const result = lookup(inputs);
+      lookups.push({ token: args.token, args: { ...inputs }, result });
+      return result;
+    },
+  };
+}
 
 /**
  * Runs `options.program` inside a root stack under mocks. Runs are serialized: the
@@ -143,7 +160,8 @@ let running: Promise<void> = Promise.resolve();
 
 async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
   pulumi.runtime.setAllConfig({ ...options.config }, [...options.secretKeys]);
-  await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview, options.organization);
+  const lookups: PlannedLookup[] = [];
+  await pulumi.runtime.setMocks(mocksRecording(lookups), options.project, options.stack, options.preview, options.organization);
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
 
   const resources: PlannedResource[] = [];
@@ -244,5 +262,5 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
     Error.stackTraceLimit = stackTraceLimit;
   }
   const root = resources.find((r) => r.type === ROOT_STACK_TYPE);
-  return { resources, outputs: (root && outputsByUrn.get(root.urn)) ?? {} };
+  return { resources, lookups, outputs: (root && outputsByUrn.get(root.urn)) ?? {} };
 }

@@ -10,7 +10,7 @@ import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { type Shard, setShard } from "../../infra/shard";
 import { takeSources } from "../../infra/sources";
 import { InputError } from "../errors";
-import { runUnderMocks } from "./mockRun";
+import { type PlannedLookup, runUnderMocks } from "./mockRun";
 import type { PlannedResource } from "./resource";
 import type { StackSettings } from "./stackConfig";
 
@@ -21,6 +21,8 @@ export interface ProgramRun {
   readonly outputs: Record<string, unknown>;
   /** Catalog positions keyed by `sourceKey(type, name)`. */
   readonly sources: Map<string, SourceRef>;
+  /** The lookups the program made (absent: none recorded). */
+  readonly lookups?: readonly PlannedLookup[];
 }
 
 export interface ProgramRunOptions {
@@ -63,7 +65,7 @@ export async function runProgram(settings: StackSettings, options: ProgramRunOpt
       onRegister: options.onRegister,
       onResource: options.onResource,
     });
-    return { resources: run.resources, outputs: run.outputs, sources: takeSources() };
+    return { resources: run.resources, outputs: run.outputs, sources: takeSources(), lookups: run.lookups };
   } catch (error) {
     takeSources();
     throw asInputError(error) ?? error;
