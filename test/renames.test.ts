@@ -154,3 +154,28 @@ describe("lookout plan --json's lookups (the people behind PagerDuty IDs)", () =
     expect(renderDiffText(diffPlans(base, base, { stack: "prod", baseRef: "main", baseCommit: "0".repeat(40), headRef: "working tree" }), base)).not.toMatch(/user P[0-9A-F]{6}/);
   });
 });
+
+describe("a rename without renamedFrom", () => {
+  it("is reported as a likely rename, with the renamedFrom line and the service's catalog line", () => {
+    const text = MINIMAL.replace("  - name: api\n", "  - name: public-api\n");
+    const plan = planOf(text, "unmarked.yaml");
+    const diff = diffPlans(base, plan, { stack: "prod", baseRef: "main", baseCommit: "0".repeat(40), headRef: "working tree" });
+    expect(diff.removed.length).toBeGreaterThan(0);
+    const [hint, ...others] = diff.likelyRenames ?? [];
+    expect(others).toEqual([]);
+    expect(hint).toMatchObject({ from: "api", to: "public-api", what: "service", add: "renamedFrom: api" });
+    const line = text.split("\n").findIndex((l) => l === "  - name: public-api") + 1;
+    expect(hint.at).toBe(`${path.join(dir, "unmarked.yaml")}:${line}:5`);
+    expect(hint.resources.map((r) => r.before)).toContain("uptime-api-health");
+    expect(renderDiffText(diff)).toContain(`add \`renamedFrom: api\` under the service public-api at ${hint.at}`);
+  });
+
+  it("is not reported when renamedFrom is written, nor for unrelated additions and removals", () => {
+    expect(diffPlans(base, head, { stack: "prod", baseRef: "main", baseCommit: "0".repeat(40), headRef: "working tree" }).likelyRenames).toEqual([]);
+    const text = MINIMAL.replace("        url: https://shop.example.com/api/health\n", "        url: https://shop.example.com/api/status\n").replace("      - name: health\n", "      - name: healthz\n");
+    const plan = planOf(text, "other.yaml");
+    const diff = diffPlans(base, plan, { stack: "prod", baseRef: "main", baseCommit: "0".repeat(40), headRef: "working tree" });
+    expect(diff.removed.map((r) => r.name)).toContain("uptime-api-health");
+    expect(diff.likelyRenames).toEqual([]);
+  });
+});

@@ -116,6 +116,22 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     });
   }
 
+  const likely = diff.likelyRenames ?? [];
+  if (likely.length > 0) {
+    sections.push({
+      title: `likely renames (${likely.length})`,
+      priority: 1,
+      head: `### Likely renames (${likely.length})\n\n`,
+      blocks: likely.map(
+        (r) =>
+          `- ${code(r.from)} → ${code(r.to)} looks like a rename (${plural(r.resources.length, "resource")} with the same inputs under the new name, which Pulumi would delete and create): ` +
+          `add ${code(r.add)} under the ${r.what === "service" ? "service" : "entry"} ${code(r.to)}${r.at ? ` at ${code(r.at)}` : ""} to keep their history`,
+      ),
+      tail: "",
+      splittable: true,
+    });
+  }
+
   const loud = loudLines(view);
   sections.push(
     loud.length > 0

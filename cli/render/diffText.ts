@@ -2,7 +2,7 @@
 import type { Plan, PlanPolicyResult } from "../engine/plan";
 import { escalationOf } from "../reports/escalation";
 import type { PlanDiff, ResourceChange } from "../reports/model";
-import { beforeAfter, cap, directionCounts, isEmptyDiff, isRetention, loudCount, loudView, massRemovalRows, massRemovalSentence, oneLine, shortCommit, shortType, typeChain, urnName } from "../reports/diffView";
+import { beforeAfter, cap, likelyRenameSentence, directionCounts, isEmptyDiff, isRetention, loudCount, loudView, massRemovalRows, massRemovalSentence, oneLine, shortCommit, shortType, typeChain, urnName } from "../reports/diffView";
 import { escalationText } from "./escalation";
 import { maskSecrets } from "./mask";
 
@@ -28,6 +28,12 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
   if (blocked.length > 0) {
     out.push(`BLOCKED (${blocked.length}): deletions pulumi up would refuse; lookout diff exits 1`);
     for (const b of blocked) out.push(`  ${b.how.toUpperCase()} protected ${b.name} (${shortType(b.type)})${b.source ? ` at ${b.source}` : ""}: ${b.guidance}`);
+    out.push("");
+  }
+  const likely = diff.likelyRenames ?? [];
+  if (likely.length > 0) {
+    out.push(`LIKELY RENAMES (${likely.length}): removed and added resources with the same inputs`);
+    for (const r of likely) out.push(`  ${likelyRenameSentence(r)}`);
     out.push("");
   }
 

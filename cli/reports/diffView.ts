@@ -3,6 +3,7 @@
  * (removed P0/P1 resources, loud threshold changes, other loud lines), the direction
  * counts, the mass-removal sentence, and the words every report uses for types and URNs.
  */
+import type { LikelyRename } from "./likelyRenames";
 import type { MassRemoval, PlanDiff, ResourceChange, ThresholdChange } from "./model";
 
 export function isUrgent(severity: string | undefined): boolean {
@@ -117,4 +118,11 @@ export function isEmptyDiff(diff: PlanDiff): boolean {
       diff.policies.introduced.length + diff.policies.fixed.length + diff.loud.length ===
     0
   );
+}
+
+/** One likely rename in a sentence: what, how many resources, the line to add and where. */
+export function likelyRenameSentence(r: LikelyRename): string {
+  const where = r.at ? ` at ${r.at}` : "";
+  const under = r.what === "service" ? `under the service ${r.to}${where}` : `under the entry ${r.to}${where}`;
+  return `${r.from} → ${r.to} looks like a rename (${plural(r.resources.length, "resource")} with the same inputs under the new name, which Pulumi would delete and create): add \`${r.add}\` ${under} to keep their history`;
 }
