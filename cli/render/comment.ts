@@ -44,25 +44,62 @@ export function commentMarker(stack: string): string {
   return `<!-- lookout-diff:${stack.replace(/[^\w.-]/g, "-").replace(/-{2,}/g, "-")} -->`;
 }
 
+/** The most left-out parts the note names one by one; the rest it counts. */
+const NOTE_NAMES = 12;
+
 export function truncationNote(diff: PlanDiff, left: readonly string[]): string {
+  const named = left.length > NOTE_NAMES ? [...left.slice(0, NOTE_NAMES), `and ${left.length - NOTE_NAMES} more`] : left;
   return (
-    `---\n**Truncated** to stay under GitHub's ${GITHUB_COMMENT_MAX.toLocaleString("en-US")}-character comment limit. Left out: ${left.join("; ")}.\n` +
+    `---\n**Truncated** to stay under GitHub's ${GITHUB_COMMENT_MAX.toLocaleString("en-US")}-character comment limit. Left out: ${named.join("; ")}.\n` +
     `The whole report is ${code(fullReportFile(diff.stack))} in the ${code(DIFF_ARTIFACT)} artifact of this workflow run (never truncated).`
   );
 }
 
 export const SEPARATOR = "\n\n";
 
+/** What a required section may always take, even when earlier ones are cut. */
+const REQUIRED_SHARE = 400;
+
+/** The first whole lines of `text` that fit `room` with a line saying how many were left out. */
+function firstLines(text: string, room: number): { text: string; omitted: number } {
+  if (text.length <= room) return { text, omitted: 0 };
+  const lines = text.split("\n");
+  const more = (n: number) => `\n\n_… and ${n} more lines left out here (see the note at the end)._`;
+  let size = 0;
+  let kept = 0;
+  while (kept < lines.length && size + lines[kept].length + 1 + more(lines.length).length <= room) {
+    size += lines[kept].length + 1;
+    kept++;
+  }
+  const omitted = lines.length - kept;
+  return { text: `${lines.slice(0, kept).join("\n")}${more(omitted)}`, omitted };
+}
+
 /** Keeps the required sections, then the others by priority while they fit `budget`; closes with the note. */
 export function fitSections(diff: PlanDiff, sections: readonly Section[], budget: number): string {
   const chosen = new Map<Section, string>();
-  let used = 0;
-  for (const s of sections.filter((x) => x.required)) {
-    const text = render(s);
-    chosen.set(s, text);
-    used += text.length + SEPARATOR.length;
-  }
   const left: string[] = [];
+  let used = 0;
+  // The required sections are kept always, whole when together they fit; otherwise the
+  // largest keep their first lines (rows and items stay whole) until they fit.
+  const required = sections.filter((x) => x.required);
+  const texts = required.map((s) => render(s));
+  const cut = new Set<number>();
+  const total = () => texts.reduce((n, t) => n + t.length + SEPARATOR.length, 0);
+  for (let excess = total() - budget; excess > 0; excess = total() - budget) {
+    const candidates = texts.map((t, i) => [t.length, i] as const).filter(([n, i]) => !cut.has(i) && n > REQUIRED_SHARE);
+    if (candidates.length === 0) break;
+    const [length, i] = candidates.sort((a, b) => b[0] - a[0])[0];
+    const { text, omitted } = firstLines(texts[i], Math.max(REQUIRED_SHARE, length - excess));
+    cut.add(i);
+    if (omitted === 0) continue;
+    texts[i] = text;
+    left.push(`${required[i].title}: ${omitted} lines`);
+  }
+  required.forEach((s, i) => {
+    chosen.set(s, texts[i]);
+    used += texts[i].length + SEPARATOR.length;
+  });
   for (const s of [...sections].filter((x) => !x.required).sort((a, b) => a.priority - b.priority)) {
     const room = budget - used - SEPARATOR.length;
     const whole = render(s);

@@ -6,7 +6,7 @@
 import type { Plan, PlanPolicyResult } from "../engine/plan";
 import { escalationOf, touchesEscalation } from "../reports/escalation";
 import type { PlanDiff, ResourceChange, ThresholdChange } from "../reports/model";
-import { beforeAfter, directionCounts, isEmptyDiff, isRetention, type LoudView, loudView, massRemovalRows, massRemovalSentence, plural, shortCommit, shortType, typeChain, urnName } from "../reports/diffView";
+import { beforeAfter, costRows, directionCounts, isEmptyDiff, isRetention, type LoudView, loudView, massRemovalRows, massRemovalSentence, plural, shortCommit, shortType, typeChain, urnName } from "../reports/diffView";
 import { commentMarker, DEFAULT_COMMENT_LIMIT, fitSections, render, type Section, SEPARATOR, truncationNote } from "./comment";
 import { escalationMermaid } from "./escalation";
 import { code, details, md, row, sourceCell, tableHeader } from "./markdown";
@@ -168,6 +168,7 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     ["thresholds neutral", String(counts.neutral)],
     ["policy violations introduced", diff.policies.introduced.length > 0 ? `**${diff.policies.introduced.length}**${introducedMandatory > 0 ? ` (${introducedMandatory} mandatory)` : ""}` : "0"],
     ["policy violations fixed", String(diff.policies.fixed.length)],
+    ...(diff.cost ? costRows(diff.cost).map(([k, v]): [string, string] => [k, md(v)]) : []),
   ];
   sections.push({
     title: "summary",

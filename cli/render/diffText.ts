@@ -2,7 +2,7 @@
 import type { Plan, PlanPolicyResult } from "../engine/plan";
 import { escalationOf } from "../reports/escalation";
 import type { PlanDiff, ResourceChange } from "../reports/model";
-import { beforeAfter, cap, likelyRenameSentence, directionCounts, isEmptyDiff, isRetention, loudCount, loudView, massRemovalRows, massRemovalSentence, oneLine, shortCommit, shortType, typeChain, urnName } from "../reports/diffView";
+import { beforeAfter, cap, costRows, likelyRenameSentence, directionCounts, isEmptyDiff, isRetention, loudCount, loudView, massRemovalRows, massRemovalSentence, oneLine, shortCommit, shortType, typeChain, urnName } from "../reports/diffView";
 import { escalationText } from "./escalation";
 import { maskSecrets } from "./mask";
 
@@ -58,6 +58,7 @@ export function renderDiffText(diff: PlanDiff, head?: Plan): string {
       ` · thresholds ${counts.looser} looser, ${counts.tighter} tighter, ${counts.neutral} neutral` +
       ` · policy violations ${diff.policies.introduced.length} introduced, ${diff.policies.fixed.length} fixed`,
   );
+  if (diff.cost) out.push(`Cost (the monitoring-budget rule's default prices): ${costRows(diff.cost).map(([k, v]) => `${k} ${v}`).join(" · ")}`);
 
   if (diff.thresholds.length > 0) {
     out.push("", `Threshold changes (${diff.thresholds.length}):`);

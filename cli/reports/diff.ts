@@ -12,6 +12,7 @@ import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import { maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
 import { blockedOf } from "./blocked";
+import { costDelta } from "./cost";
 import { likelyRenames } from "./likelyRenames";
 import { CLASSIFIED_SETTINGS, classifyCoverage, classifyPair, isLoudChange } from "./classify";
 import { massRemovalOf } from "./massRemoval";
@@ -145,6 +146,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
     renamed: renamed.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
     likelyRenames: likelyRenames(base, head, removed, added),
+    cost: costDelta(base, head),
     changed,
     thresholds,
     policies: {

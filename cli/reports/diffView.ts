@@ -3,6 +3,7 @@
  * (removed P0/P1 resources, loud threshold changes, other loud lines), the direction
  * counts, the mass-removal sentence, and the words every report uses for types and URNs.
  */
+import type { CostDelta } from "./cost";
 import type { LikelyRename } from "./likelyRenames";
 import type { MassRemoval, PlanDiff, ResourceChange, ThresholdChange } from "./model";
 
@@ -125,4 +126,21 @@ export function likelyRenameSentence(r: LikelyRename): string {
   const where = r.at ? ` at ${r.at}` : "";
   const under = r.what === "service" ? `under the service ${r.to}${where}` : `under the entry ${r.to}${where}`;
   return `${r.from} → ${r.to} looks like a rename (${plural(r.resources.length, "resource")} with the same inputs under the new name, which Pulumi would delete and create): add \`${r.add}\` ${under} to keep their history`;
+}
+
+const usd = (value: number): string => `$${value.toFixed(2)}`;
+const count = (value: number): string => Math.round(value).toLocaleString("en-US");
+const signed = (value: number, show: (v: number) => string): string => (Math.round(value * 100) === 0 ? "±0" : `${value > 0 ? "+" : "−"}${show(Math.abs(value))}`);
+
+/** The cost delta as rows: what, base → head (difference), and the budget it is measured against. */
+export function costRows(cost: CostDelta): [string, string][] {
+  const { base, head, budget } = cost;
+  const runs = (c: CostDelta["base"]) => c.apiRuns + c.browserRuns;
+  const over = head.usd > budget.monthlyBudgetUsd ? `, over the ${usd(budget.monthlyBudgetUsd)} budget` : ` of the ${usd(budget.monthlyBudgetUsd)} budget`;
+  return [
+    ["synthetics runs a month", `${count(runs(base))} → ${count(runs(head))} (${signed(runs(head) - runs(base), count)})`],
+    ["synthetics cost a month", `${usd(base.usd)} → ${usd(head.usd)} (${signed(head.usd - base.usd, usd)})${over}`],
+    ["synthetics tests", `${base.syntheticsTests} → ${head.syntheticsTests} (${signed(head.syntheticsTests - base.syntheticsTests, count)})`],
+    ["Datadog monitors", `${base.monitors} → ${head.monitors} (${signed(head.monitors - base.monitors, count)})`],
+  ];
 }
