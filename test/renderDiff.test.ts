@@ -282,7 +282,8 @@ describe("renderDiffMarkdown", () => {
   it("puts the details in collapsible sections with a blank line after each summary", () => {
     const summaries = [...markdown.matchAll(/<details(?: open)?><summary><b>([^<]*)<\/b><\/summary>\n\n/g)].map((m) => m[1]);
     expect(summaries).toEqual([
-      "Threshold changes (5: 2 looser, 2 tighter, 1 neutral)",
+      "Threshold changes of web (4: 1 looser, 2 tighter, 1 neutral)",
+      "Threshold changes of orders (1: 1 looser, 0 tighter, 0 neutral)",
       "Resources added (1)",
       "Resources removed (3)",
       "Resources replaced (1): a new URN, so Pulumi deletes and recreates them unless aliased",
@@ -294,15 +295,17 @@ describe("renderDiffMarkdown", () => {
     expect((markdown.match(/<details/g) ?? []).length).toBe((markdown.match(/<\/details>/g) ?? []).length);
   });
 
-  it("shows every threshold change as a row: service, what, setting, before → after, direction, severity, source", () => {
-    const table = sectionAfter(markdown, "Threshold changes (5").split("\n").filter((l) => l.startsWith("|"));
-    expect(cells(table[0])).toEqual(["service", "what", "setting", "before → after", "direction", "severity", "source"]);
-    const rows = table.slice(2).map(cells);
-    expect(rows).toHaveLength(5);
-    expect(rows.every((r) => r.length === 7)).toBe(true);
+  it("shows every threshold change as a row of its service's section: service, what, setting, before → after, direction, severity, source", () => {
+    const table = (heading: string) => sectionAfter(markdown, heading).split("\n").filter((l) => l.startsWith("|"));
+    const web = table("Threshold changes of web (4");
+    const orders = table("Threshold changes of orders (1");
+    expect(cells(web[0])).toEqual(["service", "what", "setting", "before → after", "direction", "severity", "source"]);
+    const rows = web.slice(2).map(cells);
+    expect(rows).toHaveLength(4);
+    expect([...rows, ...orders.slice(2).map(cells)].every((r) => r.length === 7)).toBe(true);
     expect(rows[0]).toEqual(["`web`", "http.error-rate (error-rate-high)", "critical", "`> 1` → `> 5`", "**looser**", "P0", "`stacks/prod.yaml:96:9`"]);
-    expect(rows[1][4]).toBe("**looser** (shorter retention)");
-    expect(rows[3]).toEqual(["`web`", "http.latency (latency-p95)", "warning", "`(none)` → `> 400`", "tighter", "P2", ""]);
+    expect(cells(orders[2])[4]).toBe("**looser** (shorter retention)");
+    expect(rows[2]).toEqual(["`web`", "http.latency (latency-p95)", "warning", "`(none)` → `> 400`", "tighter", "P2", ""]);
   });
 
   it("escapes pipes so a message cannot break its table", () => {
@@ -508,9 +511,9 @@ describe("truncation under GitHub's comment limit", () => {
     const markdown = renderDiffMarkdown(huge, head);
     checkCut(markdown, DEFAULT_COMMENT_LIMIT);
     expect(markdown).toContain("**Looser** P0 `web`");
-    // The threshold table is kept in part, the rest named in the note.
+    // Services' sections are kept whole while they fit, the rest named (and counted) in the note.
     expect(markdown).toContain("| `svc0` |");
-    expect(markdown).toMatch(/Left out: threshold changes \(3001\): \d+ of 3001/);
+    expect(markdown).toMatch(/Left out: [^\n]*threshold changes of services: \d+ sections/);
     expect(markdown).toContain("escalation diagram");
   });
 

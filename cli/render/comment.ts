@@ -31,6 +31,8 @@ export interface Section {
   readonly tail: string;
   /** May keep only its first blocks (tables and lists); fences never are. */
   readonly splittable: boolean;
+  /** One of many alike sections (a service's threshold changes): the note counts them under this name instead of naming each. */
+  readonly family?: string;
 }
 
 export function render(section: Section, blocks: readonly string[] = section.blocks, omitted = 0): string {
@@ -125,6 +127,19 @@ export function fitSections(diff: PlanDiff, sections: readonly Section[], budget
       left.push(s.title);
     }
   }
+  // Alike sections left out are counted once, where the first of them stood.
+  const families = new Map<string, number>();
+  for (const s of sections) if (s.family && !chosen.has(s)) families.set(s.family, (families.get(s.family) ?? 0) + 1);
+  const named = new Set<string>();
+  const titles = new Map(sections.map((s) => [s.title, s]));
+  const counted = left.flatMap((entry) => {
+    const family = titles.get(entry)?.family;
+    if (!family || chosen.has(titles.get(entry)!)) return [entry];
+    if (named.has(family)) return [];
+    named.add(family);
+    return [`${family}: ${families.get(family)} sections`];
+  });
+  left.splice(0, left.length, ...counted);
   const body = sections.filter((s) => chosen.has(s)).map((s) => chosen.get(s)!);
   return `${[...body, truncationNote(diff, left)].join(SEPARATOR)}\n`;
 }

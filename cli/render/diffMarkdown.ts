@@ -180,13 +180,20 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     splittable: false,
   });
 
-  if (diff.thresholds.length > 0) {
-    const d = details(`Threshold changes (${diff.thresholds.length}: ${counts.looser} looser, ${counts.tighter} tighter, ${counts.neutral} neutral)`);
+  // One collapsed section per service (on-call and storage rows under their team or
+  // backup), in the order of their first change (loud ones first): kept or left out whole.
+  const byService = new Map<string, ThresholdChange[]>();
+  for (const t of diff.thresholds) byService.set(t.row.service, [...(byService.get(t.row.service) ?? []), t]);
+  for (const [service, list] of byService) {
+    const c = { looser: 0, tighter: 0, neutral: 0 };
+    for (const t of list) c[t.direction]++;
+    const name = service === "" ? "the stack" : md(service, 100);
+    const d = details(`Threshold changes of ${name} (${list.length}: ${c.looser} looser, ${c.tighter} tighter, ${c.neutral} neutral)`, list.some((t) => t.loud));
     sections.push({
-      title: `threshold changes (${diff.thresholds.length})`,
+      title: `threshold changes of ${service === "" ? "the stack" : service} (${list.length})`,
       priority: 2,
       head: d.head(tableHeader(["service", "what", "setting", "before → after", "direction", "severity", "source"])),
-      blocks: diff.thresholds.map((t) => {
+      blocks: list.map((t) => {
         const { before, after } = beforeAfter(t);
         return row([
           t.row.service ? code(t.row.service, true) : "",
@@ -199,7 +206,8 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
         ]);
       }),
       tail: d.tail,
-      splittable: true,
+      splittable: false,
+      family: "threshold changes of services",
     });
   }
 
