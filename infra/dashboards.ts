@@ -14,6 +14,7 @@ import { dashboardTitle } from "../dashboards/definition";
 import { stableUid } from "../dashboards/ids";
 import { stableStringify } from "../json/canonical";
 import type { Catalog, GrafanaPostgres } from "./catalog/model";
+import { childName, dashboardsKey } from "./catalog/names";
 import type { GrafanaConfig } from "./config";
 
 /** A team's folder: `[prod] tickets-engineering`, its UID stable per environment and team. */
@@ -89,7 +90,7 @@ export class Dashboards extends pulumi.ComponentResource {
 
     const folders = new Map<string, grafana.oss.Folder>();
     for (const team of dashboardTeams(catalog)) {
-      folders.set(team, new grafana.oss.Folder(`${name}-folder-${team}`, folderArgs(environment, team), { parent: this }));
+      folders.set(team, new grafana.oss.Folder(childName(name, dashboardsKey.folder(team)), folderArgs(environment, team), { parent: this }));
     }
     const sources: grafana.oss.DataSource[] = [];
     for (const kind of usedDataSources(catalog)) {

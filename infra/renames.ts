@@ -7,7 +7,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Catalog } from "./catalog/model";
-import { childName, COMPONENT, plannedNames } from "./catalog/names";
+import { childName, COMPONENT, dashboardsKey, oncallKey, plannedNames, sentryKey } from "./catalog/names";
+import { pagerdutyServiceName } from "./catalog/normalizeOncall";
+import { teamDashboardKey } from "../dashboards/service";
 
 /** The per-service components (infra/uptime.ts, alerts.ts, slos.ts, sentry.ts), named after the service. */
 const SERVICE_COMPONENTS = [COMPONENT.uptime, COMPONENT.alerts, COMPONENT.slos, COMPONENT.sentry] as const;
@@ -19,7 +21,8 @@ function old<T extends { readonly name: string; readonly renamedFrom?: string }>
 
 /**
  * The catalog as it was before its `renamedFrom` renames: services, endpoints, journeys,
- * alerts, SLOs and backups under their old names, in the same order.
+ * alerts, SLOs and backups under their old names, in the same order (teams and status
+ * components are mapped by name: `teamRenames`, `statusComponentRenames`).
  */
 function beforeRenames(catalog: Catalog): Catalog {
   return {
@@ -33,6 +36,7 @@ function beforeRenames(catalog: Catalog): Catalog {
 export function renamedNames(catalog: Catalog): Map<string, string> {
   const renames = new Map<string, string>();
   const renamesAny = (e: { readonly renamedFrom?: string }) => e.renamedFrom !== undefined;
+  for (const [now, was] of [...teamRenames(catalog), ...statusComponentRenames(catalog)]) renames.set(now, was);
   const any = catalog.backups.some(renamesAny) || catalog.services.some((s) => renamesAny(s) || [...s.endpoints, ...s.journeys, ...s.alerts, ...s.slos].some(renamesAny));
   if (!any) return renames;
   // The same entries in the same order: the i-th name of each is one resource.
@@ -46,6 +50,43 @@ export function renamedNames(catalog: Catalog): Map<string, string> {
     for (const component of SERVICE_COMPONENTS) renames.set(childName(component, service.name), childName(component, service.renamedFrom));
   }
   return renames;
+}
+
+/**
+ * New name → old name of every resource a renamed team has (infra/oncall.ts, sentry.ts,
+ * dashboards.ts): its `Team` component and escalation policy, one schedule per rotation,
+ * each PagerDuty service `<product>-<team>` with its integrations and Datadog service
+ * object (the `@pagerduty-…` handle), its Sentry team, and its Grafana folder and dashboard.
+ * A name the stack does not make (a team nothing pages has no PagerDuty resources) is harmless:
+ * the transformation only sees what registers.
+ */
+function teamRenames(catalog: Catalog): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const team of catalog.teams) {
+    const was = team.renamedFrom;
+    if (was === undefined) continue;
+    const oncall = (t: string) => childName(COMPONENT.oncall, t);
+    pairs.push([oncall(team.name), oncall(was)]);
+    for (const r of team.rotations) pairs.push([childName(oncall(team.name), r.name), childName(oncall(was), r.name)]);
+    for (const pd of catalog.pagerdutyServices.filter((s) => s.team === team.name)) {
+      const now = oncall(pd.name);
+      const before = oncall(pagerdutyServiceName(pd.product, was));
+      pairs.push([now, before]);
+      for (const key of [oncallKey.integration("datadog"), oncallKey.integration("sentry"), oncallKey.handle]) pairs.push([childName(now, key), childName(before, key)]);
+    }
+    pairs.push([childName(COMPONENT.sentry, sentryKey.team(team.name)), childName(COMPONENT.sentry, sentryKey.team(was))]);
+    pairs.push([childName(COMPONENT.dashboards, teamDashboardKey(team.name)), childName(COMPONENT.dashboards, teamDashboardKey(was))]);
+    pairs.push([childName(COMPONENT.dashboards, dashboardsKey.folder(team.name)), childName(COMPONENT.dashboards, dashboardsKey.folder(was))]);
+  }
+  return pairs;
+}
+
+/** New name → old name of every renamed status-page component (infra/statusPage.ts: `status-<product>-<component>`). */
+function statusComponentRenames(catalog: Catalog): [string, string][] {
+  return catalog.statusPages.flatMap((page) => {
+    const name = childName(COMPONENT.status, page.product);
+    return page.components.flatMap((c): [string, string][] => (c.renamedFrom === undefined ? [] : [[childName(name, c.name), childName(name, c.renamedFrom)]]));
+  });
 }
 
 /**

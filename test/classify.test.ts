@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/engine/plan";
 import { diffPlans } from "../cli/reports/diff";
-import { renderDiffMarkdown, renderDiffText } from "../cli/reports/renderDiff";
+import { renderDiffMarkdown } from "../cli/render/diffMarkdown";
+import { renderDiffText } from "../cli/render/diffText";
 
 const MONITOR = "datadog:index/monitor:Monitor";
 const SYNTHETICS = "datadog:index/syntheticsTest:SyntheticsTest";

@@ -23,7 +23,7 @@ describe("lookout plan, end to end", () => {
     expect(minimal.stderr).toBe("");
     expect(minimal.code).toBe(0);
     const plan = JSON.parse(minimal.stdout);
-    expect(Object.keys(plan)).toEqual(["project", "stack", "resources", "outputs", "policies", "summary"]);
+    expect(Object.keys(plan)).toEqual(["project", "stack", "resources", "lookups", "outputs", "policies", "summary"]);
     // The only finding: monitoring-budget (advisory) prices the 1-minute checks over 001's $60/month.
     expect(plan).toMatchObject({ project: "lookout", stack: "prod", policies: [{ policy: "monitoring-budget", enforcementLevel: "advisory" }] });
     for (const resource of plan.resources) {

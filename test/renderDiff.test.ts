@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Plan, PlanPolicyResult, PlanResource } from "../cli/engine/plan";
 import type { PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "../cli/reports/model";
-import {
-  commentMarker,
-  DEFAULT_COMMENT_LIMIT,
-  DIFF_ARTIFACT,
-  escalationMermaid,
-  escalationOf,
-  GITHUB_COMMENT_MAX,
-  maskSecrets,
-  renderDiffMarkdown,
-  renderDiffText,
-} from "../cli/reports/renderDiff";
+import { commentMarker, DEFAULT_COMMENT_LIMIT, DIFF_ARTIFACT, GITHUB_COMMENT_MAX } from "../cli/render/comment";
+import { renderDiffMarkdown } from "../cli/render/diffMarkdown";
+import { renderDiffText } from "../cli/render/diffText";
+import { escalationMermaid } from "../cli/render/escalation";
+import { maskSecrets } from "../cli/render/mask";
+import { escalationOf } from "../cli/reports/escalation";
 
 // ------------------------------------------------------------------------------------
 // Hand-built plans and diffs
@@ -287,7 +282,8 @@ describe("renderDiffMarkdown", () => {
   it("puts the details in collapsible sections with a blank line after each summary", () => {
     const summaries = [...markdown.matchAll(/<details(?: open)?><summary><b>([^<]*)<\/b><\/summary>\n\n/g)].map((m) => m[1]);
     expect(summaries).toEqual([
-      "Threshold changes (5: 2 looser, 2 tighter, 1 neutral)",
+      "Threshold changes of web (4: 1 looser, 2 tighter, 1 neutral)",
+      "Threshold changes of orders (1: 1 looser, 0 tighter, 0 neutral)",
       "Resources added (1)",
       "Resources removed (3)",
       "Resources replaced (1): a new URN, so Pulumi deletes and recreates them unless aliased",
@@ -299,15 +295,17 @@ describe("renderDiffMarkdown", () => {
     expect((markdown.match(/<details/g) ?? []).length).toBe((markdown.match(/<\/details>/g) ?? []).length);
   });
 
-  it("shows every threshold change as a row: service, what, setting, before → after, direction, severity, source", () => {
-    const table = sectionAfter(markdown, "Threshold changes (5").split("\n").filter((l) => l.startsWith("|"));
-    expect(cells(table[0])).toEqual(["service", "what", "setting", "before → after", "direction", "severity", "source"]);
-    const rows = table.slice(2).map(cells);
-    expect(rows).toHaveLength(5);
-    expect(rows.every((r) => r.length === 7)).toBe(true);
+  it("shows every threshold change as a row of its service's section: service, what, setting, before → after, direction, severity, source", () => {
+    const table = (heading: string) => sectionAfter(markdown, heading).split("\n").filter((l) => l.startsWith("|"));
+    const web = table("Threshold changes of web (4");
+    const orders = table("Threshold changes of orders (1");
+    expect(cells(web[0])).toEqual(["service", "what", "setting", "before → after", "direction", "severity", "source"]);
+    const rows = web.slice(2).map(cells);
+    expect(rows).toHaveLength(4);
+    expect([...rows, ...orders.slice(2).map(cells)].every((r) => r.length === 7)).toBe(true);
     expect(rows[0]).toEqual(["`web`", "http.error-rate (error-rate-high)", "critical", "`> 1` → `> 5`", "**looser**", "P0", "`stacks/prod.yaml:96:9`"]);
-    expect(rows[1][4]).toBe("**looser** (shorter retention)");
-    expect(rows[3]).toEqual(["`web`", "http.latency (latency-p95)", "warning", "`(none)` → `> 400`", "tighter", "P2", ""]);
+    expect(cells(orders[2])[4]).toBe("**looser** (shorter retention)");
+    expect(rows[2]).toEqual(["`web`", "http.latency (latency-p95)", "warning", "`(none)` → `> 400`", "tighter", "P2", ""]);
   });
 
   it("escapes pipes so a message cannot break its table", () => {
@@ -513,9 +511,9 @@ describe("truncation under GitHub's comment limit", () => {
     const markdown = renderDiffMarkdown(huge, head);
     checkCut(markdown, DEFAULT_COMMENT_LIMIT);
     expect(markdown).toContain("**Looser** P0 `web`");
-    // The threshold table is kept in part, the rest named in the note.
+    // Services' sections are kept whole while they fit, the rest named (and counted) in the note.
     expect(markdown).toContain("| `svc0` |");
-    expect(markdown).toMatch(/Left out: threshold changes \(3001\): \d+ of 3001/);
+    expect(markdown).toMatch(/Left out: [^\n]*threshold changes of services: \d+ sections/);
     expect(markdown).toContain("escalation diagram");
   });
 
@@ -611,5 +609,34 @@ describe("escalationOf", () => {
       orphanServices: [],
     });
     checkMermaid(escalationMermaid(view));
+  });
+
+  it("names people by the e-mails the plan's lookups record, and schedules by their layers' people", () => {
+    const primary = resource(TEAM, SCHEDULE, "oncall-ops-primary", {
+      name: "ops-primary",
+      layers: [{ name: "primary", users: ["PANA001", "PBO0002"] }],
+    });
+    const policy = resource(TEAM, POLICY, "oncall-ops", {
+      name: "ops",
+      numLoops: 0,
+      rules: [
+        { escalationDelayInMinutes: 5, targets: [{ type: "schedule_reference", id: "[unknown]" }] },
+        { escalationDelayInMinutes: 10, targets: [{ type: "user_reference", id: "PBO0002" }, { type: "user_reference", id: "PNOBODY" }] },
+      ],
+    }, { dependencies: [primary.urn] });
+    const lookups = [
+      { token: "pagerduty:index/getUser:getUser", args: { email: "ana@example.com" }, result: { id: "PANA001", email: "ana@example.com" } },
+      { token: "pagerduty:index/getUser:getUser", args: { email: "bo@example.com" }, result: { id: "PBO0002", email: "bo@example.com" } },
+      { token: "pagerduty:index/getVendor:getVendor", args: { name: "Datadog" }, result: { id: "PBO0002" } },
+    ];
+    const view = escalationOf({ ...head, resources: [primary, policy], lookups });
+    expect(view.policies[0].levels).toEqual([
+      { delayMinutes: 5, targets: ["schedule ops-primary (primary: ana@example.com, bo@example.com)"] },
+      { delayMinutes: 10, targets: ["user bo@example.com", "user PNOBODY"] },
+    ]);
+    const diagram = escalationMermaid(view);
+    checkMermaid(diagram);
+    expect(diagram).toContain("user bo@example.com");
+    expect(diagram).not.toContain("PBO0002");
   });
 });

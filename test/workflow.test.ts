@@ -4,7 +4,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { commentMarker, DIFF_ARTIFACT, fullReportFile } from "../cli/reports/renderDiff";
+import { commentMarker, DIFF_ARTIFACT, fullReportFile } from "../cli/render/comment";
 
 const ROOT = path.resolve(__dirname, "..");
 const requireHere = createRequire(path.join(ROOT, "package.json"));

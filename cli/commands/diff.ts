@@ -9,7 +9,8 @@ import { computePlan } from "../engine/plan";
 import { findProjectRoot } from "../engine/stackConfig";
 import { diffPlans, planAtRef } from "../reports/diff";
 import type { PlanDiff } from "../reports/model";
-import { renderDiffMarkdown, renderDiffText } from "../reports/renderDiff";
+import { renderDiffMarkdown } from "../render/diffMarkdown";
+import { renderDiffText } from "../render/diffText";
 import { backtest, renderBacktestMarkdown, renderBacktestText } from "../reports/backtest";
 import { recordedSeries } from "./test";
 

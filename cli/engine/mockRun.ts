@@ -66,10 +66,18 @@ export interface MockRunOptions {
 
 /** Answers an invoke's arguments offline. */
 export type Lookup = (args: Record<string, unknown>) => Record<string, unknown>;
+/** One lookup (a data-source invoke such as `pagerduty.getUser`) the program made: what it asked, what it was told. */
+export interface PlannedLookup {
+  readonly token: string;
+  readonly args: Record<string, unknown>;
+  readonly result: Record<string, unknown>;
+}
 
 export interface MockRunResult {
   /** In registration order. */
   readonly resources: PlannedResource[];
+  /** Every lookup the program made, in call order (repeats included). */
+  readonly lookups: PlannedLookup[];
   /** The root stack's outputs, in wire form (secrets still marked). */
   readonly outputs: Record<string, unknown>;
 }
@@ -117,16 +125,25 @@ function pagerdutyId(kind: string, key: string): string {
   return `P${createHash("sha256").update(`${kind}:${key}`).digest("hex").slice(0, 6).toUpperCase()}`;
 }
 
-/** The mocks: echo inputs as state; unknown IDs in preview; known lookups answered offline, any other invoke fails loudly. */
-function mocksAnswering(lookups: Readonly<Record<string, Lookup>>): pulumi.runtime.Mocks {
+/**
+ * The mocks: echo inputs as state; unknown IDs in preview; the program's lookups answered
+ * offline and recorded in `recorded` (the engine's own invokes answered, not recorded);
+ * any other invoke fails loudly.
+ */
+function mocksRecording(engineLookups: Readonly<Record<string, Lookup>>, recorded: PlannedLookup[]): pulumi.runtime.Mocks {
   return {
     newResource(args: pulumi.runtime.MockResourceArgs) {
       return { id: pulumi.runtime.isDryRun() ? undefined : `${args.name}-id`, state: args.inputs };
     },
     call(args: pulumi.runtime.MockCallArgs) {
-      const lookup = Object.hasOwn(lookups, args.token) ? lookups[args.token] : undefined;
+      const inputs = args.inputs as Record<string, unknown>;
+      const engine = Object.hasOwn(engineLookups, args.token) ? engineLookups[args.token] : undefined;
+      if (engine) return engine(inputs);
+      const lookup = Object.hasOwn(OFFLINE_LOOKUPS, args.token) ? OFFLINE_LOOKUPS[args.token] : undefined;
       if (!lookup) throw new Error(`Mock call not implemented: ${args.token}`);
-      return lookup(args.inputs as Record<string, unknown>);
+      const result = lookup(inputs);
+      recorded.push({ token: args.token, args: { ...inputs }, result });
+      return result;
     },
   };
 }
@@ -150,7 +167,8 @@ let running: Promise<void> = Promise.resolve();
 
 async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
   pulumi.runtime.setAllConfig({ ...options.config }, [...options.secretKeys]);
-  await pulumi.runtime.setMocks(mocksAnswering({ ...OFFLINE_LOOKUPS, ...options.lookups }), options.project, options.stack, options.preview, options.organization);
+  const lookups: PlannedLookup[] = [];
+  await pulumi.runtime.setMocks(mocksRecording(options.lookups ?? {}, lookups), options.project, options.stack, options.preview, options.organization);
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
 
   const resources: PlannedResource[] = [];
@@ -251,5 +269,5 @@ async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
     Error.stackTraceLimit = stackTraceLimit;
   }
   const root = resources.find((r) => r.type === ROOT_STACK_TYPE);
-  return { resources, outputs: (root && outputsByUrn.get(root.urn)) ?? {} };
+  return { resources, lookups, outputs: (root && outputsByUrn.get(root.urn)) ?? {} };
 }

@@ -16,6 +16,7 @@ import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyS
 import { type ProgramRun, runProgram } from "./program";
 import { maskSecrets, maskValue } from "../render/mask";
 import { redact, redactInputs } from "./redact";
+import type { PlannedLookup } from "./mockRun";
 import type { PlannedResource } from "./resource";
 import { autoShardJobs, overweightServices, runShards, shardJobs } from "./shards";
 import { ALLOW_OUTSIDE_PROJECT, readStackSettings, type StackSettings } from "./stackConfig";
@@ -43,10 +44,22 @@ export interface PlanPolicyResult {
   readonly message: string;
 }
 
+/**
+ * One lookup the program made (a data-source invoke, e.g. `pagerduty.getUser({email})`):
+ * the function, its arguments and its answer, so reports can say who a looked-up ID is.
+ */
+export interface PlanLookup {
+  readonly token: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly result: Readonly<Record<string, unknown>>;
+}
+
 export interface Plan {
   readonly project: string;
   readonly stack: string;
   readonly resources: readonly PlanResource[];
+  /** Each distinct lookup once, sorted by token and arguments; absent when the program made none. */
+  readonly lookups?: readonly PlanLookup[];
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly policies: readonly PlanPolicyResult[];
   readonly summary: {
@@ -165,7 +178,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     await opened.packs.close();
   }
   options.onTiming?.("policies");
-  return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics, run.sources);
+  return assemblePlan(settings.project, settings.stack, run.resources, run.outputs, analysis.diagnostics, run.sources, run.lookups);
 }
 
 /**
@@ -220,6 +233,7 @@ export function assemblePlan(
   outputs: Record<string, unknown>,
   diagnostics: readonly PolicyDiagnostic[],
   sources: ReadonlyMap<string, SourceRef> = new Map(),
+  lookups: readonly PlannedLookup[] = [],
 ): Plan {
   const resources = [...captured]
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
@@ -246,10 +260,12 @@ export function assemblePlan(
       ...(d.urn ? { urn: d.urn } : {}),
       message: maskSecrets(d.message),
     }));
+  const distinct = planLookups(lookups);
   return {
     project,
     stack,
     resources,
+    ...(distinct.length > 0 ? { lookups: distinct } : {}),
     outputs: maskValue(redact(outputs) as Record<string, unknown>),
     policies,
     summary: {
@@ -259,6 +275,17 @@ export function assemblePlan(
       advisory: policies.filter((p) => p.enforcementLevel === "advisory").length,
     },
   };
+}
+
+/** Each distinct lookup once (a shard or a second caller repeats them), masked, in a stable order. */
+function planLookups(lookups: readonly PlannedLookup[]): PlanLookup[] {
+  const byKey = new Map<string, PlanLookup>();
+  for (const l of lookups) {
+    const args = maskValue(redact(l.args)) as Record<string, unknown>;
+    const key = `${l.token}\u0000${JSON.stringify(Object.entries(args).sort(([a], [b]) => a.localeCompare(b)))}`;
+    if (!byKey.has(key)) byKey.set(key, { token: l.token, args, result: maskValue(redact(l.result)) as Record<string, unknown> });
+  }
+  return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, l]) => l);
 }
 
 function sourceOf(sources: ReadonlyMap<string, SourceRef>, r: PlannedResource): { source?: string } {

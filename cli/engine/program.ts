@@ -10,7 +10,7 @@ import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import type { RunContext, Shard } from "../../infra/shard";
 import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
-import { runUnderMocks } from "./mockRun";
+import { type PlannedLookup, runUnderMocks } from "./mockRun";
 import { type PlannedResource, parseUrn } from "./resource";
 import type { StackSettings } from "./stackConfig";
 
@@ -21,6 +21,8 @@ export interface ProgramRun {
   readonly outputs: Record<string, unknown>;
   /** Catalog positions keyed by `sourceKey(type, name)`. */
   readonly sources: Map<string, SourceRef>;
+  /** The lookups the program made (absent: none recorded). */
+  readonly lookups?: readonly PlannedLookup[];
 }
 
 export interface ProgramRunOptions {
@@ -72,7 +74,7 @@ export async function runProgram(settings: StackSettings, options: ProgramRunOpt
       onResource: options.onResource,
       lookups: { [REPORT_SOURCE_TOKEN]: reportSource },
     });
-    return { resources: run.resources, outputs: run.outputs, sources };
+    return { resources: run.resources, outputs: run.outputs, sources, lookups: run.lookups };
   } catch (error) {
     throw asInputError(error) ?? error;
   }

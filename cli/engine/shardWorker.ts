@@ -42,7 +42,7 @@ async function plan(setup: ShardSetup, settings: StackSettings, job: ShardJob): 
       },
     });
     flush();
-    return { kind: "done", count: run.resources.length, outputs: run.outputs, sources: [...run.sources] };
+    return { kind: "done", count: run.resources.length, outputs: run.outputs, sources: [...run.sources], lookups: [...(run.lookups ?? [])] };
   } catch (error) {
     return failed(error);
   }

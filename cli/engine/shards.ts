@@ -19,6 +19,7 @@ import { InputError } from "../errors";
 import { isRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
 import { trackChild } from "./cancel";
 import type { ProgramRun } from "./program";
+import type { PlannedLookup } from "./mockRun";
 import type { PlannedResource } from "./resource";
 
 /** The stack every shard belongs to, as `readStackSettings` reads it, and its catalog. */
@@ -50,6 +51,7 @@ export type FromWorker =
       readonly count: number;
       readonly outputs: Record<string, unknown>;
       readonly sources: [string, SourceRef][];
+      readonly lookups: PlannedLookup[];
     }
   | { readonly kind: "failed"; readonly input: boolean; readonly message: string };
 
@@ -244,7 +246,7 @@ class ShardWorker {
           this.current = undefined;
           if (message.kind === "failed") reject(message.input ? new InputError(message.message) : new Error(`${label}: ${message.message}`));
           else if (message.count !== resources.length) reject(new Error(`${label}: ${message.count} resources registered, ${resources.length} received`));
-          else resolve({ resources, outputs: message.outputs, sources: new Map(message.sources) });
+          else resolve({ resources, outputs: message.outputs, sources: new Map(message.sources), lookups: message.lookups });
         },
         onExit: () => {
           this.current = undefined;
@@ -271,7 +273,7 @@ class ShardWorker {
 /**
  * The runs as one: every resource once (a resource more than one shard registered must
  * be identical in each), root stack outputs merged key by key (keyed maps joined as one
- * run's `pulumi.all` joins them, see mergeValue), and the sources joined. Registration
+ * run's `pulumi.all` joins them, see mergeValue), the sources and lookups joined. Registration
  * order: the first shard's, then each next shard's new resources.
  */
 export function mergeRuns(runs: readonly ProgramRun[]): ProgramRun {
@@ -301,7 +303,7 @@ export function mergeRuns(runs: readonly ProgramRun[]): ProgramRun {
       outputs[key] = key in outputs ? mergeValue(outputs[key], value, key) : value;
     }
   }
-  return { resources, outputs, sources };
+  return { resources, outputs, sources, lookups: runs.flatMap((run) => run.lookups ?? []) };
 }
 
 /** A plain keyed map in wire form (not a secret, a resource reference or another special object). */

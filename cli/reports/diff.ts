@@ -14,6 +14,8 @@ import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import { maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
 import { blockedOf } from "./blocked";
+import { costDelta } from "./cost";
+import { likelyRenames } from "./likelyRenames";
 import { CLASSIFIED_SETTINGS, classifyCoverage, classifyPair, isLoudChange } from "./classify";
 import { massRemovalOf } from "./massRemoval";
 import { basePlanKey, cacheDir, readCachedPlan, writeCachedPlan } from "./planCache";
@@ -132,6 +134,8 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     removed: removedChanges,
     replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
     renamed: renamed.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
+    likelyRenames: likelyRenames(base, head, removed, added),
+    cost: costDelta(base, head),
     changed,
     thresholds,
     policies: {

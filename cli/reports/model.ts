@@ -5,6 +5,8 @@
  */
 import type { PlanPolicyResult } from "../engine/plan";
 import type { BlockedDeletion } from "./blocked";
+import type { CostDelta } from "./cost";
+import type { LikelyRename } from "./likelyRenames";
 
 /** One provisioned threshold or timing setting of one resource. */
 export interface ThresholdRow {
@@ -100,6 +102,10 @@ export interface PlanDiff {
   readonly replaced: readonly { readonly before: ResourceChange; readonly after: ResourceChange }[];
   /** Always set by `diffPlans`: a removed resource whose URN a head resource lists among its aliases (`renamedFrom`). */
   readonly renamed?: readonly { readonly before: ResourceChange; readonly after: ResourceChange }[];
+  /** Always set by `diffPlans`: monthly synthetics runs, their price and the monitors, base and head, against the budget. */
+  readonly cost?: CostDelta;
+  /** Always set by `diffPlans`: removed and added resources that look like one renamed without `renamedFrom` (still in `removed` and `added`). */
+  readonly likelyRenames?: readonly LikelyRename[];
   /** Same URN, different inputs: the input keys that changed. */
   readonly changed: readonly (ResourceChange & { readonly keys: readonly string[] })[];
   readonly thresholds: readonly ThresholdChange[];

@@ -289,6 +289,8 @@ export interface EscalationLevel {
 
 export interface Team {
   readonly name: string;
+  /** The previous name (`renamedFrom`): its resources get aliases for the old names. */
+  readonly renamedFrom?: string;
   readonly description?: string;
   readonly timeZone: string;
   readonly members: readonly TeamMember[];

@@ -69,6 +69,8 @@ export interface CheckRef {
 
 export interface StatusComponent {
   readonly name: string;
+  /** The previous key (`renamedFrom`, top-level components only): its resource gets an alias for the old name. */
+  readonly renamedFrom?: string;
   readonly title: string;
   /** A group shows its components; it has no checks of its own. */
   readonly kind: "component" | "group";

@@ -59,6 +59,11 @@ export const oncallKey = {
   datadogPagerduty: "datadog-pagerduty",
 } as const;
 
+/** Grafana resources under `Dashboards`: a team's folder (its dashboard is `teamDashboardKey`). */
+export const dashboardsKey = {
+  folder: (team: string) => `folder-${team}`,
+} as const;
+
 /** A backup's component under `Storage`. */
 export function backupSetName(backup: string): string {
   return `backups-${backup}`;

@@ -27,6 +27,7 @@ import { checkBurnRates, normalizeAlert, normalizeSentry, normalizeSlo, type Sit
 import { type FileSite, normalizeOncall } from "./normalizeOncall";
 import { normalizeStorage } from "./normalizeStorage";
 import { normalizeDashboards } from "./normalizeDashboards";
+import { checkRenames } from "./checkRenames";
 import { durationMs, durationSeconds, percent } from "./units";
 import { type NamedEntry, nameCollisions, plannedNames } from "./names";
 
@@ -121,6 +122,8 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
   const backups = files.flatMap((f) => (f.data.backups ?? []).map((value, i) => ({ value, file: f, path: ["backups", i] })));
   checkRenames(backups.map((b) => ({ name: b.value.name, renamedFrom: b.value.renamedFrom, at: (message: string) => report(b.file, [...b.path, "renamedFrom"], message) })), "backup");
   checkRenames(services.map((s) => ({ name: s.value.name, renamedFrom: s.value.renamedFrom, at: (message: string) => report(s.file, [...s.path, "renamedFrom"], message) })), "service");
+  const teams = collect(files, "teams");
+  checkRenames(teams.map((t) => ({ name: t.value.name, renamedFrom: t.value.renamedFrom, at: (message: string) => report(t.file, [...t.path, "renamedFrom"], message) })), "team");
   const storage = normalizeStorage(
     files.map((f) => ({ data: f.data, report: (p: readonly PropertyKey[], m: string) => report(f, p, m), source: (p: readonly PropertyKey[]) => source(f, p) })),
     environment?.value,
@@ -135,7 +138,7 @@ export function normalize(parsed: readonly ParsedFile[], issues: CatalogIssue[])
 
   const routing = single(files, "routing", report);
   const oncall = normalizeOncall(
-    collect(files, "teams").map((t) => ({ value: t.value, path: t.path, site: siteOf(t.file) })),
+    teams.map((t) => ({ value: t.value, path: t.path, site: siteOf(t.file) })),
     routing && { value: routing.value, path: routing.path, site: siteOf(routing.file) },
     collect(files, "maintenance").map((m) => ({ value: m.value, path: m.path, site: siteOf(m.file) })),
     normalizedServices,
@@ -469,21 +472,4 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
-}
-
-/**
- * `renamedFrom` must name what no longer exists, once: an old name that is still an
- * entry's name would alias a resource that is still planned, and two entries claiming
- * one old name would both take its history.
- */
-function checkRenames(entries: readonly { name: string; renamedFrom?: string; at: (message: string) => void }[], what: string): void {
-  const names = new Set(entries.map((e) => e.name));
-  const claimed = new Map<string, string>();
-  for (const e of entries) {
-    if (e.renamedFrom === undefined) continue;
-    if (e.renamedFrom === e.name) e.at(`renamedFrom "${e.renamedFrom}" is the ${what}'s own name`);
-    else if (names.has(e.renamedFrom)) e.at(`renamedFrom "${e.renamedFrom}" is the name of another ${what}: rename one at a time, after the previous rename is applied`);
-    else if (claimed.has(e.renamedFrom)) e.at(`renamedFrom "${e.renamedFrom}" is already claimed by ${what} "${claimed.get(e.renamedFrom)}"`);
-    claimed.set(e.renamedFrom, e.name);
-  }
 }

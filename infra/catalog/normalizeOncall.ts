@@ -157,6 +157,7 @@ function team(located: Located<RawTeam>): Team {
 
   return {
     name: raw.name,
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     description: raw.description,
     timeZone: raw.timeZone,
     members: raw.members,

@@ -15,6 +15,7 @@ import type { Backup, CheckRef, LevelRetention, LogRetention, StatusComponent, S
 import type { RawCatalogFile } from "./schema";
 import { LOG_LEVELS, type RawBackup, type RawLogRetention, type RawStatusComponent, type RawStatusPage } from "./schemaStorage";
 import { durationSeconds, formatSeconds } from "./units";
+import { checkRenames } from "./checkRenames";
 
 /** One schema-valid file, with what it takes to report into it. */
 export interface StorageFile {
@@ -113,7 +114,7 @@ function backup({ value: raw, path, file }: Located<RawBackup>, services: Readon
   if (failed() || retentionDays === undefined || noncurrentRetentionDays === undefined) return undefined;
   return {
     name: raw.name,
-    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
+    ...renamed(raw),
     product: raw.product,
     service: raw.service,
     description: raw.description,
@@ -145,6 +146,11 @@ function wholeDays(text: string, path: readonly PropertyKey[], fail: (p: readonl
 }
 
 /** Reports a problem at a path below an entry (`fail`); `failed()` tells whether any was. */
+/** An entry's `renamedFrom`, when it has one (kept off the model otherwise). */
+function renamed(raw: { readonly renamedFrom?: string }): { readonly renamedFrom?: string } {
+  return raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {};
+}
+
 function reporter({ path, file }: Pick<Located<unknown>, "path" | "file">) {
   let failedSoFar = false;
   return {
@@ -244,10 +250,15 @@ function statusPages(
           claim(child.name, childPath);
           return component(child, raw.product, services, childPath, fail, at);
         });
-        return { name: c.name, title: c.title, kind: "group", checks: [], components: children, source: at(cPath) };
+        return { name: c.name, ...renamed(c), title: c.title, kind: "group", checks: [], components: children, source: at(cPath) };
       }
-      return component(c, raw.product, services, cPath, fail, at);
+      return { ...component(c, raw.product, services, cPath, fail, at), ...renamed(c) };
     });
+    checkRenames(
+      raw.components.map((c, i) => ({ name: c.name, renamedFrom: c.renamedFrom, at: (message: string) => fail(["components", i, "renamedFrom"], message) })),
+      "status component",
+      raw.components.flatMap((c) => (c.components ?? []).map((child) => child.name)),
+    );
 
     // Every P0 check of the product reports to a component of its page.
     const listed = new Set(allChecks(components).map(checkKey));

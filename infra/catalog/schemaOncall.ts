@@ -49,6 +49,7 @@ export const EscalationLevel = z.strictObject({
 
 export const Team = z.strictObject({
   name: Name,
+  renamedFrom: Name.optional().meta({ description: "The team's previous name: its schedules, escalation policy, PagerDuty services, Datadog handles, Sentry team and Grafana folder and dashboard get Pulumi aliases for the old names, so they keep their history." }),
   description: z.string().optional(),
   timeZone: z.string().min(1).meta({ description: "IANA time zone of the rotations, e.g. Europe/Berlin." }),
   members: z.array(Member).min(1),

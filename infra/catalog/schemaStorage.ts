@@ -101,6 +101,7 @@ export const StatusSubComponent = z.strictObject({ ...ComponentFields, ...Feeds 
 
 export const StatusComponent = z.strictObject({
   ...ComponentFields,
+  renamedFrom: Name.optional().meta({ description: "The component's previous key: its resource gets a Pulumi alias for the old name, so it keeps its history (a group's components are part of the group's resource)." }),
   ...Feeds,
   components: z.array(StatusSubComponent).optional()
     .meta({ description: "Makes this a group of these components (a group reports through its components, not checks of its own)." }),

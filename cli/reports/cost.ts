@@ -1,0 +1,57 @@
+/**
+ * What a change costs: the monthly synthetics runs and their price, and the number of
+ * monitors, before and after, against the monitoring budget. The runs and prices are the
+ * policy pack's own (`monitoring-budget` in policies/bounds.ts: `monthlyRuns`, the
+ * defaults of its config schema), so the diff and the pack never disagree.
+ */
+import { budgetSchema, monthlyRuns } from "../../policies/budget";
+import { configOf } from "../../policies/support";
+import type { Plan } from "../engine/plan";
+
+const SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsTest";
+const MONITOR = "datadog:index/monitor:Monitor";
+
+export interface PlanCost {
+  readonly apiRuns: number;
+  readonly browserRuns: number;
+  /** US dollars a month at the budget rule's prices. */
+  readonly usd: number;
+  /** Datadog monitors (alerts, burn-rate alerts, freshness checks). */
+  readonly monitors: number;
+  readonly syntheticsTests: number;
+}
+
+export interface CostDelta {
+  readonly base: PlanCost;
+  readonly head: PlanCost;
+  /** The budget rule's config: the monthly budget and the prices. */
+  readonly budget: { readonly monthlyBudgetUsd: number; readonly pricePer10kApiRunsUsd: number; readonly pricePer1kBrowserRunsUsd: number };
+}
+
+type Budget = CostDelta["budget"];
+
+/** The budget rule's config with `config` (the pack's `monitoring-budget` policy config) over its defaults. */
+export function budgetOf(config: Readonly<Record<string, unknown>> = {}): Budget {
+  return configOf<Budget>(budgetSchema, { getConfig: <T>() => config as T });
+}
+
+export function costOf(plan: Plan, budget: Budget): PlanCost {
+  // In name order, as the rule sums them (a floating-point sum depends on its order).
+  const tests = plan.resources
+    .filter((r) => r.type === SYNTHETICS_TEST)
+    .flatMap((r) => monthlyRuns({ name: r.name, props: r.inputs }) ?? [])
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const apiRuns = tests.filter((t) => t.kind === "api").reduce((sum, t) => sum + t.runs, 0);
+  const browserRuns = tests.filter((t) => t.kind === "browser").reduce((sum, t) => sum + t.runs, 0);
+  return {
+    apiRuns,
+    browserRuns,
+    usd: (apiRuns / 10_000) * budget.pricePer10kApiRunsUsd + (browserRuns / 1_000) * budget.pricePer1kBrowserRunsUsd,
+    monitors: plan.resources.filter((r) => r.type === MONITOR).length,
+    syntheticsTests: plan.resources.filter((r) => r.type === SYNTHETICS_TEST).length,
+  };
+}
+
+export function costDelta(base: Plan, head: Plan, budget: Budget = budgetOf()): CostDelta {
+  return { base: costOf(base, budget), head: costOf(head, budget), budget };
+}
