@@ -10,6 +10,7 @@ import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { type Shard, setShard } from "../../infra/shard";
 import { takeSources } from "../../infra/sources";
 import { InputError } from "../errors";
+import { projectModuleDir, requireTypeScript } from "./compiled";
 import { runUnderMocks } from "./mockRun";
 import type { PlannedResource } from "./resource";
 import type { StackSettings } from "./stackConfig";
@@ -72,9 +73,11 @@ export async function runProgram(settings: StackSettings, options: ProgramRunOpt
   }
 }
 
-/** The program: what `pulumi up` would run (Pulumi.yaml main: infra/). */
+/** The program: what `pulumi up` would run (Pulumi.yaml main: infra/), compiled when this run is (compiled.ts). */
 function loadProgram(projectRoot: string): () => Promise<unknown> {
-  const exported: unknown = require(path.join(projectRoot, "infra"));
+  const dir = projectModuleDir(projectRoot, "infra");
+  if (dir === path.join(projectRoot, "infra")) requireTypeScript();
+  const exported: unknown = require(dir);
   if (typeof exported !== "function") throw new InputError(`${projectRoot}/infra does not export the program function`);
   return exported as () => Promise<unknown>;
 }

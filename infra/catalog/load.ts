@@ -14,6 +14,7 @@ import { FileRefusal, MAX_CATALOG_BYTES, MAX_CATALOG_FILE_BYTES, mib, readRegula
 import type { Catalog } from "./model";
 import { mergeLayers, readLayers } from "./layers";
 import { normalize } from "./normalize";
+import { PROJECT_ROOT } from "./projectRoot";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
 import { checkCatalogText } from "./textRules";
 import { keyOffset, nodeOffset, valueAt } from "./yamlPositions";
@@ -68,8 +69,8 @@ export interface CatalogReadOptions {
   readonly allowOutsideProject?: boolean;
 }
 
-/** The project this loader belongs to (infra/catalog/ is two folders down). */
-const LOADER_PROJECT = path.resolve(__dirname, "..", "..");
+/** The project this loader belongs to. */
+const LOADER_PROJECT = PROJECT_ROOT;
 
 /** The names a catalog file may have in a catalog folder (lower case; anything else is reported). */
 const CATALOG_FILE = /\.ya?ml$/;
