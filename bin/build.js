@@ -2,7 +2,7 @@
 // The build: the CLI, the program, the shard workers and the policy pack compiled to
 // JavaScript under dist/ (the project's layout mirrored: dist/cli, dist/infra, …), so that
 // `lookout` does not transpile TypeScript each time it starts. `npm ci` runs it (the
-// `prepare` script); `npm run build` runs it by hand; `bin/build.js --if-stale` builds only
+// `prepare` script, PF-FAST-FL-1); `npm run build` runs it by hand; `bin/build.js --if-stale` builds only
 // when the build is not fresh (the end-to-end tests' setup).
 //
 // A build is fresh while every source file is exactly as the build read it: dist/.sources
@@ -19,7 +19,7 @@ const DIST = path.join(ROOT, "dist");
 /** What a run may load: the folders the build compiles, and the files that shape it. */
 const SOURCE_DIRS = ["cli", "infra", "dashboards", "queries", "policies"];
 const SOURCE_FILES = ["tsconfig.json", "tsconfig.build.json"];
-/** Files the build copies as they are (tsc compiles only .ts): the pack's project and package files, the pack's guard. */
+/** Files the build copies as they are (tsc compiles only .ts): the pack's project and package files (PF-FAST-FL-2), the pack's guard. */
 const COPIED = ["policies/PulumiPolicy.yaml", "policies/package.json", "cli/engine/exitWithParent.js"];
 const STAMP = path.join(DIST, ".sources");
 

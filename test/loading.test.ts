@@ -96,6 +96,7 @@ describe("lookout with a fresh build", () => {
     const packs = processes.filter((p) => p.started.includes("run-policy-pack"));
     expect(main?.modules).toContain(path.join(DIST, "cli", "main.js"));
     expect(workers.length).toBeGreaterThan(0);
+    // The pack runs in its compiled folder (PF-FAST-FL-2).
     expect(packs.map((p) => p.cwd)).toEqual([path.join(DIST, "policies")]);
     for (const p of [main, ...workers]) {
       expect(p?.started.endsWith(".ts")).toBe(false);

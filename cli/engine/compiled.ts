@@ -29,7 +29,8 @@ function isOwnProject(projectRoot: string): boolean {
 /**
  * A project's folder of modules (`infra`, the program; `policies`, the pack) as this run
  * loads it: the compiled one of this CLI's own project when it runs compiled, else the
- * project's own folder.
+ * project's own folder. A compiled pack folder holds the pack's PulumiPolicy.yaml and
+ * package.json beside index.js, as Pulumi's pack runner needs (PF-FAST-FL-2).
  */
 export function projectModuleDir(projectRoot: string, name: "infra" | "policies"): string {
   return COMPILED && isOwnProject(projectRoot) ? path.join(OWN_TREE, name) : path.join(projectRoot, name);
