@@ -125,8 +125,8 @@ async function reviewLoop(): Promise<string> {
   const changed = shipped.replace(/critical: (\d+)%/, (_, n: string) => `critical: ${Number(n) + 1}%`);
   if (changed === shipped) throw new Error("the shipped prod catalog has no percent critical threshold to change");
   const repo = makeReviewRepo(ROOT, [shipped, changed]);
-  // Its own build, so that its head runs compiled (the base's worktree has none: tsx).
-  execFileSync(process.execPath, [path.join(repo, "bin", "build.js")], { stdio: "inherit" });
+  // Its head runs compiled (the copied build, fresh; the base's worktree has none: tsx).
+  execFileSync(process.execPath, [path.join(repo, "bin", "build.js"), "--if-stale"], { stdio: "inherit" });
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-bench-cache-"));
   const table = new Table({ head: ["shipped prod (lookout …)", "wall", "peak RSS", "floor", "÷ floor", "÷ plan", "target"], style: { head: [], border: [] } });
   try {

@@ -6,11 +6,13 @@
 // when the build is not fresh (the end-to-end tests' setup).
 //
 // A build is fresh while every source file is exactly as the build read it: dist/.sources
-// records each file's path, size and modification time, and bin/lookout.js runs the
+// records each file's path and a hash of its content, and bin/lookout.js runs the
 // compiled CLI only when they all still match (otherwise it runs the TypeScript under
-// tsx). An edit, a checkout, a new or deleted file: the build is stale, never run.
+// tsx). An edit, a checkout of other content, a new or deleted file: the build is stale,
+// never run. (Content, not times: a copy of the project and its build stays fresh.)
 "use strict";
 const { spawnSync } = require("child_process");
+const { createHash } = require("crypto");
 const fs = require("fs");
 const path = require("path");
 
@@ -23,7 +25,7 @@ const SOURCE_FILES = ["tsconfig.json", "tsconfig.build.json"];
 const COPIED = ["policies/PulumiPolicy.yaml", "policies/package.json", "cli/engine/exitWithParent.js"];
 const STAMP = path.join(DIST, ".sources");
 
-/** Every source file's path, size and modification time, one line each, in a fixed order. */
+/** Every source file's path and content hash, one line each, in a fixed order. */
 function sourceState(root = ROOT) {
   const lines = [];
   const visit = (rel) => {
@@ -38,7 +40,7 @@ function sourceState(root = ROOT) {
     if (stat.isDirectory()) {
       for (const name of fs.readdirSync(full).sort()) if (name !== "node_modules") visit(path.join(rel, name));
     } else {
-      lines.push(`${rel} ${stat.size} ${stat.mtimeMs}`);
+      lines.push(`${rel} ${createHash("sha256").update(fs.readFileSync(full)).digest("hex")}`);
     }
   };
   for (const rel of [...SOURCE_DIRS, ...SOURCE_FILES]) visit(rel);
