@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./support/plans";
+import { makeReviewRepo } from "./support/reviewRepo";
 
 const CATALOGS = path.join(ROOT, "test", "fixtures", "catalogs");
 
@@ -67,12 +68,12 @@ interface ProcessRecord {
 }
 
 /** `bin/lookout.js <args>` with every process of its tree recorded (test/fixtures/loading/record.js), by process ID. */
-function processTree(args: readonly string[]): { code: number | null; processes: ProcessRecord[] } {
+function processTree(args: readonly string[], cwd = ROOT, extraEnv: NodeJS.ProcessEnv = {}): { code: number | null; processes: ProcessRecord[] } {
   const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lookout-loading-")), "loaded.jsonl");
   try {
     const preload = path.join(ROOT, "test", "fixtures", "loading", "record.js");
-    const env = { ...process.env, NODE_OPTIONS: `--require ${preload}`, LOOKOUT_LOADED_LOG: log };
-    const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 });
+    const env = { ...process.env, ...extraEnv, NODE_OPTIONS: `--require ${preload}`, LOOKOUT_LOADED_LOG: log };
+    const run = spawnSync(process.execPath, [path.join(cwd, "bin", "lookout.js"), ...args], { cwd, env, encoding: "utf8", timeout: 180_000 });
     const byPid = new Map<number, Record<string, unknown>>();
     for (const line of fs.readFileSync(log, "utf8").trim().split("\n")) {
       const entry = JSON.parse(line) as { pid: number } & Record<string, unknown>;
@@ -112,4 +113,23 @@ describe("lookout with a fresh build", () => {
     }
     expect(ours(workers[0]?.modules ?? [])).toContain(path.join(DIST, "infra", "program.js"));
   }, 120_000);
+});
+
+describe("lookout diff with a fresh build", () => {
+  it("plans a base whose sources are the head's (a catalog change) with the head's build, copied into its worktree", () => {
+    const minimal = fs.readFileSync(path.join(CATALOGS, "minimal.yaml"), "utf8");
+    const repo = makeReviewRepo(ROOT, [minimal, `${minimal}# reviewed\n`]);
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-loading-cache-"));
+    try {
+      const { code, processes } = processTree(["diff", "--base", "HEAD~1", "--stack", "prod", "--format", "json"], repo, { LOOKOUT_CACHE_DIR: cache });
+      expect(code).toBe(0);
+      const base = processes.filter((p) => p.cwd.includes(`${path.sep}lookout-base-`));
+      const baseMain = base.find((p) => p.started.endsWith(path.join("bin", "lookout.js")));
+      expect(baseMain?.modules?.some((m) => m.endsWith(path.join("tree", "dist", "cli", "main.js")))).toBe(true);
+      expect((baseMain?.modules ?? []).filter((m) => /[\\/]node_modules[\\/]tsx[\\/]/.test(m))).toEqual([]);
+      expect(base.filter((p) => p.started.includes("run-policy-pack")).map((p) => path.basename(path.dirname(p.cwd)) + "/" + path.basename(p.cwd))).toEqual(["dist/policies"]);
+    } finally {
+      for (const dir of [repo, cache]) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
