@@ -24,6 +24,7 @@ const END_TO_END = [
   "lookoutTest",
   "names",
   "planCache",
+  "planPins",
   "policiesCli",
   "renames",
   "review",

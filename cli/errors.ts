@@ -1,10 +1,4 @@
-/** The CLI's typed errors, mapped to exit codes in one place (`exitCodeOf`). */
-
-/**
- * Exit codes: 0 success · 1 a mandatory policy was violated · 2 bad input (catalog,
- * config, arguments) · 3 internal error (the program, a policy pack or Lookout crashed).
- */
-export const EXIT = { ok: 0, mandatoryViolation: 1, badInput: 2, internal: 3 } as const;
+/** The CLI's typed errors; `cli/commands/exitCodes.ts` maps them to exit codes. */
 
 /** Bad input: catalog, stack config, arguments. The message is for the user, no stack trace. */
 export class InputError extends Error {

@@ -1,16 +1,17 @@
 /**
- * `lookout`: the offline engine and its reports. Commands compute, renderers print;
- * typed errors map to exit codes here and nowhere else.
+ * `lookout`: the offline engine and its reports. This file only wires commander: each
+ * command lives in `cli/commands/` and resolves to its exit code, and typed errors map to
+ * exit codes in `cli/commands/exitCodes.ts`, nowhere else.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { EXIT, InputError } from "./errors";
-import { isCancelling } from "./engine/cancel";
-import { findProjectRoot, readUserConfigFile } from "./engine/stackConfig";
-import type { DashboardsFlags } from "./dashboards";
-import { Progress } from "./render/progress";
-import type { DiffFlags, ThresholdsFlags } from "./review";
-import type { PoliciesFlags } from "./policies";
+import { Command, Option } from "commander";
+import { exitCodeOf } from "./commands/exitCodes";
+import { allowOutsideProject, collect, percent, positiveInteger } from "./commands/options";
 import { MASS_REMOVAL_PERCENT } from "./reports/massRemoval";
+import type { PlanFlags } from "./commands/plan";
+import type { DashboardsFlags } from "./commands/dashboards";
+import type { DiffFlags } from "./commands/diff";
+import type { ThresholdsFlags } from "./commands/thresholds";
+import type { PoliciesFlags } from "./commands/policies";
 import type { TestFlags } from "./commands/test";
 import type { ImportFlags } from "./commands/import";
 import type { ExportFlags } from "./commands/export";
@@ -19,76 +20,15 @@ import type { CatalogFlags } from "./commands/catalog";
 // Each command loads what it runs, when it runs: `lookout policies` loads no program, no
 // engine and no dashboard SDK; `lookout --help` none of them. `require`, typed by the
 // module: a dynamic import() would leave the CommonJS loader the TypeScript runs under.
-const engine = (): typeof import("./engine/plan") => require("./engine/plan");
-const dashboards = (): typeof import("./dashboards") => require("./dashboards");
-const review = (): typeof import("./review") => require("./review");
-const policyList = (): typeof import("./policies") => require("./policies");
-const textRenderer = (): typeof import("./render/text") => require("./render/text");
+const planCommand = (): typeof import("./commands/plan") => require("./commands/plan");
+const dashboards = (): typeof import("./commands/dashboards") => require("./commands/dashboards");
+const thresholdsCommand = (): typeof import("./commands/thresholds") => require("./commands/thresholds");
+const diffCommand = (): typeof import("./commands/diff") => require("./commands/diff");
+const policyList = (): typeof import("./commands/policies") => require("./commands/policies");
 const testCommand = (): typeof import("./commands/test") => require("./commands/test");
 const importer = (): typeof import("./commands/import") => require("./commands/import");
 const exporter = (): typeof import("./commands/export") => require("./commands/export");
 const catalogPrinter = (): typeof import("./commands/catalog") => require("./commands/catalog");
-
-interface PlanFlags {
-  stack: string;
-  catalog?: string;
-  policyPack: string[];
-  policyConfig?: string;
-  json?: boolean;
-  shards: number | "auto";
-  jobs?: number;
-  allowOutsideProject?: boolean;
-}
-
-function positiveInteger(flag: string, value: string): number {
-  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1, got "${value}"`);
-  return Number(value);
-}
-
-function percent(value: string): number {
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || Number(value) > 100) throw new InvalidArgumentError(`--mass-removal-percent takes a number from 0 to 100, got "${value}"`);
-  return Number(value);
-}
-
-/** Symlinks in the catalog or config files may lead outside the project. */
-function allowOutsideProject(): Option {
-  return new Option("--allow-outside-project", "follow symlinks that lead outside the project (the folder of Pulumi.yaml)");
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** Reads a policy config file (the format of `pulumi preview --policy-pack-config`). */
-export function readPolicyConfig(file: string, projectRoot: string, allowOutsideProject = false): Record<string, unknown> {
-  const text = readUserConfigFile(file, projectRoot, allowOutsideProject);
-  try {
-    const data: unknown = JSON.parse(text);
-    if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("expected a JSON object");
-    return data as Record<string, unknown>;
-  } catch (error) {
-    throw new InputError(`${file}: ${(error as Error).message}`);
-  }
-}
-
-async function plan(flags: PlanFlags, write: (text: string) => void): Promise<number> {
-  const progress = new Progress(!flags.json && process.stderr.isTTY === true);
-  const projectRoot = findProjectRoot(process.cwd());
-  const { computePlan } = engine();
-  const result = await computePlan({
-    projectRoot,
-    stack: flags.stack,
-    catalog: flags.catalog,
-    allowOutsideProject: flags.allowOutsideProject,
-    policyPacks: flags.policyPack,
-    policyConfig: flags.policyConfig === undefined ? undefined : readPolicyConfig(flags.policyConfig, projectRoot, flags.allowOutsideProject),
-    onProgress: (event) => progress.update(event),
-    shards: flags.shards,
-    jobs: flags.jobs,
-  }).finally(() => progress.done());
-  write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${textRenderer().renderPlanText(result)}\n`);
-  return result.summary.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.ok;
-}
 
 export function buildCli(run: (code: Promise<number>) => void, write: (text: string) => void): Command {
   const program = new Command("lookout")
@@ -111,7 +51,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
         .argParser((value) => (value === "auto" ? "auto" : positiveInteger("--shards", value))),
     )
     .addOption(new Option("--jobs <n>", "shards planned at a time (default: one per core, at most 4)").argParser((value) => positiveInteger("--jobs", value)))
-    .action((flags: PlanFlags) => run(plan(flags, write)));
+    .action((flags: PlanFlags) => run(planCommand().plan(flags, write)));
 
   program
     .command("dashboards")
@@ -143,7 +83,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     )
     .option("--severity <levels>", "only rows of these severities, comma-separated (P0,P1)")
     .addOption(allowOutsideProject())
-    .action((flags: ThresholdsFlags) => run(review().thresholds(flags, write)));
+    .action((flags: ThresholdsFlags) => run(thresholdsCommand().thresholds(flags, write)));
 
   program
     .command("diff")
@@ -163,7 +103,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     )
     .option("--series <path>", "recorded series (lookout test files) to replay through the base's and the head's changed monitors")
     .option("--report <file>", "also write the whole report as text to FILE, never truncated (what CI uploads beside the comment)")
-    .action((flags: DiffFlags) => run(review().diff(flags, write)));
+    .action((flags: DiffFlags) => run(diffCommand().diff(flags, write)));
 
   program
     .command("test")
@@ -208,28 +148,9 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  let pending: Promise<number> = Promise.resolve(EXIT.ok);
-  try {
+  let pending: Promise<number> | undefined;
+  return exitCodeOf(async () => {
     await buildCli((code) => (pending = code), write).parseAsync([...argv]);
-    return await pending;
-  } catch (error) {
-    // Stopped by SIGINT/SIGTERM: what failed is what the signal stopped, no error to report; cancel.ts exits.
-    if (isCancelling()) return new Promise<number>(() => undefined);
-    return reportError(error);
-  }
-}
-
-function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0
-      ? EXIT.ok
-      : EXIT.badInput;
-  }
-  if (error instanceof InputError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    return EXIT.badInput;
-  }
-  // Not the user's input: a crash of the program, a policy pack or Lookout itself.
-  process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return EXIT.internal;
+    return pending === undefined ? undefined : await pending;
+  });
 }

@@ -10,7 +10,7 @@ import { businessDashboard } from "./business";
 import type { DashboardDefinition } from "./definition";
 import { executiveDashboard } from "./executive";
 import type { GuideContext } from "./guide";
-import { stableStringify } from "./json";
+import { stableStringify } from "../json/canonical";
 import { DashboardModelError, dashboardProblems } from "./model";
 import { operationsDashboard } from "./operations";
 import { dataSourceRefs, type DataSourceRefs } from "./queries";

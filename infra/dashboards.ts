@@ -12,7 +12,7 @@ import * as grafana from "@pulumiverse/grafana";
 import { type DashboardDefinition, dashboardJson, dashboardTeams, dataSourceRefs, stackDashboards, usedDataSources } from "../dashboards";
 import { dashboardTitle } from "../dashboards/definition";
 import { stableUid } from "../dashboards/ids";
-import { stableStringify } from "../dashboards/json";
+import { stableStringify } from "../json/canonical";
 import type { Catalog, GrafanaPostgres } from "./catalog/model";
 import type { GrafanaConfig } from "./config";
 

@@ -18,7 +18,7 @@ import { sentryPagerdutyServices, type SentryRouteTargets } from "./sentryRules"
 import { Slos } from "./slos";
 import { type StatusPageOutput, StatusPages } from "./statusPage";
 import type { Dashboards } from "./dashboards";
-import { catalogOfThisRun, registersStackWide, servicesOfThisRun } from "./shard";
+import { registersStackWide, type RunContext, servicesOfThisRun } from "./shard";
 import { Uptime } from "./uptime";
 import { COMPONENT } from "./catalog/names";
 import { registerRenames, renamedNames } from "./renames";
@@ -62,9 +62,10 @@ export function loadStackCatalog(): Catalog {
   }
 }
 
-export async function lookout(): Promise<StackOutputs> {
+/** The program; `pulumi up` calls it without a run context, the offline engine with one (infra/shard.ts). */
+export async function lookout(run: RunContext = {}): Promise<StackOutputs> {
   const config = readConfig();
-  const catalog = catalogOfThisRun() ?? loadStackCatalog();
+  const catalog = run.catalog ?? loadStackCatalog();
   const usesSentry = catalog.services.some((s) => s.sentry !== undefined);
   // Read before any resource exists: a missing setting fails the run, not half of it.
   const sentryOrganization = usesSentry ? requireSentryOrganization() : undefined;
@@ -79,8 +80,8 @@ export async function lookout(): Promise<StackOutputs> {
   const { environment, services } = catalog;
   registerRenames(renamedNames(catalog));
   // All of it, unless the offline engine plans this run as one shard of many (infra/shard.ts).
-  const own = servicesOfThisRun(services);
-  const stackWide = registersStackWide();
+  const own = servicesOfThisRun(run, services);
+  const stackWide = registersStackWide(run);
 
   // Routes first: every Datadog message names their handles, which must exist before it.
   const oncall = new Oncall(

@@ -3,6 +3,7 @@
  * its thresholds say the same thing, and that latency is alerted on percentiles.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { numberOf } from "../json/numbers";
 import { configOf, DATADOG_MONITOR, DATADOG_SLO, listInWords, missingTagKeys, objectProp, requiredTagKeysSchema, RUNBOOK_LINE } from "./support";
 
 // ---------------------------------------------------------------------------------------
@@ -65,12 +66,6 @@ const QUERY_NAMES_IDS: ReadonlySet<string> = new Set(["slo alert", "composite"])
 export function readableQuery(args: ResourceValidationArgs): string {
   if (QUERY_NAMES_IDS.has(String(args.props.type))) return "";
   return typeof args.props.query === "string" ? args.props.query : "";
-}
-
-function numberOf(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return Number(value);
-  return undefined;
 }
 
 function validateThresholds(args: ResourceValidationArgs, reportViolation: ReportViolation): void {

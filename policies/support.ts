@@ -1,11 +1,12 @@
 /**
- * Shared helpers of the policy rules: resource type tokens, Datadog tag parsing and
- * reading a policy's configuration over its schema defaults.
+ * Shared helpers of the policy rules: resource type tokens, Datadog tag parsing, reading
+ * a policy's configuration over its schema defaults, and reading inputs that may be
+ * unknown in a preview.
  *
  * The pack imports no provider SDK (type-checking @pulumi/aws alone costs seconds and
  * a gigabyte at every cold start): resource types are compared as their type tokens.
  */
-import type { PolicyConfigSchema } from "@pulumi/policy";
+import type { PolicyConfigSchema, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
 /** `datadog.SyntheticsTest` (API, browser, mobile and network tests). */
 export const DATADOG_SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsTest";
@@ -133,4 +134,49 @@ export function readKnown<T>(read: () => T): T | typeof UNKNOWN {
     if (error instanceof Error && (error.constructor.name === "UnknownValueError" || /can't be known during preview/.test(error.message))) return UNKNOWN;
     throw error;
   }
+}
+
+/** A value read from a policy resource's inputs: itself, or UNKNOWN when unknown in a preview. */
+export type Known<T> = T | typeof UNKNOWN;
+
+/** The value at `path`, undefined when absent, UNKNOWN when unknown in a preview. */
+export function read(value: unknown, ...path: PropertyKey[]): Known<unknown> {
+  return readKnown(() => {
+    let current = value;
+    for (const key of path) {
+      if (current === null || typeof current !== "object") return undefined;
+      current = (current as Record<PropertyKey, unknown>)[key];
+    }
+    return current;
+  });
+}
+
+/** An array's items (each read safely); [] for anything else, UNKNOWN for an unknown array. */
+export function items(value: unknown, ...path: PropertyKey[]): Known<unknown[]> {
+  const list = read(value, ...path);
+  if (list === UNKNOWN) return UNKNOWN;
+  if (!Array.isArray(list)) return [];
+  const length = read(list, "length");
+  return typeof length === "number" ? Array.from({ length }, (_, i) => read(list, i)) : [];
+}
+
+/** The value is `expected`, or unknown in a preview (it will be what the program says). */
+export function isOrUnknown(value: Known<unknown>, expected: unknown): boolean {
+  return value === UNKNOWN || value === expected;
+}
+
+/** The value when it is a known string. */
+export function stringOf(value: Known<unknown>): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A mandatory stack rule (`validateStack`), high severity unless told. */
+export function stackPolicy(
+  name: string,
+  description: string,
+  configSchema: PolicyConfigSchema | undefined,
+  validate: (args: StackValidationArgs, report: ReportViolation) => void,
+  severity: "low" | "medium" | "high" | "critical" = "high",
+): StackValidationPolicy {
+  return { name, description, enforcementLevel: "mandatory", severity, ...(configSchema ? { configSchema } : {}), validateStack: validate };
 }

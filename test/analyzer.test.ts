@@ -5,18 +5,16 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  parsePolicyConfig,
-  parseUrn,
   PolicyConfigError,
   PolicyPackError,
-  reconcilePolicyConfig,
   runPolicyPacks,
-  validatePolicyConfig,
   type AnalyzeOptions,
   type PlannedResource,
   type PolicyInfo,
   type PolicyRunResult,
 } from "../cli/engine/analyzer";
+import { parsePolicyConfig, reconcilePolicyConfig, validatePolicyConfig } from "../cli/engine/policyConfig";
+import { parseUrn } from "../cli/engine/resource";
 import { marshalPropertiesForAnalyzer, MarshalError, OUTPUT_VALUE_SIG, RESOURCE_REFERENCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../cli/engine/marshal";
 import { compliantSyntheticsTest } from "./support/synthetics";
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/engine/plan";
 import { diffPlans } from "../cli/reports/diff";
 import { renderDiffMarkdown, renderDiffText } from "../cli/reports/renderDiff";
-import { diffExitCode } from "../cli/review";
+import { diffExitCode } from "../cli/commands/diff";
 
 const BUCKET = "aws:s3/bucketV2:BucketV2";
 

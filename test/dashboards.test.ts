@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { dashboardJson, dashboardProblems, dashboardTeams, dataSourceRefs, stackDashboards } from "../dashboards";
 import type { DashboardDefinition } from "../dashboards/definition";
 import { panelId, stableUid } from "../dashboards/ids";
-import { stableStringify } from "../dashboards/json";
+import { stableStringify } from "../json/canonical";
 import { GridLayout, gridProblems } from "../dashboards/layout";
 import { DashboardModelError } from "../dashboards/model";
 import { declaredQueries, seriesQuery } from "../dashboards/signals";

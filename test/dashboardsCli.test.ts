@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { dashboardProblems, dataSourceRefs } from "../dashboards";
-import { stableStringify } from "../dashboards/json";
+import { stableStringify } from "../json/canonical";
 import { declaredQueries } from "../dashboards/signals";
 import { loadCatalog } from "../infra/catalog/load";
 

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticCatalog } from "../bench/catalog";
-import { repeatedField } from "../cli/engine/analyzer";
+import { repeatedField } from "../cli/engine/analyzerProtocol";
 import type { ProgramRun } from "../cli/engine/program";
 import type { PlannedResource } from "../cli/engine/resource";
 import { autoShardJobs, mergeRuns, runShards, ShardMergeError, serviceWeight, shardJobs, splitServices } from "../cli/engine/shards";
@@ -139,8 +139,8 @@ describe("a worker that fails", () => {
     fs.writeFileSync(
       path.join(project, "infra", "index.js"),
       `const shard = require(${JSON.stringify(path.join(ROOT, "infra", "shard.ts"))});
-module.exports = async () => {
-  if (shard.registersStackWide()) return {};
+module.exports = async (run) => {
+  if (shard.registersStackWide(run)) return {};
   throw new Error("the program crashed in a later shard");
 };
 `,

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/engine/plan";
 import { planOfStack } from "./support/plans";
 import { dashboardProblems, dataSourceRefs } from "../dashboards";
-import { stableStringify } from "../dashboards/json";
+import { stableStringify } from "../json/canonical";
 import { declaredQueries } from "../dashboards/signals";
 import { loadCatalog } from "../infra/catalog/load";
 

@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { planOfStack } from "./support/plans";
 import type { Plan, PlanResource } from "../cli/engine/plan";
-import { storagePolicies } from "../policies/storage";
+import { backupPolicies } from "../policies/backups";
+import { statusPagePolicies } from "../policies/statusPages";
 
 const PRODUCTS = ["agent-marketplace", "prompt-marketplace", "sixfb-ticketing", "carbot-crm"];
 const DATABASES = ["agents-database", "prompts-database", "tickets-database", "carbot-database"];
@@ -170,7 +171,7 @@ describe("status pages", () => {
 
 describe("the storage rules pass on both shipped stacks", () => {
   it.each(["prod", "staging"])("%s", (stack) => {
-    const names = new Set(storagePolicies.map((p) => p.name));
+    const names = new Set([...backupPolicies, ...statusPagePolicies].map((p) => p.name));
     const plan = stack === "prod" ? prod : staging;
     expect(plan.policies.filter((p) => names.has(p.policy))).toEqual([]);
   });

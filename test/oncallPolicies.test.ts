@@ -17,14 +17,8 @@ import { parseCatalog } from "../infra/catalog/load";
 import { Oncall } from "../infra/oncall";
 import { Slos } from "../infra/slos";
 import { Uptime } from "../infra/uptime";
-import {
-  escalationHasTwoLevels,
-  oncallPolicies,
-  pagerdutyHandles,
-  schedulesHaveTwoPeople,
-  stagingNeverPages,
-  urgentAlertsReachPagerduty,
-} from "../policies/oncall";
+import { oncallPolicies, pagerdutyHandles, stagingNeverPages, urgentAlertsReachPagerduty } from "../policies/oncall";
+import { escalationHasTwoLevels, schedulesHaveTwoPeople } from "../policies/rotations";
 import { runComponents } from "./support/mocks";
 import { policyResourcesOf, resourceViolations, stackViolations, type StackViolation } from "./support/policies";
 import { STOREFRONT_TEAM } from "./support/catalogs";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { citationsOf, policyTableMarkdown, type PolicyRule } from "../cli/policies";
+import { citationsOf, policyTableMarkdown, type PolicyRule } from "../cli/commands/policies";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "lookout.js");

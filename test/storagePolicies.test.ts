@@ -17,19 +17,20 @@ import {
   backupBucketsEncrypted,
   backupBucketsProtected,
   backupBucketsVersioned,
+  backupPolicies,
   backupRetention,
-  bucketsPrivate,
-  bucketsTlsOnly,
   logRetentionTiers,
-  statusPageCoversP0Checks,
-  storagePolicies,
-} from "../policies/storage";
+} from "../policies/backups";
+import { bucketsPrivate, bucketsTlsOnly } from "../policies/buckets";
+import { statusPageCoversP0Checks, statusPagePolicies } from "../policies/statusPages";
 import { changed, stackViolations, without } from "./support/stackPolicies";
 import { planStorage } from "./support/storage";
 
 const ROOT = path.join(__dirname, "..");
 const FIXTURE = path.join(__dirname, "fixtures", "catalogs", "storage.yaml");
 const catalog = loadCatalog(FIXTURE);
+
+const storagePolicies = [...backupPolicies, ...statusPagePolicies];
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's unknown string in a preview
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ThresholdRow } from "../cli/reports/model";
 import { InputError } from "../cli/errors";
-import { filterThresholds } from "../cli/review";
+import { filterThresholds } from "../cli/commands/thresholds";
 
 const row = (service: string, severity?: string): ThresholdRow => ({
   urn: `urn:${service}:${severity ?? "-"}`,

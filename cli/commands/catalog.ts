@@ -11,7 +11,8 @@ import { catalogPath } from "../../infra/config";
 import { CatalogError, type CatalogIssue } from "../../infra/catalog/errors";
 import { joinFiles, mergeLayers, readLayers, type Tracked, untrack } from "../../infra/catalog/layers";
 import { loadCatalog } from "../../infra/catalog/load";
-import { EXIT, InputError } from "../errors";
+import { EXIT } from "./exitCodes";
+import { InputError } from "../errors";
 import { stackOverrides } from "../engine/plan";
 import { ALLOW_OUTSIDE_PROJECT, findProjectRoot, readStackSettings } from "../engine/stackConfig";
 

@@ -6,7 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { EXIT, InputError } from "../errors";
+import { EXIT } from "./exitCodes";
+import { InputError } from "../errors";
 import { runProgram } from "../engine/program";
 import { findProjectRoot, readStackSettings } from "../engine/stackConfig";
 import { monitorApiJson } from "../reports/exportDatadog";

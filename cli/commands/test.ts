@@ -6,7 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { evaluate, type Evaluation } from "../../queries/evaluate";
-import { EXIT, InputError } from "../errors";
+import { EXIT } from "./exitCodes";
+import { InputError } from "../errors";
+import { oneOf } from "./options";
 import { runProgram, UP_SECRET_STAND_INS } from "../engine/program";
 import { findProjectRoot, readStackSettings } from "../engine/stackConfig";
 import { TestFileError, readTestFiles, type TestFile } from "../reports/testFile";
@@ -62,7 +64,7 @@ async function monitorsOfStack(root: string, stack: string, catalog: string | un
 }
 
 export async function test(files: readonly string[], flags: TestFlags, write: (text: string) => void): Promise<number> {
-  if (!["text", "markdown"].includes(flags.format)) throw new InputError(`--format must be one of text, markdown, not "${flags.format}"`);
+  oneOf(flags.format, ["text", "markdown"], "--format");
   const root = findProjectRoot(process.cwd());
   const parsed = recordedSeries(files, root);
   const stackOf = (file: TestFile): string => {

@@ -53,8 +53,25 @@ function isInternalKey(key: string): boolean {
   return key.startsWith("__");
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Checks that a protobuf Struct's JavaScript form is JSON (it always is) and types it so. */
+export function asJson(value: unknown): JsonValue {
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (Array.isArray(value)) return value.map(asJson);
+  if (isRecord(value)) {
+    const out: { [key: string]: JsonValue } = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = asJson(v);
+    return out;
+  }
+  return null;
+}
+
+export function asJsonObject(value: unknown): { [key: string]: JsonValue } {
+  const json = asJson(value);
+  return isRecord(json) ? (json as { [key: string]: JsonValue }) : {};
 }
 
 function secret(value: JsonValue): JsonValue {

@@ -60,7 +60,12 @@ export interface MockRunOptions {
   readonly onRegister?: (count: number) => void;
   /** Each resource as it registers (its inputs complete; its provider registered before it). */
   readonly onResource?: (resource: PlannedResource) => void;
+  /** Further invokes this run answers (tokens the program uses only to report to the engine). */
+  readonly lookups?: Readonly<Record<string, Lookup>>;
 }
+
+/** Answers an invoke's arguments offline. */
+export type Lookup = (args: Record<string, unknown>) => Record<string, unknown>;
 
 export interface MockRunResult {
   /** In registration order. */
@@ -95,7 +100,7 @@ export function engineUrn(stack: string, project: string, parentTypeChain: strin
  * (PagerDuty IDs `P…`, Sentry integration IDs numeric). `pulumi preview` asks the
  * services instead.
  */
-export const OFFLINE_LOOKUPS: Readonly<Record<string, (args: Record<string, unknown>) => Record<string, unknown>>> = {
+export const OFFLINE_LOOKUPS: Readonly<Record<string, Lookup>> = {
   "pagerduty:index/getUser:getUser": (args) => ({ id: pagerdutyId("user", String(args.email)), email: args.email, name: String(args.email).split("@")[0] }),
   "pagerduty:index/getVendor:getVendor": (args) => ({ id: pagerdutyId("vendor", String(args.name)), name: args.name, type: "generic_events_api_inbound_integration" }),
   "sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration": (args) => {
@@ -113,16 +118,18 @@ function pagerdutyId(kind: string, key: string): string {
 }
 
 /** The mocks: echo inputs as state; unknown IDs in preview; known lookups answered offline, any other invoke fails loudly. */
-const mocks: pulumi.runtime.Mocks = {
-  newResource(args: pulumi.runtime.MockResourceArgs) {
-    return { id: pulumi.runtime.isDryRun() ? undefined : `${args.name}-id`, state: args.inputs };
-  },
-  call(args: pulumi.runtime.MockCallArgs) {
-    const lookup = OFFLINE_LOOKUPS[args.token];
-    if (!lookup) throw new Error(`Mock call not implemented: ${args.token}`);
-    return lookup(args.inputs as Record<string, unknown>);
-  },
-};
+function mocksAnswering(lookups: Readonly<Record<string, Lookup>>): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+      return { id: pulumi.runtime.isDryRun() ? undefined : `${args.name}-id`, state: args.inputs };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+      const lookup = Object.hasOwn(lookups, args.token) ? lookups[args.token] : undefined;
+      if (!lookup) throw new Error(`Mock call not implemented: ${args.token}`);
+      return lookup(args.inputs as Record<string, unknown>);
+    },
+  };
+}
 
 /**
  * Runs `options.program` inside a root stack under mocks. Runs are serialized: the
@@ -143,7 +150,7 @@ let running: Promise<void> = Promise.resolve();
 
 async function runOnce(options: MockRunOptions): Promise<MockRunResult> {
   pulumi.runtime.setAllConfig({ ...options.config }, [...options.secretKeys]);
-  await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview, options.organization);
+  await pulumi.runtime.setMocks(mocksAnswering({ ...OFFLINE_LOOKUPS, ...options.lookups }), options.project, options.stack, options.preview, options.organization);
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
 
   const resources: PlannedResource[] = [];

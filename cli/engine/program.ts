@@ -7,12 +7,12 @@
 import * as path from "path";
 import { CatalogError } from "../../infra/catalog/errors";
 import type { Catalog, SourceRef } from "../../infra/catalog/model";
-import { type Shard, setShard } from "../../infra/shard";
-import { takeSources } from "../../infra/sources";
+import type { RunContext, Shard } from "../../infra/shard";
+import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
 import { projectModuleDir, requireTypeScript } from "./compiled";
 import { runUnderMocks } from "./mockRun";
-import type { PlannedResource } from "./resource";
+import { type PlannedResource, parseUrn } from "./resource";
 import type { StackSettings } from "./stackConfig";
 
 export interface ProgramRun {
@@ -27,7 +27,7 @@ export interface ProgramRun {
 export interface ProgramRunOptions {
   /** Register only this part of the stack (a worker of a sharded plan). */
   readonly shard?: Shard;
-  /** The catalog the engine already read (so each file is read once): the whole stack on it. */
+  /** The catalog the engine already read (so each file is read once). */
   readonly catalog?: Catalog;
   readonly onRegister?: (count: number) => void;
   readonly onResource?: (resource: PlannedResource) => void;
@@ -52,34 +52,40 @@ export const UP_SECRET_STAND_INS: Readonly<Record<string, string>> = {
 
 export async function runProgram(settings: StackSettings, options: ProgramRunOptions = {}): Promise<ProgramRun> {
   const program = loadProgram(settings.projectRoot);
-  setShard(options.shard ?? (options.catalog && { catalog: options.catalog, services: new Set(options.catalog.services.map((s) => s.name)), stackWide: true }));
+  const context: RunContext = { ...(options.catalog ? { catalog: options.catalog } : {}), ...(options.shard ? { shard: options.shard } : {}) };
+  // The components report each resource's catalog position as an invoke (infra/sources.ts, PF-PU-EN-1).
+  const sources = new Map<string, SourceRef>();
+  const reportSource = (args: Record<string, unknown>): Record<string, unknown> => {
+    const resource = parseUrn(String(args.urn));
+    if (!resource) throw new Error(`a catalog source reported for ${String(args.urn)}, not a resource URN`);
+    sources.set(sourceKey(resource.type, resource.name), { file: String(args.file), line: Number(args.line), column: Number(args.column) });
+    return {};
+  };
   try {
     const run = await runUnderMocks({
       project: settings.project,
       stack: settings.stack,
-      config: settings.config,
+      config: { ...settings.config, [REPORT_SOURCES_CONFIG]: "true" },
       secretKeys: settings.secretKeys,
       preview: options.preview ?? true,
-      program,
+      program: () => program(context),
       onRegister: options.onRegister,
       onResource: options.onResource,
+      lookups: { [REPORT_SOURCE_TOKEN]: reportSource },
     });
-    return { resources: run.resources, outputs: run.outputs, sources: takeSources() };
+    return { resources: run.resources, outputs: run.outputs, sources };
   } catch (error) {
-    takeSources();
     throw asInputError(error) ?? error;
-  } finally {
-    setShard(undefined);
   }
 }
 
 /** The program: what `pulumi up` would run (Pulumi.yaml main: infra/), compiled when this run is (compiled.ts). */
-function loadProgram(projectRoot: string): () => Promise<unknown> {
+function loadProgram(projectRoot: string): (run: RunContext) => Promise<unknown> {
   const dir = projectModuleDir(projectRoot, "infra");
   if (dir === path.join(projectRoot, "infra")) requireTypeScript();
   const exported: unknown = require(dir);
   if (typeof exported !== "function") throw new InputError(`${projectRoot}/infra does not export the program function`);
-  return exported as () => Promise<unknown>;
+  return exported as (run: RunContext) => Promise<unknown>;
 }
 
 /** A bad catalog surfaces from the program as CatalogRunError (carrying the CatalogError). */

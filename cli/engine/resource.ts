@@ -22,3 +22,16 @@ export interface PlannedResource {
   readonly deleteBeforeReplace?: boolean;
   readonly customTimeouts?: { readonly create?: number; readonly update?: number; readonly delete?: number };
 }
+
+/** `urn:pulumi:stack::project::parent$type::name` → type and name. */
+export function parseUrn(urn: string): { type: string; name: string } | undefined {
+  const prefix = "urn:pulumi:";
+  if (!urn.startsWith(prefix)) return undefined;
+  const parts = urn.slice(prefix.length).split("::");
+  if (parts.length < 4) return undefined;
+  const qualifiedType = parts[2];
+  const name = parts.slice(3).join("::");
+  const types = qualifiedType.split("$");
+  return { type: types[types.length - 1], name };
+}
+

@@ -34,7 +34,8 @@ async function plan(setup: ShardSetup, settings: StackSettings, job: ShardJob): 
       batch = [];
     };
     const run = await runProgram(settings, {
-      shard: { catalog: setup.catalog, services: new Set(job.services), stackWide: job.stackWide },
+      catalog: setup.catalog,
+      shard: { services: new Set(job.services), stackWide: job.stackWide },
       onResource: (resource) => {
         batch.push(resource);
         if (batch.length === BATCH) flush();

@@ -15,7 +15,7 @@ import { isDeepStrictEqual } from "util";
 import type { CatalogIssue } from "../../infra/catalog/errors";
 import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
-import { SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
+import { isRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
 import { trackChild } from "./cancel";
 import { ownModule, ownModuleExecArgv } from "./compiled";
 import type { ProgramRun } from "./program";
@@ -302,10 +302,6 @@ export function mergeRuns(runs: readonly ProgramRun[]): ProgramRun {
     }
   }
   return { resources, outputs, sources };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A plain keyed map in wire form (not a secret, a resource reference or another special object). */

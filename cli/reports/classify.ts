@@ -7,6 +7,8 @@
  * reason and its before → after values, as a `ThresholdChange` so the diff's loud list,
  * renderers and `--fail-on looser` treat it like any threshold. Pure: plan resources in.
  */
+import { numberOf as num } from "../../json/numbers";
+import { isUrgent } from "../../infra/catalog/model";
 import type { PlanResource } from "../engine/plan";
 import { parseMonitor, type Comparator, type Expr, type MonitorQuery, type Series } from "../../queries";
 import type { Direction, ThresholdChange, ThresholdRow } from "./model";
@@ -43,12 +45,6 @@ function obj(value: unknown): Inputs {
 
 function list(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function num(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return Number(value);
-  return undefined;
 }
 
 /** A monitor query as the model reads it; undefined when the model does not cover it (then only the string is compared elsewhere). */
@@ -325,10 +321,6 @@ function rowOf(resource: PlanResource, setting: string, display: string): Thresh
     looserWhen: "neutral",
     ...(resource.source ? { source: resource.source } : {}),
   };
-}
-
-function isUrgent(severity: string | undefined): boolean {
-  return severity === "P0" || severity === "P1";
 }
 
 /** On-call changes touch every page a team takes, P0 included: loud when looser. */

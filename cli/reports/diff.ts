@@ -6,7 +6,9 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { stableStringify } from "../../json/canonical";
 import { InputError } from "../errors";
+import { isUrgent } from "../../infra/catalog/model";
 import { isCancelling, onCancel, stopChild, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import { maskValue } from "../render/mask";
@@ -30,10 +32,6 @@ export function directionOf(row: ThresholdRow, before: number | string, after: n
   return (row.looserWhen === "higher") === higher ? "looser" : "tighter";
 }
 
-function isUrgent(severity: string | undefined): boolean {
-  return severity === "P0" || severity === "P1";
-}
-
 function change(resource: PlanResource, rows: readonly ThresholdRow[]): ResourceChange {
   const severity = rows.find((r) => r.severity)?.severity;
   return {
@@ -43,15 +41,6 @@ function change(resource: PlanResource, rows: readonly ThresholdRow[]): Resource
     ...(severity ? { severity } : {}),
     ...(resource.source ? { source: resource.source } : {}),
   };
-}
-
-/** Canonical JSON: sorted keys, so two equal inputs compare equal. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function policyKey(p: PlanPolicyResult): string {
@@ -99,9 +88,9 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
   ];
 
   const changed = pairs
-    .filter(([b, h]) => b.urn === h.urn && canonical(b.inputs) !== canonical(h.inputs))
+    .filter(([b, h]) => b.urn === h.urn && stableStringify(b.inputs) !== stableStringify(h.inputs))
     .map(([b, h]) => {
-      const keys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])].filter((k) => canonical(b.inputs[k]) !== canonical(h.inputs[k])).sort();
+      const keys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])].filter((k) => stableStringify(b.inputs[k]) !== stableStringify(h.inputs[k])).sort();
       return { ...change(h, rows(h)), keys };
     });
 

@@ -3,21 +3,17 @@
  * the normalization under which an exported monitor and its source are compared
  * (README "Round trip"). Pure.
  */
+import { sortKeys } from "../../json/canonical";
+import { numberOf } from "../../json/numbers";
 import { format, parse, QueryParseError } from "../../queries";
 import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS } from "../../infra/catalog/rawAlerts";
-import { isDefaultOption, NOT_API_OPTIONS, READ_ONLY_MONITOR_KEYS } from "./importDatadog";
+import { isDefaultOption, NOT_API_OPTIONS, READ_ONLY_MONITOR_KEYS } from "./importConvert";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Keys sorted at every level, so exports diff cleanly. */
-export function sortedJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedJson);
-  if (!isObject(value)) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedJson(value[k])]));
-}
-
-const asNumber = (v: unknown): unknown => (typeof v === "string" && /^-?\d+(?:\.\d+)?$/.test(v) ? Number(v) : v);
+/** A number written as a string, as the number; anything else as it is. */
+const asNumber = (v: unknown): unknown => (typeof v === "string" ? (numberOf(v) ?? v) : v);
 
 /** A planned monitor's inputs (provider property names) as the API's monitor object (PF-DD-IMP-2, PF-DD-IMP-3). */
 export function monitorApiJson(inputs: Readonly<Json>): Json {
@@ -37,7 +33,7 @@ export function monitorApiJson(inputs: Readonly<Json>): Json {
       evaluation_window: Object.fromEntries(EVALUATION_WINDOW_KEYS.flatMap(([api, catalog]) => (window[catalog] === undefined ? [] : [[api, window[catalog]]]))),
     };
   }
-  return sortedJson({
+  return sortKeys({
     name: inputs.name,
     type: inputs.type,
     query: inputs.query,
@@ -87,7 +83,7 @@ export function normalizeMonitor(source: Readonly<Json>): Json {
     out[key] = key === "query" ? normalQuery(value) : key === "priority" ? asNumber(value) : value;
   }
   if (out.tags === undefined) out.tags = [];
-  return sortedJson(out) as Json;
+  return sortKeys(out) as Json;
 }
 
 const STANDARD_TAG_KEYS = ["env", "service", "team", "severity"];

@@ -3,6 +3,7 @@
  * providers will be given), one row per setting. Knows the resource types Lookout
  * makes; anything else is skipped.
  */
+import { numberOf as num } from "../../json/numbers";
 import type { Plan, PlanResource } from "../engine/plan";
 import type { ThresholdRow } from "./model";
 import { notifiedHandles } from "./notifies";
@@ -44,12 +45,6 @@ function tagsOf(inputs: Inputs): Map<string, string> {
 function routeOf(message: unknown): string | undefined {
   const handles = typeof message === "string" ? notifiedHandles(message, { from: "OK", to: "ALERT" }) : [];
   return handles.length > 0 ? handles.join(" ") : undefined;
-}
-
-function num(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return Number(value);
-  return undefined;
 }
 
 function severityOf(tags: Map<string, string>): string | undefined {

@@ -16,7 +16,7 @@ import type {
   SourceRef,
   Team,
 } from "./model";
-import { SEVERITIES } from "./model";
+import { SEVERITIES, URGENT_SEVERITIES } from "./model";
 import type { RawMaintenanceWindow, RawRouting, RawTeam } from "./schemaOncall";
 import { WEEKDAYS } from "./schemaOncall";
 import { durationSeconds } from "./units";
@@ -43,8 +43,6 @@ export interface OncallResult {
 }
 
 const DAY_SECONDS = 86_400;
-/** Severities whose pages must reach someone round the clock. */
-const URGENT: ReadonlySet<Severity> = new Set(["P0", "P1"]);
 
 export function normalizeOncall(
   rawTeams: readonly Located<RawTeam>[],
@@ -178,7 +176,7 @@ function routingOf(located: Located<RawRouting>): Routing {
   const { value: raw, path, site } = located;
   for (const severity of SEVERITIES) {
     const rule = raw.severities[severity];
-    const expected = URGENT.has(severity) ? "high" : "low";
+    const expected = URGENT_SEVERITIES.has(severity) ? "high" : "low";
     if (rule.page !== undefined && rule.page !== expected) {
       site.report([...path, "severities", severity, "page"],
         `expected ${expected} for ${severity}: PagerDuty takes urgency from the event's severity, which Datadog sets from the monitor's priority (P0/P1 high, P2/P3 low)`);
@@ -225,7 +223,7 @@ function checkRoutesAgainstTeams(rawRouting: Located<RawRouting>, routing: Routi
     }
     if (t.supportHours) {
       const owned = new Set(services.filter((s) => s.team === t.name).flatMap(severitiesOf));
-      const urgentPages = [...URGENT].filter((s) => owned.has(s) && routing.severities[s].page !== undefined);
+      const urgentPages = [...URGENT_SEVERITIES].filter((s) => owned.has(s) && routing.severities[s].page !== undefined);
       if (urgentPages.length > 0) {
         located.site.report([...located.path, "supportHours"],
           `team ${t.name} owns ${urgentPages.join(" and ")} pages, which must reach someone at any hour; remove supportHours (outside them every incident would be low urgency)`);

@@ -1,8 +1,8 @@
 /**
- * Storage rules: backups survive mistakes (protected, versioned, KMS-encrypted with a
- * rotating key, retained at least as long as the guides keep them), every bucket is
- * private and TLS-only, logs are kept per level at least as long as the guides say, and
- * every P0 uptime check feeds a status-page component.
+ * Backup and log-archive rules: backups survive mistakes (protected, versioned,
+ * KMS-encrypted with a rotating key, retained at least as long as the guides keep them)
+ * and logs are kept per level at least as long as the guides say. With the bucket rules
+ * (`buckets.ts`: private, TLS-only) they are the storage rule group.
  *
  * With @pulumi/aws v7 a bucket's settings are resources of their own, so these are stack
  * rules: a setting is joined to its bucket through its `bucket` property dependency (or,
@@ -10,130 +10,24 @@
  * KMS key's ARN is unknown, and reading an unknown would turn the whole rule into
  * "can't run during preview".
  */
-import type {
-  PolicyConfigSchema,
-  PolicyResource,
-  ReportViolation,
-  StackValidationArgs,
-  StackValidationPolicy,
-} from "@pulumi/policy";
-import { configOf, DATADOG_SYNTHETICS_TEST, listInWords, parseTags, readKnown, UNKNOWN, environmentsProperty } from "./support";
-
-// ---------------------------------------------------------------------------------------
-// Resource types (tokens; the pack imports no provider SDK) and reading known values
-// ---------------------------------------------------------------------------------------
-
-/** `aws.s3.Bucket` and the deprecated `BucketV2` alias. */
-export const S3_BUCKET_TYPES: ReadonlySet<string> = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
-const s3Setting = (name: string) => new Set([`aws:s3/${lower(name)}:${name}`, `aws:s3/${lower(name)}V2:${name}V2`]);
-const lower = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
-
-export const S3_SETTING_TYPES = {
-  versioning: s3Setting("BucketVersioning"),
-  encryption: s3Setting("BucketServerSideEncryptionConfiguration"),
-  publicAccessBlock: new Set(["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"]),
-  ownership: new Set(["aws:s3/bucketOwnershipControls:BucketOwnershipControls"]),
-  policy: new Set(["aws:s3/bucketPolicy:BucketPolicy"]),
-  lifecycle: s3Setting("BucketLifecycleConfiguration"),
-} as const;
-export type S3SettingKind = keyof typeof S3_SETTING_TYPES;
-
-export const KMS_KEY = "aws:kms/key:Key";
-export const DATADOG_STATUS_PAGE = "datadog:index/statusPage:StatusPage";
-export const DATADOG_STATUS_PAGE_DEGRADATION_TEMPLATE = "datadog:index/statusPageDegradationTemplate:StatusPageDegradationTemplate";
-
-/** The tag Lookout puts on its buckets: backup, log-archive, access-logs. */
-export const PURPOSE_TAG = "lookout:purpose";
-
-type Known<T> = T | typeof UNKNOWN;
-
-/** The value at `path`, undefined when absent, UNKNOWN when unknown in a preview. */
-function read(value: unknown, ...path: PropertyKey[]): Known<unknown> {
-  return readKnown(() => {
-    let current = value;
-    for (const key of path) {
-      if (current === null || typeof current !== "object") return undefined;
-      current = (current as Record<PropertyKey, unknown>)[key];
-    }
-    return current;
-  });
-}
-
-/** An array's items (each read safely); [] for anything else, UNKNOWN for an unknown array. */
-function items(value: unknown, ...path: PropertyKey[]): Known<unknown[]> {
-  const list = read(value, ...path);
-  if (list === UNKNOWN) return UNKNOWN;
-  if (!Array.isArray(list)) return [];
-  const length = read(list, "length");
-  return typeof length === "number" ? Array.from({ length }, (_, i) => read(list, i)) : [];
-}
-
-/** The value is `expected`, or unknown in a preview (it will be what the program says). */
-function isOrUnknown(value: Known<unknown>, expected: unknown): boolean {
-  return value === UNKNOWN || value === expected;
-}
-
-function stringOf(value: Known<unknown>): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-// ---------------------------------------------------------------------------------------
-// Buckets and their settings
-// ---------------------------------------------------------------------------------------
-
-export interface BucketView {
-  readonly resource: PolicyResource;
-  /** The S3 name, when known. */
-  readonly name?: string;
-  /** `lookout:purpose`, when tagged. */
-  readonly purpose?: string;
-  readonly settings: Record<S3SettingKind, PolicyResource[]>;
-}
-
-/** The stack's S3 buckets, each with the setting resources that name it. */
-export function bucketViews(resources: readonly PolicyResource[]): BucketView[] {
-  const views = new Map<string, BucketView>();
-  const byName = new Map<string, BucketView>();
-  for (const resource of resources) {
-    if (!S3_BUCKET_TYPES.has(resource.type)) continue;
-    const name = stringOf(read(resource.props, "bucket"));
-    const purpose = stringOf(read(resource.props, "tags", PURPOSE_TAG));
-    const view: BucketView = {
-      resource,
-      name,
-      purpose,
-      settings: { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], lifecycle: [] },
-    };
-    views.set(resource.urn, view);
-    if (name) byName.set(name, view);
-  }
-  for (const resource of resources) {
-    const kind = (Object.keys(S3_SETTING_TYPES) as S3SettingKind[]).find((k) => S3_SETTING_TYPES[k].has(resource.type));
-    if (!kind) continue;
-    const dependency = (resource.propertyDependencies?.bucket ?? []).find((d) => views.has(d.urn));
-    const named = stringOf(read(resource.props, "bucket"));
-    const view = dependency ? views.get(dependency.urn) : named ? byName.get(named) : undefined;
-    view?.settings[kind].push(resource);
-  }
-  return [...views.values()];
-}
-
-const label = (view: BucketView) => `Bucket "${view.resource.name}"${view.name ? ` (s3://${view.name})` : ""}`;
-const isBackup = (view: BucketView) => view.purpose === "backup";
-
-const BACKUP_SOURCE =
-  "000 Monitoring Dashboard guide §Backup Systems 3. Database Backup (daily, 30 days, AWS S3); " +
-  "004 Phase 1 Complete §3 Database Backup System (30 days default); DESIGN.md rule 5 \"Backups survive mistakes\"";
-
-function stackPolicy(
-  name: string,
-  description: string,
-  configSchema: PolicyConfigSchema | undefined,
-  validate: (args: StackValidationArgs, report: ReportViolation) => void,
-  severity: "low" | "medium" | "high" | "critical" = "high",
-): StackValidationPolicy {
-  return { name, description, enforcementLevel: "mandatory", severity, ...(configSchema ? { configSchema } : {}), validateStack: validate };
-}
+import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { configOf, items, type Known, listInWords, read, stackPolicy, UNKNOWN } from "./support";
+import {
+  BACKUP_SOURCE,
+  type BucketView,
+  bucketViews,
+  bucketsPrivate,
+  bucketsTlsOnly,
+  conditionValues,
+  coversAction,
+  expiries,
+  isBackup,
+  isEveryone,
+  KMS_KEY,
+  label,
+  type Statement,
+  statementsOf,
+} from "./buckets";
 
 // ---------------------------------------------------------------------------------------
 // backup-buckets-protected
@@ -197,51 +91,6 @@ export const backupBucketsVersioned = stackPolicy(
 // ---------------------------------------------------------------------------------------
 
 const KMS_ALGORITHMS = new Set(["aws:kms", "aws:kms:dsse"]);
-
-interface Statement {
-  readonly Sid?: unknown;
-  readonly Effect?: unknown;
-  readonly Principal?: unknown;
-  readonly Action?: unknown;
-  readonly Resource?: unknown;
-  readonly Condition?: unknown;
-}
-
-/** The statements of a bucket's policies; UNKNOWN if one is unknown in a preview. */
-function statementsOf(view: BucketView): Known<Statement[]> {
-  const statements: Statement[] = [];
-  for (const policy of view.settings.policy) {
-    const raw = read(policy.props, "policy");
-    if (raw === UNKNOWN) return UNKNOWN;
-    let document: unknown = raw;
-    if (typeof raw === "string") {
-      try {
-        document = JSON.parse(raw);
-      } catch {
-        continue;
-      }
-    }
-    const list = read(document, "Statement");
-    if (list === UNKNOWN) return UNKNOWN;
-    for (const s of Array.isArray(list) ? list : list && typeof list === "object" ? [list] : []) statements.push(s as Statement);
-  }
-  return statements;
-}
-
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-const isEveryone = (principal: unknown) => principal === "*" || asList((principal as { AWS?: unknown } | undefined)?.AWS).includes("*");
-const coversAction = (statement: Statement, action: string) =>
-  asList(statement.Action).some((a) => a === "*" || a === "s3:*" || a === action);
-
-/** The condition value of `operator` / `key` (IAM keys are case-insensitive), as strings. */
-function conditionValues(statement: Statement, operator: string, key: string): string[] {
-  const condition = statement.Condition;
-  if (!condition || typeof condition !== "object") return [];
-  const block = Object.entries(condition).find(([op]) => op === operator)?.[1];
-  if (!block || typeof block !== "object") return [];
-  const value = Object.entries(block).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-  return asList(value).map(String);
-}
 
 const SSE_HEADER = "s3:x-amz-server-side-encryption";
 const SSE_KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id";
@@ -343,77 +192,6 @@ export const backupBucketsEncrypted = stackPolicy(
 );
 
 // ---------------------------------------------------------------------------------------
-// buckets-private
-// ---------------------------------------------------------------------------------------
-
-const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
-const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
-
-export const bucketsPrivate = stackPolicy(
-  "buckets-private",
-  "Every S3 bucket blocks all public access (the four flags of an aws.s3.BucketPublicAccessBlock), disables ACLs (ownership BucketOwnerEnforced) " +
-    "and grants nothing to everyone in its policy (DESIGN.md rule 5; 001 §5 Log Management).",
-  undefined,
-  (args, report) => {
-    for (const view of bucketViews(args.resources)) {
-      const problems: string[] = [];
-      const blocks = view.settings.publicAccessBlock;
-      const open = PUBLIC_ACCESS_FLAGS.filter((flag) => !blocks.some((b) => isOrUnknown(read(b.props, flag), true)));
-      if (blocks.length === 0) problems.push("has no public access block (add an aws.s3.BucketPublicAccessBlock with all four flags true)");
-      else if (open.length > 0) problems.push(`does not set ${listInWords(open)} to true in its public access block`);
-      const owned = view.settings.ownership.some((o) => isOrUnknown(read(o.props, "rule", "objectOwnership"), "BucketOwnerEnforced"));
-      if (!owned) problems.push('does not disable ACLs (add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced")');
-      const acl = read(view.resource.props, "acl");
-      if (typeof acl === "string" && PUBLIC_ACLS.has(acl)) problems.push(`has the public ACL "${acl}"`);
-      const statements = statementsOf(view);
-      if (statements !== UNKNOWN && statements.some((s) => s.Effect === "Allow" && isEveryone(s.Principal) && !s.Condition)) {
-        problems.push('allows Principal "*" without a condition in its bucket policy');
-      }
-      if (problems.length > 0) {
-        report(
-          `${label(view)} is not private: it ${listInWords(problems)}. Backups and logs hold customer data; nobody outside the account reads them ` +
-            `(${BACKUP_SOURCE}; 001 Production Monitoring Guide §5 Log Management).`,
-          view.resource.urn,
-        );
-      }
-    }
-  },
-);
-
-// ---------------------------------------------------------------------------------------
-// buckets-tls-only
-// ---------------------------------------------------------------------------------------
-
-/** Denies every request without TLS, to the bucket and its objects. */
-function deniesInsecureTransport(statement: Statement, bucket: string | undefined): boolean {
-  if (statement.Effect !== "Deny" || !isEveryone(statement.Principal)) return false;
-  if (!asList(statement.Action).some((a) => a === "*" || a === "s3:*")) return false;
-  if (!conditionValues(statement, "Bool", "aws:SecureTransport").some((v) => v === "false")) return false;
-  if (bucket === undefined) return true;
-  const resources = asList(statement.Resource).map(String);
-  const arn = `arn:aws:s3:::${bucket}`;
-  return resources.includes("*") || (resources.includes(arn) && (resources.includes(`${arn}/*`) || resources.includes("arn:aws:s3:::*")));
-}
-
-export const bucketsTlsOnly = stackPolicy(
-  "buckets-tls-only",
-  'Every S3 bucket\'s policy denies all requests without TLS (Deny s3:* to "*" on the bucket and its objects when aws:SecureTransport is false; DESIGN.md rule 5; 000 §Security Monitoring 1).',
-  undefined,
-  (args, report) => {
-    for (const view of bucketViews(args.resources)) {
-      const statements = statementsOf(view);
-      if (statements === UNKNOWN || statements.some((s) => deniesInsecureTransport(s, view.name))) continue;
-      report(
-        `${label(view)} accepts requests without TLS. Add a bucket policy statement: Effect Deny, Principal "*", Action "s3:*", ` +
-          `Resource the bucket and bucket/*, Condition Bool aws:SecureTransport "false" — backups and logs never travel in clear text ` +
-          `(${BACKUP_SOURCE}; 000 §Security Monitoring 1. SSL/TLS Monitoring).`,
-        view.resource.urn,
-      );
-    }
-  },
-);
-
-// ---------------------------------------------------------------------------------------
 // backup-retention
 // ---------------------------------------------------------------------------------------
 
@@ -442,18 +220,6 @@ export const backupRetentionSchema: PolicyConfigSchema = {
     },
   },
 };
-
-/** An enabled rule's expiry days (current and noncurrent), when known. */
-function expiries(rule: unknown): { status: Known<unknown>; id: string; days?: number; noncurrentDays?: number } {
-  const days = read(rule, "expiration", "days");
-  const noncurrent = read(rule, "noncurrentVersionExpiration", "noncurrentDays");
-  return {
-    status: read(rule, "status"),
-    id: stringOf(read(rule, "id")) ?? "(no id)",
-    ...(typeof days === "number" ? { days } : {}),
-    ...(typeof noncurrent === "number" ? { noncurrentDays: noncurrent } : {}),
-  };
-}
 
 export const backupRetention = stackPolicy(
   "backup-retention",
@@ -564,57 +330,8 @@ export const logRetentionTiers = stackPolicy(
   "medium",
 );
 
-// ---------------------------------------------------------------------------------------
-// status-page-covers-p0-checks
-// ---------------------------------------------------------------------------------------
-
-export interface StatusCoverageConfig {
-  readonly environments: string[];
-}
-
-export const statusCoverageSchema: PolicyConfigSchema = {
-  properties: {
-    environments: environmentsProperty(["prod"], "Values of the env: tag whose P0 uptime checks must feed a status page (default [\"prod\"]: the page users read)."),
-  },
-};
-
-/** Synthetics subtypes that are uptime checks of an endpoint or a journey (not certificate expiry). */
-const CHECK_SUBTYPES = new Set(["http", "multi"]);
-
-export const statusPageCoversP0Checks = stackPolicy(
-  "status-page-covers-p0-checks",
-  "Once the stack has a Datadog status page, every P0 uptime check (HTTP and multistep synthetics tests tagged severity:p0 in config environments) " +
-    "feeds a status-page component: a degradation template named after the check marks the components it informs (001 §3 Status Page; 000 §Site Down Procedure 5).",
-  statusCoverageSchema,
-  (args, report) => {
-    if (!args.resources.some((r) => r.type === DATADOG_STATUS_PAGE)) return; // no page in this stack
-    const config = configOf<StatusCoverageConfig>(statusCoverageSchema, args);
-    const fed = new Set<string>();
-    for (const template of args.resources.filter((r) => r.type === DATADOG_STATUS_PAGE_DEGRADATION_TEMPLATE)) {
-      const name = stringOf(read(template.props, "name"));
-      const affected = items(template.props, "componentsAffecteds");
-      if (name && (affected === UNKNOWN || affected.length > 0)) fed.add(name);
-    }
-    for (const test of args.resources.filter((r) => r.type === DATADOG_SYNTHETICS_TEST)) {
-      const subtype = read(test.props, "subtype");
-      const tags = read(test.props, "tags");
-      const name = stringOf(read(test.props, "name"));
-      if (tags === UNKNOWN || !name || !CHECK_SUBTYPES.has(String(subtype))) continue;
-      const parsed = parseTags(tags);
-      if (parsed.get("severity")?.toLowerCase() !== "p0" || !config.environments.includes(parsed.get("env") ?? "")) continue;
-      if (fed.has(name)) continue;
-      report(
-        `P0 uptime check "${name}" feeds no status-page component. List it under a component of its product's status page ` +
-          `(catalog statusPages[].components[].${subtype === "multi" ? "journeys" : "endpoints"}), so that when it fails users read it there ` +
-          `(001 Production Monitoring Guide §3 Status Page; 000 §Site Down Procedure 5 "Communicate status to users").`,
-        test.urn,
-      );
-    }
-  },
-);
-
-/** The storage rule group, in the order the pack lists them. */
-export const storagePolicies: StackValidationPolicy[] = [
+/** The storage rule group (buckets, backups, the log archive), in the order the pack lists them. */
+export const backupPolicies: StackValidationPolicy[] = [
   backupBucketsProtected,
   backupBucketsVersioned,
   backupBucketsEncrypted,
@@ -622,5 +339,4 @@ export const storagePolicies: StackValidationPolicy[] = [
   bucketsTlsOnly,
   backupRetention,
   logRetentionTiers,
-  statusPageCoversP0Checks,
 ];

@@ -7,12 +7,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { dashboardJson, stackDashboards } from "../dashboards";
-import type { Catalog } from "../infra/catalog/model";
-import { EXIT, InputError } from "./errors";
-import { stackCatalog, stackOverrides } from "./engine/plan";
-import { findProjectRoot, readStackSettings } from "./engine/stackConfig";
-import { maskSecrets } from "./render/mask";
+import { dashboardJson, stackDashboards } from "../../dashboards";
+import type { Catalog } from "../../infra/catalog/model";
+import { EXIT } from "./exitCodes";
+import { InputError } from "../errors";
+import { stackCatalog, stackOverrides } from "../engine/plan";
+import { findProjectRoot, readStackSettings } from "../engine/stackConfig";
+import { maskSecrets } from "../render/mask";
 
 export interface DashboardsFlags {
   stack: string;
@@ -27,8 +28,11 @@ function shown(file: string): string {
   return relative === "" ? "." : relative.startsWith("..") ? file : relative;
 }
 
-/** The stack's catalog, as `lookout plan` reads it (`--catalog` overrides `lookout:catalog`). */
-export function loadStackCatalog(stack: string, catalog: string | undefined, allowOutsideProject = false): Catalog {
+/**
+ * The stack's catalog, as `lookout plan` reads it (`--catalog` overrides `lookout:catalog`);
+ * bad input when the stack names none.
+ */
+function requireStackCatalog(stack: string, catalog: string | undefined, allowOutsideProject = false): Catalog {
   const root = findProjectRoot(process.cwd());
   const settings = readStackSettings(root, stack, stackOverrides({ catalog, allowOutsideProject }));
   const loaded = stackCatalog(settings);
@@ -37,7 +41,7 @@ export function loadStackCatalog(stack: string, catalog: string | undefined, all
 }
 
 export async function writeDashboards(flags: DashboardsFlags, write: (text: string) => void): Promise<number> {
-  const catalog = loadStackCatalog(flags.stack, flags.catalog, flags.allowOutsideProject);
+  const catalog = requireStackCatalog(flags.stack, flags.catalog, flags.allowOutsideProject);
   const definitions = stackDashboards(catalog);
   const out = path.resolve(flags.out);
   try {

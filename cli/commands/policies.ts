@@ -9,11 +9,12 @@
 import Table from "cli-table3";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { EXIT, InputError } from "./errors";
-import { describePolicyPacks, type EnforcementLevel, type JsonValue, type PolicyPackInfo, type PolicySeverity } from "./engine/analyzer";
-import { projectModuleDir } from "./engine/compiled";
-import { policyPackDir } from "./engine/plan";
-import { findProjectRoot, readUserConfigFile } from "./engine/stackConfig";
+import { EXIT } from "./exitCodes";
+import { InputError } from "../errors";
+import { describePolicyPacks, type EnforcementLevel, type JsonValue, type PolicyPackInfo, type PolicySeverity } from "../engine/analyzer";
+import { projectModuleDir } from "../engine/compiled";
+import { policyPackDir } from "../engine/plan";
+import { findProjectRoot, readUserConfigFile } from "../engine/stackConfig";
 
 export interface PoliciesFlags {
   policyPack: string[];
