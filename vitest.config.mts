@@ -45,7 +45,8 @@ export default defineConfig({
     globalSetup: ["test/support/sharedRuns.ts"],
     projects: [
       { test: { ...shared, name: "unit", include: ["test/**/*.test.ts"], exclude: END_TO_END } },
-      { test: { ...shared, name: "e2e", include: END_TO_END } },
+      // A fresh build first (test/support/build.ts): `lookout` runs compiled, as after `npm ci`.
+      { test: { ...shared, name: "e2e", include: END_TO_END, globalSetup: ["test/support/build.ts"] } },
     ],
   },
 });

@@ -15,7 +15,7 @@
  * `lookout plan --stack prod --json`, `lookout diff` against the previous commit with the
  * base plan cache empty (cold) and filled (cached), and the test suite's wall time.
  */
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -66,6 +66,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mb = (value: number) => (value > 0 ? `${Math.round(value)} MB` : "n/a");
 
 async function main(): Promise<void> {
+  // The compiled path, as after `npm ci`: a fresh build first (bin/build.js).
+  execFileSync(process.execPath, [path.join(ROOT, "bin", "build.js"), "--if-stale"], { stdio: "inherit" });
   const sizes = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
   const floorTimeoutS = Number(process.env.BENCH_FLOOR_TIMEOUT_S ?? 300);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-bench-"));
@@ -123,6 +125,8 @@ async function reviewLoop(): Promise<string> {
   const changed = shipped.replace(/critical: (\d+)%/, (_, n: string) => `critical: ${Number(n) + 1}%`);
   if (changed === shipped) throw new Error("the shipped prod catalog has no percent critical threshold to change");
   const repo = makeReviewRepo(ROOT, [shipped, changed]);
+  // Its head runs compiled (the copied build, fresh; the base's worktree has none: tsx).
+  execFileSync(process.execPath, [path.join(repo, "bin", "build.js"), "--if-stale"], { stdio: "inherit" });
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-bench-cache-"));
   const table = new Table({ head: ["shipped prod (lookout …)", "wall", "peak RSS", "floor", "÷ floor", "÷ plan", "target"], style: { head: [], border: [] } });
   try {

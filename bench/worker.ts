@@ -10,10 +10,14 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { computePlan } from "../cli/engine/plan";
-import { runUnderMocks } from "../cli/engine/mockRun";
+import type * as planModule from "../cli/engine/plan";
+import type * as mockRunModule from "../cli/engine/mockRun";
 
 const ROOT = path.resolve(__dirname, "..");
+/** The engine as `lookout` runs it: the build when it is fresh (the bench builds first), else the TypeScript. */
+const ENGINE = (require(path.join(ROOT, "bin", "build.js")) as { isFresh(): boolean }).isFresh() ? path.join(ROOT, "dist", "cli", "engine") : path.join(ROOT, "cli", "engine");
+const { computePlan } = require(path.join(ENGINE, "plan")) as typeof planModule;
+const { runUnderMocks } = require(path.join(ENGINE, "mockRun")) as typeof mockRunModule;
 
 /** The smallest custom resource: what the SDK itself costs per resource. */
 class Bare extends pulumi.CustomResource {

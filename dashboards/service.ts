@@ -6,6 +6,7 @@
  * alert in the catalog is a new panel on the next `pulumi up`.
  */
 import type { Service } from "../infra/catalog/model";
+import { dashboardsKey } from "../infra/catalog/names";
 import { type DashboardDefinition, defined, newDashboard, standardDashboardTags } from "./definition";
 import { GridLayout } from "./layout";
 import { type PanelContext, rowPanel, seriesPanel, seriesStat } from "./panels";
@@ -16,7 +17,7 @@ import { alertSeries, endpointSeries, type Series, UPTIME_SIGNAL, webVitalSeries
 export const TEAM_REFRESH = "1m";
 
 export function teamDashboardKey(team: string): string {
-  return `team-${team}`;
+  return dashboardsKey.teamDashboard(team);
 }
 
 export interface TeamContext {

@@ -5,10 +5,11 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_ROOT } from "./catalog/projectRoot";
 import { secretFromEnv } from "./credentials";
 
-/** The project root: the folder of Pulumi.yaml, one up from infra/. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** The project root: the folder of Pulumi.yaml (infra/'s parent, also when compiled to dist/infra/). */
+export { PROJECT_ROOT };
 
 export interface DatadogSettings {
   /** e.g. https://api.datadoghq.eu/ ; undefined: the provider's default (DD_HOST or US1). */

@@ -17,11 +17,14 @@ import { SentryAlerting } from "./sentry";
 import { sentryPagerdutyServices, type SentryRouteTargets } from "./sentryRules";
 import { Slos } from "./slos";
 import { type StatusPageOutput, StatusPages } from "./statusPage";
-import { Dashboards } from "./dashboards";
+import type { Dashboards } from "./dashboards";
 import { registersStackWide, type RunContext, servicesOfThisRun } from "./shard";
 import { Uptime } from "./uptime";
 import { COMPONENT } from "./catalog/names";
 import { registerRenames, renamedNames } from "./renames";
+
+/** The dashboards component and with it the Grafana SDKs, loaded only by a stack that has dashboards. */
+const dashboardsComponent = (): typeof Dashboards => (require("./dashboards") as typeof import("./dashboards")).Dashboards;
 
 /** A bad catalog, shown to the user without a stack trace by the Pulumi CLI. */
 export class CatalogRunError extends pulumi.RunError {
@@ -118,7 +121,7 @@ export async function lookout(run: RunContext = {}): Promise<StackOutputs> {
   const statusPages = stackWide && catalog.statusPages.length > 0 ? new StatusPages(COMPONENT.status, { environment, pages: catalog.statusPages, services }, datadog) : undefined;
   const dashboards =
     stackWide && grafanaConfig && providers.grafana
-      ? new Dashboards(COMPONENT.dashboards, { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
+      ? new (dashboardsComponent())(COMPONENT.dashboards, { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
       : undefined;
   return {
     environment,

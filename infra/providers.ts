@@ -5,10 +5,13 @@
 import * as aws from "@pulumi/aws";
 import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
-import * as grafana from "@pulumiverse/grafana";
+import type * as grafana from "@pulumiverse/grafana";
 import * as sentry from "@pulumiverse/sentry";
 import type { GrafanaConfig, LookoutConfig, StorageSettings } from "./config";
 import { sdkCredentialsFromEnv } from "./credentials";
+
+/** The Grafana SDK, loaded only by a stack that has dashboards (a stack without them never loads it). */
+const grafanaSdk = (): typeof import("@pulumiverse/grafana") => require("@pulumiverse/grafana");
 
 export interface Providers {
   readonly datadog: datadog.Provider;
@@ -45,6 +48,6 @@ export function createProviders(config: LookoutConfig, needs: ProviderNeeds): Pr
     pagerduty: needs.pagerduty ? new pagerduty.Provider("pagerduty", { token: config.pagerduty.token, serviceRegion: config.pagerduty.serviceRegion }) : undefined,
     aws: needs.storage ? new aws.Provider("aws", { region: needs.storage.region }) : undefined,
     awsReplica: needs.storage?.replicaRegion ? new aws.Provider("aws-replica", { region: needs.storage.replicaRegion }) : undefined,
-    grafana: needs.grafana ? new grafana.Provider("grafana", { ...grafanaEnv, url: needs.grafana.url, auth: needs.grafana.auth ?? grafanaEnv.auth }) : undefined,
+    grafana: needs.grafana ? new (grafanaSdk().Provider)("grafana", { ...grafanaEnv, url: needs.grafana.url, auth: needs.grafana.auth ?? grafanaEnv.auth }) : undefined,
   };
 }

@@ -9,7 +9,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Catalog } from "./catalog/model";
 import { childName, COMPONENT, dashboardsKey, oncallKey, plannedNames, sentryKey } from "./catalog/names";
 import { pagerdutyServiceName } from "./catalog/normalizeOncall";
-import { teamDashboardKey } from "../dashboards/service";
 
 /** The per-service components (infra/uptime.ts, alerts.ts, slos.ts, sentry.ts), named after the service. */
 const SERVICE_COMPONENTS = [COMPONENT.uptime, COMPONENT.alerts, COMPONENT.slos, COMPONENT.sentry] as const;
@@ -75,7 +74,7 @@ function teamRenames(catalog: Catalog): [string, string][] {
       for (const key of [oncallKey.integration("datadog"), oncallKey.integration("sentry"), oncallKey.handle]) pairs.push([childName(now, key), childName(before, key)]);
     }
     pairs.push([childName(COMPONENT.sentry, sentryKey.team(team.name)), childName(COMPONENT.sentry, sentryKey.team(was))]);
-    pairs.push([childName(COMPONENT.dashboards, teamDashboardKey(team.name)), childName(COMPONENT.dashboards, teamDashboardKey(was))]);
+    pairs.push([childName(COMPONENT.dashboards, dashboardsKey.teamDashboard(team.name)), childName(COMPONENT.dashboards, dashboardsKey.teamDashboard(was))]);
     pairs.push([childName(COMPONENT.dashboards, dashboardsKey.folder(team.name)), childName(COMPONENT.dashboards, dashboardsKey.folder(was))]);
   }
   return pairs;

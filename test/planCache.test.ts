@@ -135,7 +135,11 @@ describe("lookout diff with the base plan cached", () => {
     fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), catalog);
     execFileSync("git", ["-C", repo, "-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-qam", "back"]);
     const entry = fs.readdirSync(cache).filter((f) => f.endsWith(".json"))[0];
-    const again = lookout(["diff", "--base", "HEAD", "--stack", "prod", "--format", "json"], repo, { LOOKOUT_CACHE_DIR: cache, TMPDIR: path.join(scratch, "no-such-tmp") });
+    // The temporary folder is a file: no worktree (made under it) could be made. (It exists:
+    // the Pulumi SDK resolves the temporary folder when it loads.)
+    const notAFolder = path.join(scratch, "tmp-is-a-file");
+    fs.writeFileSync(notAFolder, "");
+    const again = lookout(["diff", "--base", "HEAD", "--stack", "prod", "--format", "json"], repo, { LOOKOUT_CACHE_DIR: cache, TMPDIR: notAFolder });
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: "" });
     expect(JSON.parse(again.stdout)).toMatchObject({ added: [], removed: [], changed: [], thresholds: [] });
     expect(fs.readdirSync(cache).filter((f) => f.endsWith(".json"))).toEqual([entry]);

@@ -12,6 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { EXIT } from "./exitCodes";
 import { InputError } from "../errors";
 import { describePolicyPacks, type EnforcementLevel, type JsonValue, type PolicyPackInfo, type PolicySeverity } from "../engine/analyzer";
+import { projectModuleDir } from "../engine/compiled";
 import { policyPackDir } from "../engine/plan";
 import { findProjectRoot, readUserConfigFile } from "../engine/stackConfig";
 
@@ -188,7 +189,7 @@ function projectName(root: string): string {
 
 /** Starts the project's pack and the extra packs as `lookout plan` does and lists their rules. */
 export async function listPolicies(projectRoot: string, extraPacks: readonly string[] = []): Promise<PolicyRule[]> {
-  const packs = [path.join(projectRoot, "policies"), ...extraPacks].map(policyPackDir);
+  const packs = [projectModuleDir(projectRoot, "policies"), ...extraPacks].map(policyPackDir);
   const described = await describePolicyPacks(packs, { project: projectName(projectRoot), stack: "", dryRun: true });
   return rulesOf(described);
 }

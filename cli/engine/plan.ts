@@ -12,6 +12,7 @@ import { catalogPath } from "../../infra/config";
 import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import { sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
+import { projectModuleDir } from "./compiled";
 import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyStream } from "./analyzer";
 import { type ProgramRun, runProgram } from "./program";
 import { maskSecrets, maskValue } from "../render/mask";
@@ -102,7 +103,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   const overrides = stackOverrides(options);
   const settings = readStackSettings(options.projectRoot, options.stack, overrides);
   const packDirs = [
-    ...(options.withoutDefaultPack ? [] : [path.join(options.projectRoot, "policies")]),
+    ...(options.withoutDefaultPack ? [] : [projectModuleDir(options.projectRoot, "policies")]),
     ...(options.policyPacks ?? []),
   ].map(policyPackDir);
   const catalog = stackCatalog(settings);

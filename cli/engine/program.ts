@@ -10,6 +10,7 @@ import type { Catalog, SourceRef } from "../../infra/catalog/model";
 import type { RunContext, Shard } from "../../infra/shard";
 import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourceKey } from "../../infra/sources";
 import { InputError } from "../errors";
+import { projectModuleDir, requireTypeScript } from "./compiled";
 import { type PlannedLookup, runUnderMocks } from "./mockRun";
 import { type PlannedResource, parseUrn } from "./resource";
 import type { StackSettings } from "./stackConfig";
@@ -80,9 +81,11 @@ export async function runProgram(settings: StackSettings, options: ProgramRunOpt
   }
 }
 
-/** The program: what `pulumi up` would run (Pulumi.yaml main: infra/). */
+/** The program: what `pulumi up` would run (Pulumi.yaml main: infra/), compiled when this run is (compiled.ts). */
 function loadProgram(projectRoot: string): (run: RunContext) => Promise<unknown> {
-  const exported: unknown = require(path.join(projectRoot, "infra"));
+  const dir = projectModuleDir(projectRoot, "infra");
+  if (dir === path.join(projectRoot, "infra")) requireTypeScript();
+  const exported: unknown = require(dir);
   if (typeof exported !== "function") throw new InputError(`${projectRoot}/infra does not export the program function`);
   return exported as (run: RunContext) => Promise<unknown>;
 }

@@ -3,7 +3,7 @@
  * validated catalog) once, then plans one shard per job message: the program under
  * mocks, registering that shard's part. It sends the resources in batches as they
  * register, then the shard's outputs and sources, or why it failed. Exits when the
- * engine closes the channel. Started by `runShards` with tsx registered.
+ * engine closes the channel. Started by `runShards`: compiled, or with tsx registered (compiled.ts).
  */
 import { asInputError, runProgram } from "./program";
 import type { PlannedResource } from "./resource";

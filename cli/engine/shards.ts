@@ -11,13 +11,13 @@
  * merge checks that they do.
  */
 import { type ChildProcess, fork } from "child_process";
-import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import type { CatalogIssue } from "../../infra/catalog/errors";
 import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
 import { InputError } from "../errors";
 import { isRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
 import { trackChild } from "./cancel";
+import { ownModule, ownModuleExecArgv } from "./compiled";
 import type { ProgramRun } from "./program";
 import type { PlannedLookup } from "./mockRun";
 import type { PlannedResource } from "./resource";
@@ -147,7 +147,7 @@ export interface RunShardsOptions {
   readonly onResources?: (resources: readonly PlannedResource[]) => void;
 }
 
-const WORKER = path.join(__dirname, "shardWorker.ts");
+const WORKER = ownModule("cli/engine/shardWorker");
 const STDERR_TAIL = 4_000;
 
 /**
@@ -206,7 +206,7 @@ class ShardWorker {
     this.child = fork(WORKER, [], {
       // A young generation of 32 MB: the SDK's promises die young, and scavenging them
       // in the default 16 MB took a third of a shard's time (about 20% less per shard).
-      execArgv: ["--require", require.resolve("tsx/cjs"), "--max-semi-space-size=32", ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
+      execArgv: [...ownModuleExecArgv(), "--max-semi-space-size=32", ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { FileRefusal, readConfigFile } from "../../infra/catalog/files";
+import { pulumiProjectAbove } from "../../infra/catalog/projectRoot";
 import { InputError } from "../errors";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -23,10 +24,9 @@ export interface StackSettings {
 
 /** The nearest folder from `start` upwards that holds a Pulumi.yaml. */
 export function findProjectRoot(start: string): string {
-  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-    if (path.dirname(dir) === dir) throw new InputError(`no Pulumi.yaml in ${start} or any folder above it`);
-  }
+  const root = pulumiProjectAbove(start);
+  if (root === undefined) throw new InputError(`no Pulumi.yaml in ${start} or any folder above it`);
+  return root;
 }
 
 /** Stack config `lookout:allowOutsideProject` (or `--allow-outside-project`): symlinks may lead out of the project. */

@@ -209,6 +209,7 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string,
       const source = path.join(projectRoot, modules);
       if (fs.existsSync(source) && !fs.existsSync(path.join(root, modules))) fs.symlinkSync(source, path.join(root, modules), "dir");
     }
+    copyBuild(projectRoot, root);
     const cli = path.join(root, "bin", "lookout.js");
     if (!fs.existsSync(cli)) throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}): that revision has no bin/lookout.js (it predates lookout plan)`);
     const result = await run(worktree, root, args, options.signal);
@@ -225,6 +226,17 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string,
     forget();
     worktree.remove();
   }
+}
+
+/**
+ * The head's build (dist/) copied into the base's worktree, which has none (git ignores
+ * it): the base's `lookout` runs it only if the base's sources are the very ones the build
+ * read (bin/build.js compares contents; a change of catalogs only), else its TypeScript.
+ */
+function copyBuild(projectRoot: string, root: string): void {
+  const build = path.join(projectRoot, "dist");
+  if (!fs.existsSync(path.join(build, ".sources")) || fs.existsSync(path.join(root, "dist"))) return;
+  fs.cpSync(build, path.join(root, "dist"), { recursive: true, filter: (source) => path.basename(source) !== ".tsbuildinfo" });
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Catalog } from "./model";
 import { mergeLayers, readLayers } from "./layers";
 import { normalize } from "./normalize";
 import { namesCutEntry, schemaValidRest } from "./partial";
+import { PROJECT_ROOT } from "./projectRoot";
 import { CatalogFileSchema, type RawCatalogFile } from "./schema";
 import { checkCatalogText } from "./textRules";
 import { keyOffset, nodeOffset, valueAt } from "./yamlPositions";
@@ -73,8 +74,8 @@ export interface CatalogReadOptions {
   readonly allowOutsideProject?: boolean;
 }
 
-/** The project this loader belongs to (infra/catalog/ is two folders down). */
-const LOADER_PROJECT = path.resolve(__dirname, "..", "..");
+/** The project this loader belongs to. */
+const LOADER_PROJECT = PROJECT_ROOT;
 
 /** The names a catalog file may have in a catalog folder (lower case; anything else is reported). */
 const CATALOG_FILE = /\.ya?ml$/;

@@ -59,9 +59,10 @@ export const oncallKey = {
   datadogPagerduty: "datadog-pagerduty",
 } as const;
 
-/** Grafana resources under `Dashboards`: a team's folder (its dashboard is `teamDashboardKey`). */
+/** Grafana resources under `Dashboards`: a team's folder and its dashboard. */
 export const dashboardsKey = {
   folder: (team: string) => `folder-${team}`,
+  teamDashboard: (team: string) => `team-${team}`,
 } as const;
 
 /** A backup's component under `Storage`. */

@@ -2,10 +2,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { catalogFileJsonSchema, catalogOverlayJsonSchema } from "./layerSchemas";
+import { PROJECT_ROOT } from "./projectRoot";
 
-export const CATALOG_SCHEMA_PATH = path.join(__dirname, "..", "..", "schema", "catalog.schema.json");
+export const CATALOG_SCHEMA_PATH = path.join(PROJECT_ROOT, "schema", "catalog.schema.json");
 /** The form of a stack's file that extends a base (layers.ts). */
-export const OVERLAY_SCHEMA_PATH = path.join(__dirname, "..", "..", "schema", "catalog-overlay.schema.json");
+export const OVERLAY_SCHEMA_PATH = path.join(PROJECT_ROOT, "schema", "catalog-overlay.schema.json");
 
 export function renderCatalogSchema(): string {
   return `${JSON.stringify(catalogFileJsonSchema(), null, 2)}\n`;

@@ -1,5 +1,5 @@
 /**
- * Temporary git repositories for `lookout diff`: the project's code copied (its
+ * Temporary git repositories for `lookout diff`: the project's code and build copied (its
  * `node_modules` linked), and one commit per catalog given, of `stacks/prod.yaml`.
  */
 import { execFileSync } from "child_process";
@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const CODE = ["bin", "cli", "infra", "queries", "json", "policies", "dashboards", "Pulumi.yaml", "package.json", "tsconfig.json"];
+const CODE = ["bin", "cli", "infra", "queries", "json", "policies", "dashboards", "Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.build.json"];
 
 /**
  * A repository whose commits hold `catalogs` in turn as `stacks/prod.yaml` (HEAD the
@@ -15,15 +15,19 @@ const CODE = ["bin", "cli", "infra", "queries", "json", "policies", "dashboards"
  */
 export function makeReviewRepo(root: string, catalogs: readonly string[], pulumiProd?: string): string {
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-review-"));
-  for (const item of CODE) {
+  // Times kept: with the project's build (dist/) copied too, the copy's build is fresh when
+  // the project's is (bin/build.js compares paths, sizes and times), so the head runs compiled.
+  for (const item of [...CODE, "dist"]) {
     const from = path.join(root, item);
-    if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, filter: (src) => !src.includes("node_modules") });
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, preserveTimestamps: true, filter: (src) => !src.includes("node_modules") });
   }
   fs.symlinkSync(path.join(root, "node_modules"), path.join(repo, "node_modules"), "dir");
   fs.writeFileSync(path.join(repo, "Pulumi.prod.yaml"), pulumiProd ?? fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8"));
   fs.mkdirSync(path.join(repo, "stacks"));
   const git = (...args: string[]) => execFileSync("git", ["-C", repo, "-c", "user.email=ci@example.com", "-c", "user.name=CI", ...args], { stdio: "ignore" });
   git("init", "-q");
+  // The build is not committed (as in the project, .gitignore): a base worktree has none.
+  fs.appendFileSync(path.join(repo, ".git", "info", "exclude"), "dist/\n");
   catalogs.forEach((catalog, i) => {
     fs.writeFileSync(path.join(repo, "stacks", "prod.yaml"), catalog);
     git("add", "-A");
