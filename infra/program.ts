@@ -23,8 +23,20 @@ import { Uptime } from "./uptime";
 import { COMPONENT } from "./catalog/names";
 import { registerRenames, renamedNames } from "./renames";
 
-/** The dashboards component and with it the Grafana SDKs, loaded only by a stack that has dashboards. */
-const dashboardsComponent = (): typeof Dashboards => (require("./dashboards") as typeof import("./dashboards")).Dashboards;
+/**
+ * The dashboards component and with it the Grafana SDKs, loaded only by a stack that has
+ * dashboards. `require` under Node's CommonJS loaders (the build, tsx, ts-node under
+ * `pulumi up`); where `require` cannot load TypeScript (vitest, which transforms
+ * `import()` itself), `import()`.
+ */
+async function dashboardsComponent(): Promise<typeof Dashboards> {
+  try {
+    return (require("./dashboards") as typeof import("./dashboards")).Dashboards;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
+    return (await import("./dashboards")).Dashboards;
+  }
+}
 
 /** A bad catalog, shown to the user without a stack trace by the Pulumi CLI. */
 export class CatalogRunError extends pulumi.RunError {
@@ -75,6 +87,8 @@ export async function lookout(run: RunContext = {}): Promise<StackOutputs> {
   const storage = storesData ? requireStorageSettings(catalog.backups.some((b) => b.replicate)) : undefined;
   if (storage) checkBucketNames(catalog, storage.bucketPrefix, storage.replicaRegion);
   const grafanaConfig = catalog.grafana ? readGrafanaConfig(catalog.grafana.postgres !== undefined) : undefined;
+  // Loaded before the first resource registers, so the wait moves no registration.
+  const DashboardsComponent = grafanaConfig ? await dashboardsComponent() : undefined;
   requireCredentials({ sentry: usesSentry, pagerduty: pages, grafana: grafanaConfig !== undefined });
   const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages, storage, grafana: grafanaConfig });
   const { environment, services } = catalog;
@@ -120,8 +134,8 @@ export async function lookout(run: RunContext = {}): Promise<StackOutputs> {
       : undefined;
   const statusPages = stackWide && catalog.statusPages.length > 0 ? new StatusPages(COMPONENT.status, { environment, pages: catalog.statusPages, services }, datadog) : undefined;
   const dashboards =
-    stackWide && grafanaConfig && providers.grafana
-      ? new (dashboardsComponent())(COMPONENT.dashboards, { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
+    stackWide && grafanaConfig && providers.grafana && DashboardsComponent
+      ? new DashboardsComponent(COMPONENT.dashboards, { catalog, config: grafanaConfig }, { providers: { grafana: providers.grafana } })
       : undefined;
   return {
     environment,
