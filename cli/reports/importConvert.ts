@@ -8,11 +8,13 @@ import { formatNumber, monitorTypesOf, parse, QueryParseError, type MonitorQuery
 import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS, type OptionKind } from "../../infra/catalog/rawAlerts";
 import { formatSeconds } from "../../infra/catalog/units";
 import { MANAGED_LOCATIONS } from "../../infra/catalog/primitives";
-import type { EntryKind } from "./importDatadog";
 import { isObject, type Json } from "./importFormats";
 import { matchSignal } from "./signalMatch";
 
 /** Where a monitor without a `service:` tag goes. */
+/** The catalog list an imported object lands in. */
+export type EntryKind = "alerts" | "rawAlerts" | "slos" | "endpoints";
+
 export const DEFAULT_SERVICE = "imported";
 
 /** A catalog name from free text: lower-case kebab-case, at most 60 characters. */

@@ -5,7 +5,7 @@
  */
 import type { CatalogIssue } from "./errors";
 import { formatPath } from "./errors";
-import type { ParsedFile } from "./load";
+import type { ParsedFile } from "./yamlFiles";
 import type {
   BodyAssertion,
   BodyOperator,

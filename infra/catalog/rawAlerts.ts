@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { COMPARATORS, formatNumber, monitorTypesOf, parse, QueryParseError, type Comparator, type MonitorQuery } from "../../queries";
-import type { Severity, SourceRef } from "./model";
+import type { Severity, SourceRef } from "./modelShared";
 import { Name, Severity as SeveritySchema, Url } from "./primitives";
 
 export type OptionKind = "boolean" | "integer" | "string" | "strings";
