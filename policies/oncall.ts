@@ -1,8 +1,8 @@
 /**
  * On-call rules: every urgent alert reaches a PagerDuty service whose escalation starts
- * within the severity's response time; staging never pages a person. With the rotation
- * rules (`rotations.ts`: nobody on call alone, an unanswered incident escalates) they are
- * the on-call rule group.
+ * within the severity's response time. With the rotation rules (`rotations.ts`: nobody
+ * on call alone, an unanswered incident escalates) and `staging.ts` (staging never pages
+ * a person) they are the on-call rule group; `alerting.ts` reads the alerts they share.
  *
  * Stack rules correlate resources. In a preview the IDs that join them (a service's
  * escalation policy, an integration's service) are unknown, so they are joined through
@@ -22,19 +22,18 @@ import {
   configOf,
   DATADOG_MONITOR,
   DATADOG_PAGERDUTY_SERVICE_OBJECT,
-  DATADOG_SYNTHETICS_TEST,
   listInWords,
   objectProp,
   PAGERDUTY_ESCALATION_POLICY,
-  PAGERDUTY_SCHEDULE,
   PAGERDUTY_SERVICE,
   PAGERDUTY_SERVICE_INTEGRATION,
-  parseTags,
   readKnown,
   UNKNOWN,
   environmentsProperty,
 } from "./support";
 import { escalationHasTwoLevels, schedulesHaveTwoPeople } from "./rotations";
+import { alertingResources, pagerdutyHandles } from "./alerting";
+import { stagingNeverPages } from "./staging";
 
 // ---------------------------------------------------------------------------------------
 // Shared: alerting resources, their handles, the PagerDuty graph
@@ -43,42 +42,6 @@ import { escalationHasTwoLevels, schedulesHaveTwoPeople } from "./rotations";
 const RESPONSE_TIMES_SOURCE =
   "001 Production Monitoring Guide §6 On-Call Rotation: Response Times; " +
   "002 Production Monitoring & Alerting Guide §Critical Alert Categories: Critical 5 min SLA, High 15 min SLA";
-const STAGING_SOURCE = 'DESIGN.md §Severity ladder: "Staging never pages a person"';
-
-/** A Datadog monitor or synthetics test, with what the on-call rules read of it. */
-interface Alerting {
-  readonly resource: PolicyResource;
-  /** `Monitor "…"`, `Synthetics test "…"`. */
-  readonly what: string;
-  /** Tags; undefined when unknown in a preview. */
-  readonly tags?: ReadonlyMap<string, string>;
-  /** The message; undefined when unknown in a preview. */
-  readonly message?: string;
-}
-
-function alertingResources(resources: readonly PolicyResource[]): Alerting[] {
-  return resources
-    .filter((r) => r.type === DATADOG_MONITOR || r.type === DATADOG_SYNTHETICS_TEST)
-    .map((r) => {
-      const tags = readKnown(() => parseTags(r.props.tags));
-      const message = readKnown(() => r.props.message as unknown);
-      return {
-        resource: r,
-        what: `${r.type === DATADOG_MONITOR ? "Monitor" : "Synthetics test"} "${r.name}"`,
-        tags: tags === UNKNOWN ? undefined : tags,
-        message: message === UNKNOWN ? undefined : typeof message === "string" ? message : "",
-      };
-    });
-}
-
-/** `@pagerduty-<service>` in a Datadog message (not inside an e-mail address or another handle). */
-const PAGERDUTY_HANDLE = /(?<![\w@.-])@pagerduty-([A-Za-z0-9_][A-Za-z0-9_.-]*)/g;
-
-/** The PagerDuty service names a message's `@pagerduty-…` handles name, once each, in order. */
-export function pagerdutyHandles(message: string): string[] {
-  const names = [...message.matchAll(PAGERDUTY_HANDLE)].map((m) => m[1].replace(/\.+$/, ""));
-  return [...new Set(names.filter((n) => n !== ""))];
-}
 
 /**
  * Monitors that are conditions of a composite monitor (its query names their IDs, so they
@@ -329,77 +292,6 @@ export const urgentAlertsReachPagerduty: StackValidationPolicy = {
   severity: "critical",
   configSchema: urgentAlertsSchema,
   validateStack: validateUrgentAlerts,
-};
-
-// ---------------------------------------------------------------------------------------
-// staging-never-pages
-// ---------------------------------------------------------------------------------------
-
-export interface StagingConfig {
-  /** `env:` tag values that never page. */
-  readonly nonPagingEnvironments: string[];
-}
-
-export const stagingSchema: PolicyConfigSchema = {
-  properties: {
-    nonPagingEnvironments: environmentsProperty(["staging"], "Values of the env: tag that never page a person (default [\"staging\"]: DESIGN.md \"Staging never pages a person\")."),
-  },
-};
-
-/** Resources that page: PagerDuty's own, and Datadog's side of the PagerDuty integration. */
-function isPagingResource(type: string): boolean {
-  return type.startsWith("pagerduty:") || type.startsWith("datadog:pagerduty/");
-}
-
-const PAGING_KINDS: Readonly<Record<string, string>> = {
-  [PAGERDUTY_SCHEDULE]: "PagerDuty schedule",
-  [PAGERDUTY_ESCALATION_POLICY]: "Escalation policy",
-  [PAGERDUTY_SERVICE]: "PagerDuty service",
-  [PAGERDUTY_SERVICE_INTEGRATION]: "PagerDuty service integration",
-  [DATADOG_PAGERDUTY_SERVICE_OBJECT]: "Datadog PagerDuty service object",
-};
-
-function validateStaging(args: StackValidationArgs, reportViolation: ReportViolation): void {
-  const config = configOf<StagingConfig>(stagingSchema, args);
-  const quiet = new Set(config.nonPagingEnvironments);
-  const alerts = alertingResources(args.resources);
-
-  for (const alert of alerts) {
-    const env = alert.tags?.get("env");
-    if (env === undefined || !quiet.has(env) || alert.message === undefined) continue;
-    const handles = pagerdutyHandles(alert.message);
-    if (handles.length === 0) continue;
-    reportViolation(
-      `${alert.what} (env:${env}) notifies ${listInWords(handles.map((h) => `@pagerduty-${h}`))}. Remove the handle: ${env} never pages a person; ` +
-        `route its alerts to chat or e-mail only (leave routing.severities.*.page unset in the ${env} catalog) (${STAGING_SOURCE}).`,
-      alert.resource.urn,
-    );
-  }
-
-  // A stack whose alerts all belong to non-paging environments has nothing to page with.
-  const environments = new Set(alerts.flatMap((a) => (a.tags?.get("env") !== undefined ? [a.tags.get("env") as string] : [])));
-  if (environments.size === 0 || [...environments].some((env) => !quiet.has(env))) return;
-  const envs = listInWords([...environments].sort().map((env) => `env:${env}`));
-  for (const r of args.resources) {
-    if (!isPagingResource(r.type)) continue;
-    reportViolation(
-      `${PAGING_KINDS[r.type] ?? `Resource (${r.type})`} "${r.name}" is declared in a stack whose alerts are all ${envs}. ` +
-        `Remove it (leave routing.severities.*.page unset in this stack's catalog, so no team's PagerDuty service is made): ` +
-        `this environment never pages a person (${STAGING_SOURCE}).`,
-      r.urn,
-    );
-  }
-}
-
-export const stagingNeverPages: StackValidationPolicy = {
-  name: "staging-never-pages",
-  description:
-    "No Datadog monitor or synthetics test tagged with a non-paging environment (config nonPagingEnvironments: staging) names a " +
-    "@pagerduty- handle, and a stack whose alerts are all in such environments declares no PagerDuty resource (DESIGN.md severity ladder: staging never pages a person).",
-  enforcementLevel: "mandatory",
-  severity: "high",
-  configSchema: stagingSchema,
-  validateStack: validateStaging,
 };
 
 /** The on-call rule group, in the order the pack lists them. */

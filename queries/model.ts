@@ -264,6 +264,21 @@ export type CompositeExpr =
   | { readonly kind: "and" | "or"; readonly left: CompositeExpr; readonly right: CompositeExpr }
   | { readonly kind: "group"; readonly inner: CompositeExpr };
 
+/** The condition with each monitor ID replaced by `map`'s. */
+export function mapCompositeIds(expr: CompositeExpr, map: (id: string) => string): CompositeExpr {
+  switch (expr.kind) {
+    case "monitor":
+      return { kind: "monitor", id: map(expr.id) };
+    case "not":
+      return { kind: "not", operand: mapCompositeIds(expr.operand, map) };
+    case "and":
+    case "or":
+      return { kind: expr.kind, left: mapCompositeIds(expr.left, map), right: mapCompositeIds(expr.right, map) };
+    case "group":
+      return { kind: "group", inner: mapCompositeIds(expr.inner, map) };
+  }
+}
+
 export interface CompositeQuery {
   readonly kind: "composite";
   readonly expression: CompositeExpr;
@@ -271,6 +286,14 @@ export interface CompositeQuery {
 
 /** Any monitor query Lookout models. */
 export type MonitorQuery = MetricQuery | ServiceCheckQuery | SearchQuery | SloQuery | CompositeQuery;
+
+/** A query of a form that carries its comparison and threshold in the query string. */
+export type ComparingQuery = Extract<MonitorQuery, { comparator: Comparator }>;
+
+/** Metric, search and SLO queries end in their comparison; service checks and composites compare in options. */
+export function comparesInQuery(query: MonitorQuery): query is ComparingQuery {
+  return query.kind === "metric" || query.kind === "search" || query.kind === "slo";
+}
 
 /** The Datadog monitor `type` values a query of this form may carry (PF-DD-Q-2). */
 export function monitorTypesOf(query: MonitorQuery): readonly string[] {

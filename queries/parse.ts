@@ -6,8 +6,10 @@
  */
 import {
   SEARCH_SOURCES,
+  mapCompositeIds,
   monitorTypesOf,
   type CompositeExpr,
+  type CompositeQuery,
   type MonitorQuery,
   type SearchQuery,
   type SearchSource,
@@ -17,11 +19,22 @@ import {
 import { format } from "./format";
 
 import { ExpressionParser } from "./parseExpression";
-import { QueryParseError, QueryUnsupportedError } from "./tokens";
+import { compositeNameTokens, QueryParseError, QueryUnsupportedError } from "./tokens";
 
-export { positionOf, QueryParseError, QueryUnsupportedError, windowWords, type QueryPosition } from "./tokens";
+export { positionOf, QueryParseError, QueryUnsupportedError, trailingComparison, windowWords, type QueryPosition, type TrailingComparison } from "./tokens";
 
 class Parser extends ExpressionParser {
+  /** Composite operands may be names (`compositeNameTokens`), not only numeric IDs. */
+  constructor(query: string, private readonly namedOperands = false) {
+    super(query, namedOperands ? compositeNameTokens(query) : undefined);
+  }
+
+  parseCompositeOfNames(): CompositeQuery {
+    const query = this.composite();
+    this.end();
+    return query;
+  }
+
   parseQuery(): MonitorQuery {
     const first = this.peek();
     let query: MonitorQuery;
@@ -123,7 +136,7 @@ class Parser extends ExpressionParser {
 
   // ── composite ──
 
-  private composite(): MonitorQuery {
+  private composite(): CompositeQuery {
     return { kind: "composite", expression: this.compositeOr() };
   }
 
@@ -156,6 +169,10 @@ class Parser extends ExpressionParser {
       return { kind: "group", inner };
     }
     const id = this.peek();
+    if (this.namedOperands && id.kind === "ident") {
+      this.next();
+      return { kind: "monitor", id: id.text };
+    }
     if (id.kind !== "number" || !/^\d+$/.test(id.text)) throw this.fail("a monitor ID, `!` or `(`");
     this.next();
     return { kind: "monitor", id: id.text };
@@ -201,6 +218,17 @@ export function parseMonitor(type: string, query: string): MonitorQuery {
   return model;
 }
 
+
+/**
+ * A composite written over monitor names rather than numeric IDs (a plan under the
+ * mocks has each monitor's ID as `<resource>-id`), each operand given its ID by `idOf`
+ * (kept when it has none): the model of the query Datadog reads. `format` refuses an
+ * operand that is still not a numeric ID.
+ */
+export function parseCompositeOfNames(query: string, idOf: (name: string) => string | undefined): CompositeQuery {
+  const model = new Parser(query, true).parseCompositeOfNames();
+  return { kind: "composite", expression: mapCompositeIds(model.expression, (id) => idOf(id) ?? id) };
+}
 
 /** `parse`, or undefined for a query that does not read as a modelled form (for readers that skip what they cannot read). */
 export function parseOrUndefined(query: string): MonitorQuery | undefined {

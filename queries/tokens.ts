@@ -3,6 +3,8 @@
  * the errors every parse raises (`QueryParseError`, `QueryUnsupportedError`), the
  * tokenizer, and the token-level steps every form's parser shares.
  */
+import { COMPARATORS, type Comparator } from "./model";
+
 /** Where in the query a parse stopped: offset (0-based), line and column (1-based). */
 export interface QueryPosition {
   readonly offset: number;
@@ -139,13 +141,41 @@ export function describeToken(token: Token): string {
 }
 
 
+const COMPOSITE_OPERATORS = ["&&", "||", "!", "(", ")"];
+
+/**
+ * A composite's tokens when its operands are monitor names rather than numeric IDs:
+ * its operators are `punct`, and any other run of characters up to a space or an
+ * operator is one operand (`ident`), whatever characters a name holds.
+ */
+export function compositeNameTokens(query: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let spaced = false;
+  while (i < query.length) {
+    if (/\s/.test(query[i])) {
+      i++;
+      spaced = true;
+      continue;
+    }
+    const start = i;
+    const operator = COMPOSITE_OPERATORS.find((op) => query.startsWith(op, i));
+    if (operator) i += operator.length;
+    else while (i < query.length && !/\s/.test(query[i]) && !COMPOSITE_OPERATORS.some((op) => query.startsWith(op, i))) i++;
+    tokens.push({ kind: operator ? "punct" : "ident", text: query.slice(start, i), start, end: i, spaced });
+    spaced = false;
+  }
+  tokens.push({ kind: "eof", text: "", start: i, end: i, spaced });
+  return tokens;
+}
+
 /** Steps over the tokens of one query, shared by the expression and monitor-form parsers. */
 export class TokenReader {
   protected readonly tokens: Token[];
   protected index = 0;
 
-  constructor(protected readonly query: string) {
-    this.tokens = tokenize(query);
+  constructor(protected readonly query: string, tokens?: Token[]) {
+    this.tokens = tokens ?? tokenize(query);
   }
 
   protected peek(ahead = 0): Token {
@@ -215,4 +245,35 @@ const WINDOW_WORD = /\b(?:last|next)_(\d+)([a-z]+)\b/g;
  */
 export function windowWords(query: string): { readonly text: string; readonly amount: number; readonly unit: string }[] {
   return [...query.matchAll(WINDOW_WORD)].map((m) => ({ text: m[0], amount: Number(m[1]), unit: m[2] }));
+}
+
+/** A comparison that ends a query: its comparator, its threshold, and the offset where it starts. */
+export interface TrailingComparison {
+  readonly comparator: Comparator;
+  readonly threshold: number;
+  readonly start: number;
+}
+
+/**
+ * The comparison a query ends with (` > 0.9`, `<= -5`), read from its tokens, so it is
+ * found even in a query that does not parse as a whole; undefined when the query does
+ * not end in one (or does not even tokenize).
+ */
+export function trailingComparison(query: string): TrailingComparison | undefined {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(query);
+  } catch (error) {
+    if (error instanceof QueryParseError) return undefined;
+    throw error;
+  }
+  const number = tokens[tokens.length - 2];
+  if (number?.kind !== "number") return undefined;
+  let at = tokens.length - 3;
+  const negative = tokens[at]?.kind === "punct" && tokens[at].text === "-";
+  if (negative) at -= 1;
+  const before = tokens[at];
+  const comparator = COMPARATORS.find((c) => before?.kind === "punct" && before.text === c);
+  if (!comparator) return undefined;
+  return { comparator, threshold: (negative ? -1 : 1) * Number(number.text), start: before.start };
 }

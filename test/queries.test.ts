@@ -4,13 +4,16 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  comparesInQuery,
   format,
   parse,
+  parseCompositeOfNames,
   parseExact,
   parseMonitor,
   QueryModelError,
   QueryParseError,
   QueryUnsupportedError,
+  trailingComparison,
   unitOf,
   type Expr,
   type MonitorQuery,
@@ -316,5 +319,42 @@ describe("queries: the threshold's unit comes from the query's structure", () =>
     ["a composite compares nothing", "1 && 2", "none"],
   ])("%s", (_name, query, unit) => {
     expect(unitOf(parse(query))).toBe(unit);
+  });
+});
+
+describe("queries: a query's trailing comparison, and composites over names", () => {
+  it.each([
+    ["a metric query", "avg(last_5m):avg:a{*} > 3", { comparator: ">", threshold: 3, start: 22 }],
+    ["a negative threshold, no spaces", "pct_change(avg(last_1h),last_1h):sum:r{*}<=-50", { comparator: "<=", threshold: -50, start: 41 }],
+    ["a query that does not parse as a whole", "weird(stuff) != 0.5", { comparator: "!=", threshold: 0.5, start: 13 }],
+  ])("finds the comparison that ends %s", (_what, query, expected) => {
+    expect(trailingComparison(query)).toEqual(expected);
+  });
+
+  it.each([
+    ["no comparison", "avg(last_5m):avg:a{*}"],
+    ["a comparison not at the end", "avg(last_5m):avg:a{*} > 3 by {host}"],
+    ["a comparator without a number", "avg(last_5m):avg:a{*} >"],
+    ["a composite", "1 && 2"],
+    ["text that does not tokenize", "avg(last_5m):a{*} > 3 ;"],
+  ])("finds none in %s", (_what, query) => {
+    expect(trailingComparison(query)).toBeUndefined();
+  });
+
+  it("knows which forms compare in the query", () => {
+    expect(comparesInQuery(parse("avg(last_5m):avg:a{*} > 3"))).toBe(true);
+    expect(comparesInQuery(parse("1 && 2"))).toBe(false);
+  });
+
+  it("reads a composite over monitor names and gives each operand its ID", () => {
+    const ids = new Map([["prod-checkout-burn-99.9-fast-id", "101"], ["prod-checkout-burn-99.9-slow-id", "102"], ["a-5xx-id", "103"]]);
+    const model = parseCompositeOfNames("prod-checkout-burn-99.9-fast-id && (prod-checkout-burn-99.9-slow-id || !a-5xx-id)", (name) => ids.get(name));
+    expect(format(model)).toBe("101 && (102 || !103)");
+    expect(format(parseCompositeOfNames("12345 || known-id", (name) => ids.get(name) ?? (name === "known-id" ? "7" : undefined)))).toBe("12345 || 7");
+  });
+
+  it("refuses a composite over names that is malformed or leaves an operand without an ID", () => {
+    expect(() => parseCompositeOfNames("a-id && && b-id", () => "1")).toThrow(QueryParseError);
+    expect(() => format(parseCompositeOfNames("a-id && unknown-id", (name) => (name === "a-id" ? "1" : undefined)))).toThrow(/numeric ID, not "unknown-id"/);
   });
 });

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRunResult } from "../cli/engine/mockRun";
 import type { PlannedResource } from "../cli/engine/resource";
 import { freshnessMonitorArgs } from "../infra/backupMonitors";
-import { roleName } from "../infra/backups";
+import { roleName } from "../infra/backupSet";
 import { bucketNames, invalidBucketNames, logRules, retentionRules } from "../infra/buckets";
 import { loadCatalog, parseCatalog } from "../infra/catalog/load";
 import type { Catalog } from "../infra/catalog/model";

@@ -4,15 +4,17 @@
  * on the service its `service:` tag names. What an entry cannot hold is a note.
  */
 import { numberOf } from "../../json/numbers";
-import { formatNumber, monitorTypesOf, parse, QueryParseError, type MonitorQuery } from "../../queries";
+import { comparesInQuery, formatNumber, monitorTypesOf, parse, QueryParseError, trailingComparison, type MonitorQuery } from "../../queries";
 import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS, type OptionKind } from "../../infra/catalog/rawAlerts";
 import { formatSeconds } from "../../infra/catalog/units";
 import { MANAGED_LOCATIONS } from "../../infra/catalog/primitives";
-import type { EntryKind } from "./importDatadog";
 import { isObject, type Json } from "./importFormats";
 import { matchSignal } from "./signalMatch";
 
 /** Where a monitor without a `service:` tag goes. */
+/** The catalog list an imported object lands in. */
+export type EntryKind = "alerts" | "rawAlerts" | "slos" | "endpoints";
+
 export const DEFAULT_SERVICE = "imported";
 
 /** A catalog name from free text: lower-case kebab-case, at most 60 characters. */
@@ -84,13 +86,6 @@ export function isUnsetMonitorField(key: string, value: unknown): boolean {
 /** Options that are in no version of Datadog's `MonitorOptions` schema (PF-DD-IMP-2): the API does not carry them. */
 export const NOT_API_OPTIONS = ["avalanche_window"] as const;
 
-/** A comparison at the very end of a query: ` > 0.9`. */
-const TRAILING_COMPARISON = /\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*$/;
-
-function comparesInQuery(query: MonitorQuery): query is Extract<MonitorQuery, { comparator: string }> {
-  return query.kind === "metric" || query.kind === "search" || query.kind === "slo";
-}
-
 const PRIORITY_SEVERITY = ["P0", "P1", "P2", "P3", "P3"] as const;
 
 export interface Converted {
@@ -125,11 +120,11 @@ export const convertMonitor = (environment: string, apmOf: (service: string) => 
   let comparator: string | undefined;
   const thresholds: Record<string, number> = {};
   if (comparesInQuery(model)) {
-    const match = TRAILING_COMPARISON.exec(text);
-    if (!match || match[1] !== model.comparator || Number(match[2]) !== model.threshold) {
+    const trailing = trailingComparison(text);
+    if (!trailing || trailing.comparator !== model.comparator || trailing.threshold !== model.threshold) {
       return { unsupported: "query: the comparison is not at the end of the query" };
     }
-    query = text.slice(0, match.index).trim();
+    query = text.slice(0, trailing.start).trim();
     comparator = model.comparator;
     thresholds.critical = model.threshold;
   }

@@ -5,7 +5,7 @@
  * silently.
  */
 import * as YAML from "yaml";
-import { convertMonitor, convertSlo, convertTest, slug } from "./importConvert";
+import { convertMonitor, convertSlo, convertTest, type EntryKind, slug } from "./importConvert";
 import { datadogId, recognize, type Recognized } from "./importFormats";
 
 export interface SourceFile {
@@ -22,7 +22,7 @@ export interface ImportNote {
   readonly why: string;
 }
 
-export type EntryKind = "alerts" | "rawAlerts" | "slos" | "endpoints";
+export type { EntryKind } from "./importConvert";
 
 /** One imported object: where it came from and where it went. */
 export interface ImportedEntry {

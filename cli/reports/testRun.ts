@@ -4,7 +4,7 @@
  * monitors evaluated over the test's series (queries/evaluate) and every expectation
  * compared with the state and notifications it finds. Printing is in cli/commands/test.ts.
  */
-import { parse, parseMonitor, type MonitorQuery } from "../../queries";
+import { format, parse, parseCompositeOfNames, parseMonitor, type MonitorQuery } from "../../queries";
 import {
   evaluate,
   stateAt,
@@ -78,10 +78,9 @@ export function stackMonitors(resources: readonly Pick<PlannedResource, "name" |
     const type = String(inputs.type);
     const base = { resource: r.name, type, message: typeof inputs.message === "string" ? inputs.message : "", tags: (inputs.tags as string[] | undefined) ?? [] };
     if (typeof inputs.query !== "string") return { ...base, unreadable: "its query is not known in this plan" };
-    const text = type === "composite" ? inputs.query.replace(/[A-Za-z0-9_.-]+-id\b/g, (id) => numeric.get(id) ?? id) : inputs.query;
     let query: MonitorQuery;
     try {
-      query = parseMonitor(type, text);
+      query = parseMonitor(type, type === "composite" ? format(parseCompositeOfNames(inputs.query, (name) => numeric.get(name))) : inputs.query);
     } catch (error) {
       return { ...base, unreadable: (error as Error).message };
     }

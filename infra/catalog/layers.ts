@@ -20,8 +20,10 @@ import * as path from "path";
 import { isScalar, isSeq, parseDocument } from "yaml";
 import { CatalogError, type CatalogIssue, formatPath } from "./errors";
 import { FileRefusal, MAX_CATALOG_BYTES, mib } from "./files";
-import { type CatalogReadOptions, type CatalogSource, type YamlFile, parseYamlFile, readCatalogSources } from "./load";
-import { TRANSFORMS_KEY, applyTransforms } from "./transforms";
+import { type CatalogReadOptions, type CatalogSource, type YamlFile, parseYamlFile, readCatalogSources } from "./yamlFiles";
+import { TRANSFORMS_KEY, type Tracked, applyTransforms } from "./transforms";
+
+export type { Tracked } from "./transforms";
 
 /** The top-level key of a layer that names the layer(s) it builds on, relative to its folder. */
 export const EXTENDS_KEY = "extends";
@@ -31,15 +33,6 @@ export const ADD_MARKER = "$add";
 export const REMOVE_MARKER = "$remove";
 /** How deep `extends` may chain (base of a base of …). */
 export const MAX_LAYER_DEPTH = 8;
-
-/** A value of the merged document, where it was written, and its children. */
-export interface Tracked {
-  readonly value: unknown;
-  readonly layer: YamlFile;
-  /** The value's path in its layer's document. */
-  readonly path: readonly PropertyKey[];
-  readonly children?: ReadonlyMap<PropertyKey, Tracked>;
-}
 
 type Mapping = Record<string, unknown>;
 

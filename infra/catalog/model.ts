@@ -9,28 +9,13 @@ import type { Quantity } from "./units";
 import type { Backup, LogRetention, StatusPage } from "./modelStorage";
 import type { GrafanaSettings } from "./modelDashboards";
 import type { RawQueryAlertModel } from "./rawAlerts";
+import type { Severity, SourceRef } from "./modelShared";
 
 export type { Comparison, Percentile, SignalName } from "./signals";
 export type { Quantity } from "./units";
 export type * from "./modelStorage";
 export type * from "./modelDashboards";
-
-export type Severity = "P0" | "P1" | "P2" | "P3";
-export const SEVERITIES: readonly Severity[] = ["P0", "P1", "P2", "P3"];
-/** The urgent severities: they page at high urgency (P2/P3 are low), the review gates watch them. */
-export const URGENT_SEVERITIES: ReadonlySet<Severity> = new Set(["P0", "P1"]);
-
-/** The severity is urgent (P0 or P1). */
-export function isUrgent(severity: string | undefined): boolean {
-  return severity !== undefined && URGENT_SEVERITIES.has(severity as Severity);
-}
-
-/** Where a record was written: for error messages and for reviewers' reports. */
-export interface SourceRef {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+export * from "./modelShared";
 
 export type BodyOperator = "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "matches" | "exists";
 

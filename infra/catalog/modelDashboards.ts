@@ -1,5 +1,5 @@
 /** The normalized `grafana` settings (see `schemaDashboards.ts`); part of `model.ts`'s Catalog. */
-import type { SourceRef } from "./model";
+import type { SourceRef } from "./modelShared";
 
 /** 002's executive, operations and business dashboards: the product they show, the team whose folder holds them. */
 export interface GrafanaGuideDashboards {

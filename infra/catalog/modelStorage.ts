@@ -3,7 +3,7 @@
  * as components read them. Durations are whole days or seconds (the unit is in the
  * field name); references are resolved; every record knows where it was written.
  */
-import type { Severity, SourceRef } from "./model";
+import type { Severity, SourceRef } from "./modelShared";
 import type { LogLevel } from "./schemaStorage";
 
 export type { LogLevel } from "./schemaStorage";

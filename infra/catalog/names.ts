@@ -124,7 +124,7 @@ const SECURE_BUCKET_PARTS: readonly (readonly [string, string])[] = [
 ];
 const OBJECT_LOCK_PART = ["aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "-object-lock"] as const;
 
-/** What a `BackupSet` named `set` makes besides its buckets (infra/backups.ts): type → suffix (the write counter when no metric is given). */
+/** What a `BackupSet` named `set` makes besides its buckets (infra/backupSet.ts): type → suffix (the write counter when no metric is given). */
 const BACKUP_PARTS: readonly (readonly [string, string])[] = [
   ["aws:kms/key:Key", "-key"],
   ["aws:kms/alias:Alias", "-key-alias"],

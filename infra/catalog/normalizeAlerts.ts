@@ -19,6 +19,7 @@ import type {
 import type { RawAlert, RawDefaults, RawSentry, RawSlo } from "./schema";
 import { CHANGE_TIMESHIFTS, isSignalName, SIGNAL_NAMES, signalSpec, type QuantityKind } from "./signals";
 import { durationSeconds, formatSeconds, parseQuantity, percent, QUANTITY_EXAMPLES } from "./units";
+import { trailingComparison } from "../../queries";
 
 /** Reports and locates paths inside one service of one file. */
 export interface Site {
@@ -79,7 +80,7 @@ export function normalizeAlert(raw: RawAlert, serviceRunbook: string, defaults: 
     fail([], `missing "percentile" for ${signal} (one of p50, p75, p90, p95, p99; latency alerts use percentiles, never averages)`);
   }
   if (signal === "query" && raw.query === undefined) fail([], `missing "query" for the query signal`);
-  if (raw.query !== undefined && /(?:[<>]=?|==|!=)\s*-?[\d.]+\s*$/.test(raw.query)) {
+  if (raw.query !== undefined && trailingComparison(raw.query) !== undefined) {
     fail(["query"], "expected the query without its comparison: write the threshold once, in critical");
   }
 

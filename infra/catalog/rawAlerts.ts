@@ -11,8 +11,8 @@
  * the compiler (`infra/rawMonitors.ts`), the importer and the exporter all read it.
  */
 import { z } from "zod";
-import { COMPARATORS, formatNumber, monitorTypesOf, parse, QueryParseError, type Comparator, type MonitorQuery } from "../../queries";
-import type { Severity, SourceRef } from "./model";
+import { COMPARATORS, comparesInQuery, formatNumber, monitorTypesOf, parse, QueryParseError, type Comparator, type MonitorQuery } from "../../queries";
+import type { Severity, SourceRef } from "./modelShared";
 import { Name, Severity as SeveritySchema, Url } from "./primitives";
 
 export type OptionKind = "boolean" | "integer" | "string" | "strings";
@@ -133,11 +133,6 @@ export interface RawQueryAlertModel {
   /** Keyed by the catalog's option names (`DATADOG_OPTIONS[].catalog`). */
   readonly options: Readonly<Record<string, boolean | number | string | readonly string[]>>;
   readonly source: SourceRef;
-}
-
-/** Query forms whose comparison is part of the query (PF-DD-Q-1, PF-DD-Q-10, PF-DD-Q-11). */
-function comparesInQuery(query: MonitorQuery): query is Extract<MonitorQuery, { comparator: Comparator }> {
-  return query.kind === "metric" || query.kind === "search" || query.kind === "slo";
 }
 
 /** The query Datadog receives: the stored query, then the comparison and critical (PF-DD-IMP-1). */

@@ -15,7 +15,7 @@
  */
 import { type CredentialKind, findCredentials, isCredentialKey } from "./credentialText";
 import { type CatalogIssue, formatPath } from "./errors";
-import type { ParsedFile } from "./load";
+import type { ParsedFile } from "./yamlFiles";
 
 /** What the catalog refuses; long hex and base64 runs may be IDs: reports mask them, the catalog keeps them. */
 const REFUSED: Readonly<Partial<Record<CredentialKind, string>>> = {

@@ -16,9 +16,17 @@
  */
 import { z } from "zod";
 import { type CatalogIssue, formatPath } from "./errors";
-import type { Tracked } from "./layers";
-import type { YamlFile } from "./load";
+import type { YamlFile } from "./yamlFiles";
 import { Duration, Location, Severity } from "./primitives";
+
+/** A value of the merged document, where it was written, and its children. */
+export interface Tracked {
+  readonly value: unknown;
+  readonly layer: YamlFile;
+  /** The value's path in its layer's document. */
+  readonly path: readonly PropertyKey[];
+  readonly children?: ReadonlyMap<PropertyKey, Tracked>;
+}
 
 /** The top-level key of an overlay that holds its transforms. */
 export const TRANSFORMS_KEY = "transforms";

@@ -1,5 +1,5 @@
 /** Units written in catalogs: durations (`30s`), percentages (`99.9%`), alert thresholds (`1%`, `50/h`). Pure. */
-import { DURATION_PATTERN, PERCENT_PATTERN, QUANTITY_PATTERN } from "./schema";
+import { DURATION_PATTERN, PERCENT_PATTERN, QUANTITY_PATTERN } from "./primitives";
 import type { QuantityKind } from "./signals";
 import { unitMilliseconds, writtenMilliseconds } from "../../queries/durations";
 
