@@ -19,7 +19,7 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 /** What a run may load: the folders the build compiles, and the files that shape it. */
-const SOURCE_DIRS = ["cli", "infra", "dashboards", "queries", "json", "policies"];
+const SOURCE_DIRS = ["cli", "catalog", "infra", "dashboards", "queries", "json", "policies"];
 const SOURCE_FILES = ["tsconfig.json", "tsconfig.build.json"];
 /** Files the build copies as they are (tsc compiles only .ts): the pack's project and package files (PF-FAST-FL-2), the pack's guard. */
 const COPIED = ["policies/PulumiPolicy.yaml", "policies/package.json", "cli/engine/exitWithParent.js"];

@@ -3,7 +3,7 @@
  * product they show (the catalog's `grafana.guideDashboards.product`), its services, the
  * data sources, and the choice of the catalog's alerts a widget draws.
  */
-import type { Alert, Service, Severity } from "../infra/catalog/model";
+import type { Alert, Service, Severity } from "../catalog/model";
 import type { DataSourceRefs } from "./queries";
 import { alertSeries, endpointSeries, queryKey, type Series, UPTIME_SIGNAL } from "./signals";
 

@@ -5,7 +5,7 @@
  * before anything uses it (`DashboardModelError`); the JSON is serialized with sorted
  * keys. Pure: the Pulumi component and `lookout dashboards` both read this.
  */
-import type { Catalog } from "../infra/catalog/model";
+import type { Catalog } from "../catalog/model";
 import { businessDashboard } from "./business";
 import type { DashboardDefinition } from "./definition";
 import { executiveDashboard } from "./executive";

@@ -9,7 +9,7 @@
  * and critical lines: what the dashboard shows is what pages someone. A widget the
  * catalog declares nothing for stays, empty, and says which signal to declare.
  */
-import type { Alert } from "../infra/catalog/model";
+import type { Alert } from "../catalog/model";
 import { type DashboardDefinition, defined, newDashboard, standardDashboardTags } from "./definition";
 import { GUIDE_002, type GuideContext, pickAlertSeries, sourcesInWords } from "./guide";
 import { GridLayout } from "./layout";

@@ -5,8 +5,8 @@
  * the core web vitals against their targets. Nothing here is written by hand: a new
  * alert in the catalog is a new panel on the next `pulumi up`.
  */
-import type { Service } from "../infra/catalog/model";
-import { dashboardsKey } from "../infra/catalog/names";
+import type { Service } from "../catalog/model";
+import { dashboardsKey } from "../catalog/names";
 import { type DashboardDefinition, defined, newDashboard, standardDashboardTags } from "./definition";
 import { GridLayout } from "./layout";
 import { type PanelContext, rowPanel, seriesPanel, seriesStat } from "./panels";

@@ -7,11 +7,11 @@
  * check holds every generated panel's query against.
  */
 import { durationSeconds, formatExpr, formatSearchSeries, GRAFANA_UNITS, type Expr, type MonitorQuery, type Series as QuerySeries } from "../queries";
-import { compileAlert } from "../infra/catalog/alertQueries";
-import { describeAlert } from "../infra/catalog/describeAlert";
-import type { Alert, Catalog, Comparison, Endpoint, Service, Severity } from "../infra/catalog/model";
-import { signalSpec, type SignalName } from "../infra/catalog/signals";
-import { formatSeconds, parseQuantity } from "../infra/catalog/units";
+import { compileAlert } from "../catalog/alertQueries";
+import { describeAlert } from "../catalog/describeAlert";
+import type { Alert, Catalog, Comparison, Endpoint, Service, Severity } from "../catalog/model";
+import { signalSpec, type SignalName } from "../catalog/signals";
+import { formatSeconds, parseQuantity } from "../catalog/units";
 import type { DatadogQueryType } from "./queries";
 
 export interface Series {

@@ -4,24 +4,24 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as sentrySdk from "@pulumiverse/sentry";
-import { CatalogError } from "./catalog/errors";
-import { loadCatalog } from "./catalog/load";
-import type { Catalog } from "./catalog/model";
-import { catalogPath, PROJECT_ROOT, readConfig, readGrafanaConfig, requireCredentials, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./config";
-import { Alerts } from "./alerts";
-import { Storage } from "./backups";
-import { describeBadName, invalidBucketNames } from "./buckets";
-import { Oncall } from "./oncall";
-import { createProviders } from "./providers";
-import { SentryAlerting } from "./sentry";
-import { sentryPagerdutyServices, type SentryRouteTargets } from "./sentryRules";
-import { Slos } from "./slos";
-import { type StatusPageOutput, StatusPages } from "./statusPage";
-import type { Dashboards } from "./dashboards";
-import { registersStackWide, type RunContext, servicesOfThisRun } from "./shard";
-import { Uptime } from "./uptime";
-import { COMPONENT } from "./catalog/names";
-import { registerRenames, renamedNames } from "./renames";
+import { CatalogError } from "../catalog/errors";
+import { loadCatalog } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
+import { catalogPath, PROJECT_ROOT, readConfig, readGrafanaConfig, requireCredentials, requirePagerdutyIntegration, requireSentryOrganization, requireStorageSettings } from "./stack/config";
+import { Alerts } from "./alerts/alerts";
+import { Storage } from "./backups/backups";
+import { describeBadName, invalidBucketNames } from "./backups/buckets";
+import { Oncall } from "./oncall/oncall";
+import { createProviders } from "./stack/providers";
+import { SentryAlerting } from "./sentry/sentry";
+import { sentryPagerdutyServices, type SentryRouteTargets } from "./sentry/sentryRules";
+import { Slos } from "./slos/slos";
+import { type StatusPageOutput, StatusPages } from "./statusPages/statusPages";
+import type { Dashboards } from "./grafana/grafana";
+import { registersStackWide, type RunContext, servicesOfThisRun } from "./stack/shard";
+import { Uptime } from "./uptime/uptime";
+import { COMPONENT } from "../catalog/names";
+import { registerRenames, renamedNames } from "./stack/renames";
 
 /**
  * The dashboards component and with it the Grafana SDKs, loaded only by a stack that has
@@ -31,10 +31,10 @@ import { registerRenames, renamedNames } from "./renames";
  */
 async function dashboardsComponent(): Promise<typeof Dashboards> {
   try {
-    return (require("./dashboards") as typeof import("./dashboards")).Dashboards;
+    return (require("./grafana/grafana") as typeof import("./grafana/grafana")).Dashboards;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
-    return (await import("./dashboards")).Dashboards;
+    return (await import("./grafana/grafana")).Dashboards;
   }
 }
 
@@ -74,7 +74,7 @@ export function loadStackCatalog(): Catalog {
   }
 }
 
-/** The program; `pulumi up` calls it without a run context, the offline engine with one (infra/shard.ts). */
+/** The program; `pulumi up` calls it without a run context, the offline engine with one (infra/stack/shard.ts). */
 export async function lookout(run: RunContext = {}): Promise<StackOutputs> {
   const config = readConfig();
   const catalog = run.catalog ?? loadStackCatalog();
@@ -93,7 +93,7 @@ export async function lookout(run: RunContext = {}): Promise<StackOutputs> {
   const providers = createProviders(config, { sentry: usesSentry, pagerduty: pages, storage, grafana: grafanaConfig });
   const { environment, services } = catalog;
   registerRenames(renamedNames(catalog));
-  // All of it, unless the offline engine plans this run as one shard of many (infra/shard.ts).
+  // All of it, unless the offline engine plans this run as one shard of many (infra/stack/shard.ts).
   const own = servicesOfThisRun(run, services);
   const stackWide = registersStackWide(run);
 

@@ -10,7 +10,7 @@ import { readableQuery } from "./alerts";
 import { modelOf } from "./monitorView";
 import { DATADOG_MONITOR, DATADOG_SYNTHETICS_TEST, objectProp, parseTags } from "./support";
 
-/** The tag Lookout puts on monitors of sparse signals (infra/conventions.ts SPARSE_TAG). */
+/** The tag Lookout puts on monitors of sparse signals (infra/notify/conventions.ts SPARSE_TAG). */
 const SPARSE = { key: "data", value: "sparse" } as const;
 
 function stringProp(value: unknown): string | undefined {

@@ -10,7 +10,7 @@
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { convertUnit, converts, thresholdUnit, type MonitorQuery } from "../queries";
-import { isSignalName, signalSpec } from "../infra/catalog/signals";
+import { isSignalName, signalSpec } from "../catalog/signals";
 import { configKey, CONVENTIONS, PAGING_SEVERITIES, recommendedSchema, withinBoundsSchema, type Convention } from "./boundsConventions";
 import { catalogPlace, formatValue, numberOf, readMonitor, type MonitorView } from "./monitorView";
 import { configOf, DATADOG_MONITOR } from "./support";

@@ -4,9 +4,9 @@
  */
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../infra/catalog/load";
-import { monitorArgs } from "../infra/monitors";
-import { sloArgs } from "../infra/sloRules";
+import { loadCatalog } from "../catalog/load";
+import { monitorArgs } from "../infra/alerts/monitors";
+import { sloArgs } from "../infra/slos/sloRules";
 import { alertPolicies, latencyAlertsUsePercentiles, monitorTagsAndRunbook, monitorThresholdsAgree } from "../policies/alerts";
 import { DATADOG_MONITOR, DATADOG_SLO } from "../policies/support";
 import { violations } from "./support/policies";

@@ -1,14 +1,14 @@
 import * as path from "path";
 import { catalogIssues } from "./support/catalogs";
 import { describe, expect, it } from "vitest";
-import { compileAlert, queryValue } from "../infra/catalog/alertQueries";
-import { describeAlert } from "../infra/catalog/describeAlert";
-import { Alerts } from "../infra/alerts";
-import { loadCatalog } from "../infra/catalog/load";
-import type { Alert, Catalog } from "../infra/catalog/model";
-import { SIGNAL_NAMES } from "../infra/catalog/signals";
-import { parseQuantity } from "../infra/catalog/units";
-import { monitorArgs, noDataMinutes } from "../infra/monitors";
+import { compileAlert, queryValue } from "../catalog/alertQueries";
+import { describeAlert } from "../catalog/describeAlert";
+import { Alerts } from "../infra/alerts/alerts";
+import { loadCatalog } from "../catalog/load";
+import type { Alert, Catalog } from "../catalog/model";
+import { SIGNAL_NAMES } from "../catalog/signals";
+import { parseQuantity } from "../catalog/units";
+import { monitorArgs, noDataMinutes } from "../infra/alerts/monitors";
 import { runComponents } from "./support/mocks";
 import { format, parse } from "../queries";
 

@@ -54,7 +54,7 @@ describe("lookout diff --series", () => {
 
   beforeAll(() => {
     repo = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-backtest-"));
-    for (const item of ["bin", "cli", "infra", "queries", "json", "policies", "dashboards", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
+    for (const item of ["bin", "cli", "catalog", "infra", "queries", "json", "policies", "dashboards", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
       const from = path.join(ROOT, item);
       if (fs.existsSync(from)) fs.cpSync(from, path.join(repo, item), { recursive: true, filter: (src) => !src.includes("node_modules") });
     }

@@ -2,11 +2,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { CatalogError } from "../infra/catalog/errors";
-import { loadCatalog, parseCatalog } from "../infra/catalog/load";
-import { parseBodyAssertion } from "../infra/catalog/normalize";
-import { durationMs, durationSeconds, formatSeconds, percent } from "../infra/catalog/units";
-import { renderCatalogSchema } from "../infra/catalog/writeSchema";
+import { CatalogError } from "../catalog/errors";
+import { loadCatalog, parseCatalog } from "../catalog/load";
+import { parseBodyAssertion } from "../catalog/normalize";
+import { durationMs, durationSeconds, formatSeconds, percent } from "../catalog/units";
+import { renderCatalogSchema } from "../catalog/writeSchema";
 
 const MINIMAL = path.join(__dirname, "fixtures", "catalogs", "minimal.yaml");
 

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadCatalog, parseCatalog } from "../infra/catalog/load";
-import type { Catalog } from "../infra/catalog/model";
+import { loadCatalog, parseCatalog } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "lookout.js");

@@ -6,8 +6,8 @@
  */
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../infra/catalog/load";
-import type { Catalog, Endpoint, Journey, Service } from "../infra/catalog/model";
+import { loadCatalog } from "../catalog/load";
+import type { Catalog, Endpoint, Journey, Service } from "../catalog/model";
 
 const STACKS = path.resolve(__dirname, "..", "stacks");
 const STACK_NAMES = ["prod", "staging"] as const;

@@ -7,9 +7,9 @@ import * as datadog from "@pulumi/datadog";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runPolicyPacks, type PlannedResource, type PolicyRunResult } from "../cli/engine/analyzer";
-import { Alerts } from "../infra/alerts";
-import { loadCatalog } from "../infra/catalog/load";
-import { Uptime } from "../infra/uptime";
+import { Alerts } from "../infra/alerts/alerts";
+import { loadCatalog } from "../catalog/load";
+import { Uptime } from "../infra/uptime/uptime";
 import { runComponents } from "./support/mocks";
 
 const POLICIES = path.join(__dirname, "..", "policies");

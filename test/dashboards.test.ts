@@ -17,12 +17,12 @@ import { GridLayout, gridProblems } from "../dashboards/layout";
 import { DashboardModelError } from "../dashboards/model";
 import { declaredQueries, seriesQuery } from "../dashboards/signals";
 import { parse as parseQuery } from "../queries";
-import { compileAlert } from "../infra/catalog/alertQueries";
-import { CatalogError } from "../infra/catalog/errors";
-import { loadCatalog, parseCatalog } from "../infra/catalog/load";
-import type { Alert, Catalog } from "../infra/catalog/model";
-import { readGrafanaConfig } from "../infra/config";
-import { Dashboards, folderUid } from "../infra/dashboards";
+import { compileAlert } from "../catalog/alertQueries";
+import { CatalogError } from "../catalog/errors";
+import { loadCatalog, parseCatalog } from "../catalog/load";
+import type { Alert, Catalog } from "../catalog/model";
+import { readGrafanaConfig } from "../infra/stack/config";
+import { Dashboards, folderUid } from "../infra/grafana/grafana";
 import { runComponents, shapeOf } from "./support/mocks";
 
 const FIXTURES = path.join(__dirname, "fixtures", "catalogs");

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { dashboardProblems, dataSourceRefs } from "../dashboards";
 import { stableStringify } from "../json/canonical";
 import { declaredQueries } from "../dashboards/signals";
-import { loadCatalog } from "../infra/catalog/load";
+import { loadCatalog } from "../catalog/load";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "lookout.js");

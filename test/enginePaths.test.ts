@@ -14,10 +14,10 @@ import { repeatedField } from "../cli/engine/analyzerProtocol";
 import type { ProgramRun } from "../cli/engine/program";
 import type { PlannedResource } from "../cli/engine/resource";
 import { autoShardJobs, mergeRuns, runShards, ShardMergeError, serviceWeight, shardJobs, splitServices } from "../cli/engine/shards";
-import { loadCatalog } from "../infra/catalog/load";
+import { loadCatalog } from "../catalog/load";
 import { runUnderMocks } from "../cli/engine/mockRun";
 import { SHARD_WEIGHT } from "../cli/engine/plan";
-import type { Catalog, Service } from "../infra/catalog/model";
+import type { Catalog, Service } from "../catalog/model";
 import { CatalogRunError, lookout as lookoutProgram } from "../infra/program";
 import { Progress } from "../cli/render/progress";
 import { sharedRun } from "./support/plans";
@@ -138,7 +138,7 @@ describe("a worker that fails", () => {
     // A program that registers in the first shard and crashes in the second.
     fs.writeFileSync(
       path.join(project, "infra", "index.js"),
-      `const shard = require(${JSON.stringify(path.join(ROOT, "infra", "shard.ts"))});
+      `const shard = require(${JSON.stringify(path.join(ROOT, "infra", "stack", "shard.ts"))});
 module.exports = async (run) => {
   if (shard.registersStackWide(run)) return {};
   throw new Error("the program crashed in a later shard");

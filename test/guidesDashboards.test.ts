@@ -11,7 +11,7 @@ import { planOfStack } from "./support/plans";
 import { dashboardProblems, dataSourceRefs } from "../dashboards";
 import { stableStringify } from "../json/canonical";
 import { declaredQueries } from "../dashboards/signals";
-import { loadCatalog } from "../infra/catalog/load";
+import { loadCatalog } from "../catalog/load";
 
 const ROOT = path.join(__dirname, "..");
 let plan: Plan;

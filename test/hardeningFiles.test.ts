@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CatalogError } from "../infra/catalog/errors";
-import { MAX_CATALOG_BYTES, MAX_CATALOG_FILE_BYTES, readConfigFile } from "../infra/catalog/files";
-import { loadCatalog } from "../infra/catalog/load";
+import { CatalogError } from "../catalog/errors";
+import { MAX_CATALOG_BYTES, MAX_CATALOG_FILE_BYTES, readConfigFile } from "../catalog/files";
+import { loadCatalog } from "../catalog/load";
 
 const MINIMAL = fs.readFileSync(path.join(__dirname, "fixtures", "catalogs", "minimal.yaml"), "utf8");
 const project = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-files-"));

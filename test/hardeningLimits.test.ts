@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../cli/errors";
 import { computePlan } from "../cli/engine/plan";
 import { MAX_SERVICE_WEIGHT, overweightServices, serviceWeight } from "../cli/engine/shards";
-import { parseCatalog } from "../infra/catalog/load";
+import { parseCatalog } from "../catalog/load";
 import { catalogIssues } from "./support/catalogs";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { InputError } from "../cli/errors";
 import { computePlan } from "../cli/engine/plan";
-import { CatalogError } from "../infra/catalog/errors";
-import { parseCatalog, parseLayeredCatalog } from "../infra/catalog/load";
+import { CatalogError } from "../catalog/errors";
+import { parseCatalog, parseLayeredCatalog } from "../catalog/load";
 import { prodCatalogText } from "./support/stackText";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -17,9 +17,9 @@ import { diffPlans } from "../cli/reports/diff";
 import { renderDiffMarkdown } from "../cli/render/diffMarkdown";
 import { renderDiffText } from "../cli/render/diffText";
 import { thresholdsOf } from "../cli/reports/thresholds";
-import type { LookoutConfig } from "../infra/config";
-import { CREDENTIAL_VARIABLES } from "../infra/credentials";
-import { createProviders } from "../infra/providers";
+import type { LookoutConfig } from "../infra/stack/config";
+import { CREDENTIAL_VARIABLES } from "../infra/stack/credentials";
+import { createProviders } from "../infra/stack/providers";
 import { catalogIssues } from "./support/catalogs";
 import { runComponents } from "./support/mocks";
 

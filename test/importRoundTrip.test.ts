@@ -13,7 +13,7 @@ import type { PlannedResource } from "../cli/engine/resource";
 import { monitorApiJson, roundTripDiff } from "../cli/reports/exportDatadog";
 import { importedCatalogText, type ImportResult } from "../cli/reports/importDatadog";
 import { plannedResourceOf } from "../cli/reports/pulumiImport";
-import { parseCatalog } from "../infra/catalog/load";
+import { parseCatalog } from "../catalog/load";
 import { importAndPlan } from "./support/imports";
 import { ROOT } from "./support/plans";
 

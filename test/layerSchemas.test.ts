@@ -3,7 +3,7 @@ import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { OVERLAY_SCHEMA_PATH, renderOverlaySchema } from "../infra/catalog/writeSchema";
+import { OVERLAY_SCHEMA_PATH, renderOverlaySchema } from "../catalog/writeSchema";
 
 const ROOT = path.join(__dirname, "..");
 const schemaAt = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "schema", file), "utf8")) as object;

@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { CatalogError } from "../infra/catalog/errors";
-import { loadCatalog, parseLayeredCatalog } from "../infra/catalog/load";
-import type { Catalog } from "../infra/catalog/model";
+import { CatalogError } from "../catalog/errors";
+import { loadCatalog, parseLayeredCatalog } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
 import { layeredIssues } from "./support/catalogs";
 
 const FIXTURES = path.join(__dirname, "fixtures", "layers");

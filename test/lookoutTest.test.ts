@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CatalogIssue } from "../infra/catalog/errors";
+import type { CatalogIssue } from "../catalog/errors";
 import { notifiedHandles, notifiesMatch, routeOf } from "../cli/reports/notifies";
 import { expandValues, parseTestFile, splitMetric } from "../cli/reports/testFile";
 import { ROOT, runLookout } from "./support/plans";

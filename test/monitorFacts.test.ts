@@ -9,13 +9,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runPolicyPacks, type PolicyRunResult } from "../cli/engine/analyzer";
-import { Alerts } from "../infra/alerts";
-import { lastWindow } from "../infra/catalog/alertQueries";
-import { parseCatalog } from "../infra/catalog/load";
-import type { Service } from "../infra/catalog/model";
-import { notificationMessage } from "../infra/conventions";
-import { monitorArgs } from "../infra/monitors";
-import { errorRatioMonitorArgs, shortWindow } from "../infra/sloRules";
+import { Alerts } from "../infra/alerts/alerts";
+import { lastWindow } from "../catalog/alertQueries";
+import { parseCatalog } from "../catalog/load";
+import type { Service } from "../catalog/model";
+import { notificationMessage } from "../infra/notify/conventions";
+import { monitorArgs } from "../infra/alerts/monitors";
+import { errorRatioMonitorArgs, shortWindow } from "../infra/slos/sloRules";
 import {
   anomalyMonitorsNeedEnterprise,
   forecastComparators,

@@ -10,8 +10,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
 import { DuplicateUrnError, runUnderMocks } from "../cli/engine/mockRun";
-import { loadCatalog } from "../infra/catalog/load";
-import { plannedNames } from "../infra/catalog/names";
+import { loadCatalog } from "../catalog/load";
+import { plannedNames } from "../catalog/names";
 import { catalogIssues } from "./support/catalogs";
 import { planOfStack, ROOT, runLookout } from "./support/plans";
 

@@ -1,9 +1,9 @@
 /**
- * The one number coercion (json/numbers.ts) and the one urgency rule (infra/catalog/model.ts)
+ * The one number coercion (json/numbers.ts) and the one urgency rule (catalog/model.ts)
  * that the reports, the import, the export and the policy pack share.
  */
 import { describe, expect, it } from "vitest";
-import { isUrgent } from "../infra/catalog/model";
+import { isUrgent } from "../catalog/model";
 import { numberOf } from "../json/numbers";
 
 describe("numberOf", () => {

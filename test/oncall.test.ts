@@ -7,14 +7,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { catalogIssues } from "./support/catalogs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadCatalog, parseCatalog } from "../infra/catalog/load";
-import type { Catalog } from "../infra/catalog/model";
-import { withOffset } from "../infra/catalog/normalizeOncall";
-import { monitorArgs } from "../infra/monitors";
-import { Oncall } from "../infra/oncall";
-import { escalationPolicyArgs, scheduleArgs, serviceArgs, urgencyRule } from "../infra/pagerduty";
-import { issueActions, triggerActions } from "../infra/sentryRules";
-import { httpTestArgs } from "../infra/synthetics";
+import { loadCatalog, parseCatalog } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
+import { withOffset } from "../catalog/normalizeOncall";
+import { monitorArgs } from "../infra/alerts/monitors";
+import { Oncall } from "../infra/oncall/oncall";
+import { escalationPolicyArgs, scheduleArgs, serviceArgs, urgencyRule } from "../infra/oncall/pagerduty";
+import { issueActions, triggerActions } from "../infra/sentry/sentryRules";
+import { httpTestArgs } from "../infra/uptime/synthetics";
 import { runComponents } from "./support/mocks";
 import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
@@ -263,7 +263,7 @@ describe("bad on-call input: every error at its line:column", () => {
 
 describe("each notifying resource waits for exactly the handles its message names", () => {
   it("depends on the route's PagerDuty service object and Slack channel, not the whole on-call component", async () => {
-    const { Alerts } = await import("../infra/alerts");
+    const { Alerts } = await import("../infra/alerts/alerts");
     const run = await runComponents(() => {
       const dd = new datadog.Provider("datadog", {});
       const oncall = new Oncall("oncall", { catalog }, { datadog: dd, pagerduty: new pagerduty.Provider("pagerduty", { token: "offline" }) });

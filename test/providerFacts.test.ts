@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(__dirname, "..");
 const FACTS = path.join(ROOT, "docs", "provider-facts.md");
 const ID = /\bPF-[A-Z]+(?:-[A-Z]+)*-\d+\b/g;
-const SCANNED = ["infra", "policies", "cli", "queries", "json", "dashboards", "bench", "test", "stacks", "README.md"];
+const SCANNED = ["catalog", "infra", "policies", "cli", "queries", "json", "dashboards", "bench", "test", "stacks", "README.md"];
 
 function filesUnder(entry: string): string[] {
   const full = path.join(ROOT, entry);

@@ -74,7 +74,7 @@ describe("queries: every form writes back byte for byte", () => {
     ["events cardinality", "events(\"source:nutanix\").rollup(\"cardinality\", \"@aggregation_key\").by(\"@aggregation_key\").last(\"5m\") > 0"],
     ["trace analytics", "trace-analytics(\"env:prod service:api\").rollup(\"avg\", \"@duration\").last(\"10m\") > 500000000"],
     ["escaped quote in a search", "logs(\"message:\\\"disk full\\\"\").index(\"*\").rollup(\"count\").last(\"5m\") > 0"],
-    // SLO (PF-DD-Q-11, PF-DD-Q-12): as infra/sloRules.ts writes them, and other windows
+    // SLO (PF-DD-Q-11, PF-DD-Q-12): as infra/slos/sloRules.ts writes them, and other windows
     ["error budget", "error_budget(\"0123456789abcdef0123456789abcdef\").over(\"7d\") > 50"],
     ["burn rate", "burn_rate(\"0123456789abcdef0123456789abcdef\").over(\"30d\").long_window(\"1h\").short_window(\"5m\") > 14.4"],
     ["burn rate, slow tier", "burn_rate(\"abc\").over(\"30d\").long_window(\"48h\").short_window(\"4h\") > 1"],

@@ -4,9 +4,9 @@
  * message, and a monitor named `alerts-<service>-<alert>` like every alert.
  */
 import { describe, expect, it } from "vitest";
-import { Alerts } from "../infra/alerts";
-import { parseCatalog } from "../infra/catalog/load";
-import { rawMonitorArgs } from "../infra/rawMonitors";
+import { Alerts } from "../infra/alerts/alerts";
+import { parseCatalog } from "../catalog/load";
+import { rawMonitorArgs } from "../infra/alerts/rawMonitors";
 import { catalogIssues } from "./support/catalogs";
 import { runComponents } from "./support/mocks";
 

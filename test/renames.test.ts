@@ -11,8 +11,8 @@ import type { Plan } from "../cli/engine/plan";
 import { diffPlans } from "../cli/reports/diff";
 import { renderDiffText } from "../cli/render/diffText";
 import { escalationOf } from "../cli/reports/escalation";
-import { parseCatalog } from "../infra/catalog/load";
-import { renamedNames } from "../infra/renames";
+import { parseCatalog } from "../catalog/load";
+import { renamedNames } from "../infra/stack/renames";
 import { catalogIssues } from "./support/catalogs";
 import { ROOT, runLookout } from "./support/plans";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseCatalog } from "../infra/catalog/load";
-import type { Catalog, Quantity, SentryIssueAlert, SentryMetricAlert, Service } from "../infra/catalog/model";
-import { issueActions, issueAlertArgs, issueFilters, metricAlertArgs, metricQuery, sentryProjectArgs, sentryTeamArgs, sentryThreshold, triggerActions, type SentryRouteTargets } from "../infra/sentryRules";
+import { parseCatalog } from "../catalog/load";
+import type { Catalog, Quantity, SentryIssueAlert, SentryMetricAlert, Service } from "../catalog/model";
+import { issueActions, issueAlertArgs, issueFilters, metricAlertArgs, metricQuery, sentryProjectArgs, sentryTeamArgs, sentryThreshold, triggerActions, type SentryRouteTargets } from "../infra/sentry/sentryRules";
 import { runComponents, shapeOf } from "./support/mocks";
 
 /** Three services with Sentry (two teams), one without. */
@@ -343,7 +343,7 @@ describe("Sentry actions", () => {
 });
 
 async function planFor(c: Catalog, services: readonly Service[] = c.services) {
-  const { SentryAlerting } = await import("../infra/sentry");
+  const { SentryAlerting } = await import("../infra/sentry/sentry");
   return runComponents(() => {
     new SentryAlerting("sentry", { environment: c.environment, organization: "acme", services });
   });

@@ -3,8 +3,8 @@
  * generates (which must pass) and on hand-broken variants (which must not).
  */
 import { describe, expect, it } from "vitest";
-import { parseCatalog } from "../infra/catalog/load";
-import { issueAlertArgs, metricAlertArgs, sentryPagerdutyServices, type SentryRouteTargets } from "../infra/sentryRules";
+import { parseCatalog } from "../catalog/load";
+import { issueAlertArgs, metricAlertArgs, sentryPagerdutyServices, type SentryRouteTargets } from "../infra/sentry/sentryRules";
 import {
   SENTRY_ISSUE_ALERT,
   SENTRY_METRIC_ALERT,

@@ -14,7 +14,7 @@ import { prodMix, type ServiceShape, syntheticCatalog } from "../bench/catalog";
 import { SHARD_WEIGHT } from "../cli/engine/plan";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../cli/engine/marshal";
 import { autoShardJobs, mergeRuns, ShardMergeError } from "../cli/engine/shards";
-import { loadCatalog } from "../infra/catalog/load";
+import { loadCatalog } from "../catalog/load";
 import { runLookout, sharedRun } from "./support/plans";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-shapes-"));

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { runComponents, shapeOf } from "./support/mocks";
-import { parseCatalog } from "../infra/catalog/load";
-import type { BurnRateAlert, Catalog, Slo } from "../infra/catalog/model";
+import { parseCatalog } from "../catalog/load";
+import type { BurnRateAlert, Catalog, Slo } from "../catalog/model";
 import {
   budgetConsumed,
   burnRateCompositeArgs,
@@ -14,8 +14,8 @@ import {
   maxBurnRate,
   sliQuery,
   sloArgs,
-} from "../infra/sloRules";
-import { formatNumber, routeTag } from "../infra/catalog/alertQueries";
+} from "../infra/slos/sloRules";
+import { formatNumber, routeTag } from "../catalog/alertQueries";
 
 const CATALOG = `environment: prod
 products: [{name: shop, description: Shop}]
@@ -244,7 +244,7 @@ describe("burn-rate alerts", () => {
 });
 
 async function planFor(c: Catalog, preview: boolean) {
-  const { Slos } = await import("../infra/slos");
+  const { Slos } = await import("../infra/slos/slos");
   return runComponents(() => {
     const slos = new Slos("slo", { environment: c.environment, services: c.services });
     return { sloIds: slos.sloIds };

@@ -1,12 +1,12 @@
 /**
- * How a component's catalog position reaches the offline engine (infra/sources.ts): as
+ * How a component's catalog position reaches the offline engine (infra/stack/sources.ts): as
  * an invoke the engine's mocks answer, only when the engine asks for it by stack config.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { runUnderMocks } from "../cli/engine/mockRun";
 import { parseUrn } from "../cli/engine/resource";
-import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourced } from "../infra/sources";
+import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourced } from "../infra/stack/sources";
 
 const at = { file: "stacks/prod.yaml", line: 12, column: 7 };
 

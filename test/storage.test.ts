@@ -11,11 +11,11 @@ import { parseDocument, isMap, isSeq } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRunResult } from "../cli/engine/mockRun";
 import type { PlannedResource } from "../cli/engine/resource";
-import { freshnessMonitorArgs } from "../infra/backupMonitors";
-import { roleName } from "../infra/backupSet";
-import { bucketNames, invalidBucketNames, logRules, retentionRules } from "../infra/buckets";
-import { loadCatalog, parseCatalog } from "../infra/catalog/load";
-import type { Catalog } from "../infra/catalog/model";
+import { freshnessMonitorArgs } from "../infra/backups/backupMonitors";
+import { roleName } from "../infra/backups/backupSet";
+import { bucketNames, invalidBucketNames, logRules, retentionRules } from "../infra/backups/buckets";
+import { loadCatalog, parseCatalog } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
 import {
   accessLogBucketPolicy,
   denyOtherEncryption,
@@ -26,8 +26,8 @@ import {
   restorerPolicy,
   trustPolicy,
   writerPolicy,
-} from "../infra/policyDocuments";
-import { checksOf, componentArgs, degradationTemplateArgs } from "../infra/statusPage";
+} from "../infra/backups/policyDocuments";
+import { checksOf, componentArgs, degradationTemplateArgs } from "../infra/statusPages/statusPages";
 import { deniedBy } from "./support/iam";
 import { shapeOf } from "./support/mocks";
 import { planStorage } from "./support/storage";

@@ -11,8 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MockRunResult } from "../cli/engine/mockRun";
-import { loadCatalog } from "../infra/catalog/load";
-import { encryptedBucketPolicy, policyJson } from "../infra/policyDocuments";
+import { loadCatalog } from "../catalog/load";
+import { encryptedBucketPolicy, policyJson } from "../infra/backups/policyDocuments";
 import {
   backupBucketsEncrypted,
   backupBucketsProtected,

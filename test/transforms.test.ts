@@ -1,14 +1,14 @@
 /**
- * An overlay's stack-wide transforms (infra/catalog/transforms.ts): they rewrite what
+ * An overlay's stack-wide transforms (catalog/transforms.ts): they rewrite what
  * the overlay inherits, at their fixed places only, leave what the overlay writes
  * itself, cite their own line, and report a bad transform at its line.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import type { CatalogIssue } from "../infra/catalog/errors";
-import { mergeLayers } from "../infra/catalog/layers";
-import { parseLayeredCatalog } from "../infra/catalog/load";
+import type { CatalogIssue } from "../catalog/errors";
+import { mergeLayers } from "../catalog/layers";
+import { parseLayeredCatalog } from "../catalog/load";
 import { layeredIssues } from "./support/catalogs";
 
 const BASE = {

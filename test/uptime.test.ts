@@ -1,9 +1,9 @@
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog, parseCatalog } from "../infra/catalog/load";
-import type { Catalog } from "../infra/catalog/model";
-import { monitorPriority, notificationMessage, standardTags } from "../infra/conventions";
-import { assertionsFor, httpTestArgs, journeyTestArgs, stepBudgetsMs, tlsTestArgs } from "../infra/synthetics";
+import { loadCatalog, parseCatalog } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
+import { monitorPriority, notificationMessage, standardTags } from "../infra/notify/conventions";
+import { assertionsFor, httpTestArgs, journeyTestArgs, stepBudgetsMs, tlsTestArgs } from "../infra/uptime/synthetics";
 import { isMap, isSeq, parseDocument } from "yaml";
 import { runComponents, shapeOf } from "./support/mocks";
 import { redact } from "../cli/engine/redact";
@@ -112,7 +112,7 @@ services:
 });
 
 async function planFor(c: Catalog) {
-  const { Uptime } = await import("../infra/uptime");
+  const { Uptime } = await import("../infra/uptime/uptime");
   return runComponents(() => {
     new Uptime("uptime", { environment: c.environment, services: c.services });
   });

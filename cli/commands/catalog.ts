@@ -1,16 +1,16 @@
 /**
  * `lookout catalog --stack NAME [--origins] [--catalog FILE]`: the stack's effective
- * catalog as YAML, after its layers are merged (infra/catalog/layers.ts), so a reviewer
+ * catalog as YAML, after its layers are merged (catalog/layers.ts), so a reviewer
  * sees what the stack really gets. With --origins each value carries the file:line that
  * wrote it as a comment (the overlay's where it overrides the base). The catalog is
  * validated first: a bad one is reported (exit 2), never printed.
  */
 import * as path from "path";
 import { Document, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from "yaml";
-import { catalogPath } from "../../infra/config";
-import { CatalogError, type CatalogIssue } from "../../infra/catalog/errors";
-import { joinFiles, mergeLayers, readLayers, type Tracked, untrack } from "../../infra/catalog/layers";
-import { loadCatalog } from "../../infra/catalog/load";
+import { catalogPath } from "../../infra/stack/config";
+import { CatalogError, type CatalogIssue } from "../../catalog/errors";
+import { joinFiles, mergeLayers, readLayers, type Tracked, untrack } from "../../catalog/layers";
+import { loadCatalog } from "../../catalog/load";
 import { EXIT } from "./exitCodes";
 import { InputError } from "../errors";
 import { stackOverrides } from "../engine/plan";

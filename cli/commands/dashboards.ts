@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { dashboardJson, stackDashboards } from "../../dashboards";
-import type { Catalog } from "../../infra/catalog/model";
+import type { Catalog } from "../../catalog/model";
 import { EXIT } from "./exitCodes";
 import { InputError } from "../errors";
 import { stackCatalog, stackOverrides } from "../engine/plan";

@@ -10,8 +10,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { positionOf } from "../../queries";
-import { CatalogError } from "../../infra/catalog/errors";
-import { parseCatalog } from "../../infra/catalog/load";
+import { CatalogError } from "../../catalog/errors";
+import { parseCatalog } from "../../catalog/load";
 import { EXIT } from "./exitCodes";
 import { InputError } from "../errors";
 import { runProgram } from "../engine/program";

@@ -22,7 +22,7 @@ export interface TestFlags {
 }
 
 /**
- * Stand-ins for the secrets a `pulumi up` run requires (infra/config.ts): the program runs
+ * Stand-ins for the secrets a `pulumi up` run requires (infra/stack/config.ts): the program runs
  * with IDs known, as `pulumi up` would, so SLO alerts and composites have their queries.
  * No query reads them.
  */

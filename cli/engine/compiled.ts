@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT } from "../../infra/catalog/projectRoot";
+import { PROJECT_ROOT } from "../../catalog/projectRoot";
 
 /** Whether this module (and so the CLI) runs compiled. */
 export const COMPILED = path.extname(__filename) === ".js";

@@ -6,11 +6,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
-import { CatalogError } from "../../infra/catalog/errors";
-import { loadCatalog } from "../../infra/catalog/load";
-import { catalogPath } from "../../infra/config";
-import type { Catalog, SourceRef } from "../../infra/catalog/model";
-import { sourceKey } from "../../infra/sources";
+import { CatalogError } from "../../catalog/errors";
+import { loadCatalog } from "../../catalog/load";
+import { catalogPath } from "../../infra/stack/config";
+import type { Catalog, SourceRef } from "../../catalog/model";
+import { sourceKey } from "../../infra/stack/sources";
 import { InputError } from "../errors";
 import { projectModuleDir } from "./compiled";
 import { openPolicyPacks, PolicyConfigError, type PolicyDiagnostic, type PolicyStream } from "./analyzer";

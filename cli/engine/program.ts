@@ -5,10 +5,10 @@
  * single process, and each worker of a sharded plan) run the program through here.
  */
 import * as path from "path";
-import { CatalogError } from "../../infra/catalog/errors";
-import type { Catalog, SourceRef } from "../../infra/catalog/model";
-import type { RunContext, Shard } from "../../infra/shard";
-import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourceKey } from "../../infra/sources";
+import { CatalogError } from "../../catalog/errors";
+import type { Catalog, SourceRef } from "../../catalog/model";
+import type { RunContext, Shard } from "../../infra/stack/shard";
+import { REPORT_SOURCE_TOKEN, REPORT_SOURCES_CONFIG, sourceKey } from "../../infra/stack/sources";
 import { InputError } from "../errors";
 import { projectModuleDir, requireTypeScript } from "./compiled";
 import { type PlannedLookup, runUnderMocks } from "./mockRun";
@@ -39,7 +39,7 @@ export interface ProgramRunOptions {
 
 /**
  * Stand-ins for the credentials and secrets a run with IDs known (`preview: false`, as
- * `pulumi up`) requires before anything exists (infra/config.ts `requireCredentials`, the
+ * `pulumi up`) requires before anything exists (infra/stack/config.ts `requireCredentials`, the
  * Grafana data sources' password). Nothing offline sends them anywhere; they only let the
  * program's checks pass, and every report shows them as `[secret]`.
  */
@@ -55,7 +55,7 @@ export const UP_SECRET_STAND_INS: Readonly<Record<string, string>> = {
 export async function runProgram(settings: StackSettings, options: ProgramRunOptions = {}): Promise<ProgramRun> {
   const program = loadProgram(settings.projectRoot);
   const context: RunContext = { ...(options.catalog ? { catalog: options.catalog } : {}), ...(options.shard ? { shard: options.shard } : {}) };
-  // The components report each resource's catalog position as an invoke (infra/sources.ts, PF-PU-EN-1).
+  // The components report each resource's catalog position as an invoke (infra/stack/sources.ts, PF-PU-EN-1).
   const sources = new Map<string, SourceRef>();
   const reportSource = (args: Record<string, unknown>): Record<string, unknown> => {
     const resource = parseUrn(String(args.urn));
@@ -96,7 +96,7 @@ export function asInputError(error: unknown): InputError | undefined {
   const catalogError =
     error instanceof CatalogError ? error : (error as { catalogError?: unknown } | null)?.catalogError;
   if (catalogError instanceof CatalogError) return new InputError(catalogError.message);
-  // Missing or malformed stack config (infra/config.ts; a value getBoolean cannot read,
+  // Missing or malformed stack config (infra/stack/config.ts; a value getBoolean cannot read,
   // PF-PUL-FILES-1): the user's input, not a crash.
   if (error instanceof Error && /^(Missing required configuration variable|invalid stack config: |Configuration '[^']*' value '.*' is not a valid )/.test(error.message)) {
     return new InputError(error.message.split("\n")[0]);

@@ -29,7 +29,7 @@ export function redact(value: unknown): unknown {
 /**
  * A resource's inputs for reports. A provider's credential inputs, which its SDK names in
  * `additionalSecretOutputs`, read "[secret]" even when they arrive in clear: the program
- * passes them as secrets (infra/credentials.ts), and a report never shows one regardless
+ * passes them as secrets (infra/stack/credentials.ts), and a report never shows one regardless
  * (PF-ENV-6: the real engine would print such an input, so the program's fix is the one
  * that counts for `pulumi preview`).
  */

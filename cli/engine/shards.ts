@@ -12,8 +12,8 @@
  */
 import { type ChildProcess, fork } from "child_process";
 import { isDeepStrictEqual } from "util";
-import type { CatalogIssue } from "../../infra/catalog/errors";
-import type { Catalog, Service, SourceRef } from "../../infra/catalog/model";
+import type { CatalogIssue } from "../../catalog/errors";
+import type { Catalog, Service, SourceRef } from "../../catalog/model";
 import { InputError } from "../errors";
 import { isRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "./marshal";
 import { trackChild } from "./cancel";
@@ -317,7 +317,7 @@ function isSecret(value: unknown): value is { [SIG_KEY]: typeof SECRET_SIG; valu
 
 /**
  * Two shards' values of one stack output, as one run gives it. Equal values stay. A keyed
- * map of the stack (`mergeRecords` in infra/outputs.ts) is the union of every service's
+ * map of the stack (`mergeRecords` in infra/stack/outputs.ts) is the union of every service's
  * part, and a part is unknown in a preview until its resources have IDs; the single run's
  * `pulumi.all` makes the whole map unknown when any part is, and secret when any part is
  * (PF-PULUMI-1).

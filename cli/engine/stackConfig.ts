@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { FileRefusal, readConfigFile } from "../../infra/catalog/files";
-import { pulumiProjectAbove } from "../../infra/catalog/projectRoot";
+import { FileRefusal, readConfigFile } from "../../catalog/files";
+import { pulumiProjectAbove } from "../../catalog/projectRoot";
 import { InputError } from "../errors";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -32,7 +32,7 @@ export function findProjectRoot(start: string): string {
 /** Stack config `lookout:allowOutsideProject` (or `--allow-outside-project`): symlinks may lead out of the project. */
 export const ALLOW_OUTSIDE_PROJECT = "lookout:allowOutsideProject";
 
-/** A user's file read safely (infra/catalog/files.ts): a refusal is bad input, one line. */
+/** A user's file read safely (catalog/files.ts): a refusal is bad input, one line. */
 export function readUserConfigFile(file: string, projectRoot: string, allowOutside: boolean): string {
   try {
     return readConfigFile(file, { roots: [projectRoot], allowOutside });

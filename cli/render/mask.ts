@@ -4,7 +4,7 @@
  * catalog's validation applies too) become `***`; the plan's own `[secret]` and `[unknown]`
  * markers stay.
  */
-import { isCredentialKey, maskCredentials } from "../../infra/catalog/credentialText";
+import { isCredentialKey, maskCredentials } from "../../catalog/credentialText";
 
 export const MASK = "***";
 

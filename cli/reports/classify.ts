@@ -8,7 +8,7 @@
  * renderers and `--fail-on looser` treat it like any threshold. Pure: plan resources in.
  */
 import { numberOf as num } from "../../json/numbers";
-import { isUrgent } from "../../infra/catalog/model";
+import { isUrgent } from "../../catalog/model";
 import type { PlanResource } from "../engine/plan";
 import { parseMonitor, type Comparator, type Expr, type MonitorQuery, type Series } from "../../queries";
 import type { Direction, ThresholdChange, ThresholdRow } from "./model";

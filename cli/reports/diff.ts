@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stableStringify } from "../../json/canonical";
 import { InputError } from "../errors";
-import { isUrgent } from "../../infra/catalog/model";
+import { isUrgent } from "../../catalog/model";
 import { isCancelling, onCancel, stopChild, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
 import { maskValue } from "../render/mask";

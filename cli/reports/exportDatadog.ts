@@ -6,7 +6,7 @@
 import { sortKeys } from "../../json/canonical";
 import { numberOf } from "../../json/numbers";
 import { format, parse, QueryParseError } from "../../queries";
-import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS } from "../../infra/catalog/rawAlerts";
+import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS } from "../../catalog/rawAlerts";
 import { isDefaultOption, isUnsetMonitorField, NOT_API_OPTIONS, READ_ONLY_MONITOR_KEYS } from "./importConvert";
 
 type Json = Record<string, unknown>;

@@ -5,9 +5,9 @@
  */
 import { numberOf } from "../../json/numbers";
 import { comparesInQuery, formatNumber, monitorTypesOf, parse, QueryParseError, trailingComparison, type MonitorQuery } from "../../queries";
-import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS, type OptionKind } from "../../infra/catalog/rawAlerts";
-import { formatSeconds } from "../../infra/catalog/units";
-import { MANAGED_LOCATIONS } from "../../infra/catalog/primitives";
+import { DATADOG_OPTIONS, EVALUATION_WINDOW_KEYS, THRESHOLD_KEYS, type OptionKind } from "../../catalog/rawAlerts";
+import { formatSeconds } from "../../catalog/units";
+import { MANAGED_LOCATIONS } from "../../catalog/primitives";
 import { isObject, type Json } from "./importFormats";
 import { matchSignal } from "./signalMatch";
 
@@ -244,7 +244,7 @@ const COUNT_QUERY = /^sum:([a-zA-Z][a-zA-Z0-9_.]*)\{([^}]*)\}\.as_count\(\)$/;
 /**
  * A metric SLO → a catalog SLO with a metrics SLI, when its numerator and denominator
  * are the two counts over the scope `env:<environment>,service:<service>[,filters]`
- * that Lookout writes (infra/sloRules.ts `sliQuery`); anything else is unsupported.
+ * that Lookout writes (infra/slos/sloRules.ts `sliQuery`); anything else is unsupported.
  */
 export const convertSlo = (environment: string): Converter => (s, note) => {
   if (s.type !== "metric") return { unsupported: `type: a "${String(s.type)}" SLO (only metric SLOs have a catalog form)` };

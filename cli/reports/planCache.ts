@@ -18,7 +18,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { CREDENTIAL_VARIABLES } from "../../infra/credentials";
+import { CREDENTIAL_VARIABLES } from "../../infra/stack/credentials";
 
 /** Entries kept; a shipped prod plan is a few MB. */
 export const MAX_ENTRIES = 24;

@@ -8,7 +8,7 @@
  */
 import type { PlannedResource } from "../engine/resource";
 import type { EntryKind, ImportedEntry } from "./importDatadog";
-import { COMPONENT, childName, uptimeKey } from "../../infra/catalog/names";
+import { COMPONENT, childName, uptimeKey } from "../../catalog/names";
 
 export interface PulumiImportResource {
   readonly type: string;
@@ -24,7 +24,7 @@ export interface PulumiImportFile {
   readonly resources: readonly PulumiImportResource[];
 }
 
-/** The resource type and planned name of an imported entry (infra/catalog/names.ts). */
+/** The resource type and planned name of an imported entry (catalog/names.ts). */
 export function plannedResourceOf(entry: Pick<ImportedEntry, "kind" | "service" | "name">): { type: string; name: string } {
   const TYPES: Readonly<Record<EntryKind, [string, string]>> = {
     alerts: ["datadog:index/monitor:Monitor", childName(childName(COMPONENT.alerts, entry.service), entry.name)],

@@ -1,14 +1,14 @@
 /**
  * An imported monitor → one of the catalog's signals, when the signal's alert compiles to
  * the very same query and thresholds: candidates are read off the query's model, each is
- * validated as a catalog alert and compiled (infra/catalog/alertQueries.ts), and the first whose
+ * validated as a catalog alert and compiled (catalog/alertQueries.ts), and the first whose
  * compiled query reads as the same model, with the same thresholds, wins. Pure.
  */
 import { format, formatNumber, parse, type Expr, type MetricQuery, type MonitorQuery, type Series } from "../../queries";
 import { durationSeconds } from "../../queries/durations";
-import { compileAlert } from "../../infra/catalog/alertQueries";
-import { parseCatalog } from "../../infra/catalog/load";
-import { formatSeconds } from "../../infra/catalog/units";
+import { compileAlert } from "../../catalog/alertQueries";
+import { parseCatalog } from "../../catalog/load";
+import { formatSeconds } from "../../catalog/units";
 
 type Json = Record<string, unknown>;
 

@@ -7,9 +7,9 @@
 import * as fs from "fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { describeValue } from "../../infra/catalog/load";
-import { compareIssues, formatIssue, formatPath, type CatalogIssue } from "../../infra/catalog/errors";
-import { keyOffset, nodeOffset, valueAt } from "../../infra/catalog/yamlPositions";
+import { describeValue } from "../../catalog/load";
+import { compareIssues, formatIssue, formatPath, type CatalogIssue } from "../../catalog/errors";
+import { keyOffset, nodeOffset, valueAt } from "../../catalog/yamlPositions";
 import { METRIC_TYPES, MONITOR_STATES, type MonitorState, type SampleSeries } from "../../queries/evaluate";
 
 /** A position in a test file. */

@@ -5,7 +5,7 @@
  */
 import { numberOf as num } from "../../json/numbers";
 import { describeValue, durationSeconds, formatDuration, formatMeasured, formatSeconds, parseOrUndefined, parseTags, thresholdUnit, writtenSeconds, type MonitorQuery } from "../../queries";
-import { isSignalName, signalSpec } from "../../infra/catalog/signals";
+import { isSignalName, signalSpec } from "../../catalog/signals";
 import type { Plan, PlanResource } from "../engine/plan";
 import type { ThresholdRow } from "./model";
 import { notifiedHandles } from "./notifies";

@@ -1,6 +1,6 @@
 /** A catalog text's problems, as `line:column path message` (empty when it loads). */
-import { CatalogError } from "../../infra/catalog/errors";
-import { parseCatalog, parseLayeredCatalog } from "../../infra/catalog/load";
+import { CatalogError } from "../../catalog/errors";
+import { parseCatalog, parseLayeredCatalog } from "../../catalog/load";
 
 export function catalogIssues(text: string, file = "cat.yaml"): string[] {
   try {

@@ -6,7 +6,7 @@
  * key makes `…IfExists` and negated operators match and the others not. A test oracle, written
  * from the reference, independent of the code under test.
  */
-import type { PolicyDocument, Statement } from "../../infra/policyDocuments";
+import type { PolicyDocument, Statement } from "../../infra/backups/policyDocuments";
 
 /** The request: its action, the object's ARN and the condition keys it carries. */
 export interface S3Request {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const CODE = ["bin", "cli", "infra", "queries", "json", "policies", "dashboards", "Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.build.json"];
+const CODE = ["bin", "cli", "catalog", "infra", "queries", "json", "policies", "dashboards", "Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.build.json"];
 
 /**
  * A repository whose commits hold `catalogs` in turn as `stacks/prod.yaml` (HEAD the

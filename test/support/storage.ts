@@ -2,10 +2,10 @@
 import * as aws from "@pulumi/aws";
 import * as datadog from "@pulumi/datadog";
 import type { MockRunResult } from "../../cli/engine/mockRun";
-import { Storage } from "../../infra/backups";
-import type { Catalog } from "../../infra/catalog/model";
-import { StatusPages } from "../../infra/statusPage";
-import { Uptime } from "../../infra/uptime";
+import { Storage } from "../../infra/backups/backups";
+import type { Catalog } from "../../catalog/model";
+import { StatusPages } from "../../infra/statusPages/statusPages";
+import { Uptime } from "../../infra/uptime/uptime";
 import { runComponents } from "./mocks";
 
 export const PRIMARY_REGION = "eu-west-1";
