@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
  */
 const LAYOUT = {
   /** The source folders whose files are checked (tests and bench are not). */
-  sources: ["queries/", "json/", "infra/", "dashboards/", "policies/", "cli/"],
+  sources: ["queries/", "json/", "catalog/", "infra/", "dashboards/", "policies/", "cli/"],
   queries: "queries/",
   json: "json/",
   catalog: "catalog/",
@@ -23,7 +23,7 @@ const LAYOUT = {
   credentials: "infra/stack/credentials.ts",
   maxLines: 420,
   /** Files allowed over `maxLines` for now (being split); remove each when it is. */
-  oversized: ["cli/reports/renderDiff.ts", "cli/reports/classify.ts"],
+  oversized: ["cli/reports/classify.ts"],
 } as const;
 
 const ROOT = resolve(__dirname, "..");

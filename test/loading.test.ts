@@ -15,28 +15,28 @@ import { makeReviewRepo } from "./support/reviewRepo";
 const CATALOGS = path.join(ROOT, "test", "fixtures", "catalogs");
 
 /** The modules a `lookout <args>` run loaded: infra/ (the program), Pulumi's SDK, the dashboard SDKs (Grafana's provider and Foundation SDK; not @pulumi/aws's Managed Grafana). */
-function loadedBy(args: readonly string[]): { code: number; infra: string[]; pulumi: number; grafana: number } {
+function loadedBy(args: readonly string[]): { code: number; infra: string[]; catalog: string[]; pulumi: number; grafana: number } {
   const script = `
     const main = require(${JSON.stringify(path.join(ROOT, "cli", "main.ts"))});
     main.main(["node", "lookout", ...${JSON.stringify(args)}], () => {}).then((code) => {
       const mods = Object.keys(require.cache);
       const count = (re) => mods.filter((m) => re.test(m)).length;
-      process.stderr.write(JSON.stringify({ code, infra: mods.filter((m) => m.includes("/infra/")).map((m) => m.split("/infra/")[1]), pulumi: count(/node_modules\\/@pulumi\\/pulumi\\//), grafana: count(/node_modules\\/(@pulumiverse\\/grafana|@grafana\\/grafana-foundation-sdk)\\//) }));
+      process.stderr.write(JSON.stringify({ code, infra: mods.filter((m) => m.includes("/infra/")).map((m) => m.split("/infra/")[1]), catalog: mods.filter((m) => m.startsWith(${JSON.stringify(ROOT + "/catalog/")})), pulumi: count(/node_modules\\/@pulumi\\/pulumi\\//), grafana: count(/node_modules\\/(@pulumiverse\\/grafana|@grafana\\/grafana-foundation-sdk)\\//) }));
     });`;
   const run = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs", { paths: [ROOT] }), "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
   return JSON.parse(run.stderr.trim().split("\n").pop() ?? "{}");
 }
 
-/** The program and its components (infra/*.ts that declare resources). */
-const COMPONENTS = /^(index|program|uptime|synthetics|alerts|alertQueries|monitors|notify|slos|sloRules|sentry|sentryRules|oncall|pagerduty|backups|backupMonitors|buckets|statusPage|dashboards|providers|outputs)\.ts$/;
+/** The program and its components (infra/ modules that declare resources: not the stack's config, credentials, run context or source reporting). */
+const COMPONENTS = /^(index\.ts|program\.ts|(uptime|alerts|slos|sentry|oncall|notify|grafana|backups|statusPages)\/.*|stack\/(providers|outputs|renames)\.ts)$/;
 
 describe("what a command loads", () => {
   it("lookout policies: the policy pack, not the program's components or the dashboard SDKs", () => {
     const loaded = loadedBy(["policies", "--json"]);
     expect(loaded.code).toBe(0);
     expect(loaded.grafana).toBe(0);
-    // The pack reads the catalog's vocabulary from infra/, never a component.
-    expect(loaded.infra.length).toBeGreaterThan(0);
+    // The pack reads the catalog's vocabulary (catalog/signals.ts), never a component.
+    expect(loaded.catalog.length).toBeGreaterThan(0);
     expect(loaded.infra.filter((m) => COMPONENTS.test(m))).toEqual([]);
   }, 60_000);
 
@@ -55,7 +55,7 @@ describe("what a command loads", () => {
     const withDashboards = loadedBy(["plan", "--stack", "prod", "--catalog", path.join(CATALOGS, "dashboards.yaml"), "--json"]);
     // Planned, with mandatory policy failures (its checks name no PagerDuty handle): exit 1.
     expect(withDashboards.code).toBe(1);
-    expect(withDashboards.infra).toContain("dashboards.ts");
+    expect(withDashboards.infra).toContain("grafana/grafana.ts");
     expect(withDashboards.grafana).toBeGreaterThan(0);
   }, 120_000);
 });
