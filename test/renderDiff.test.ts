@@ -599,9 +599,9 @@ describe("escalationOf", () => {
           urn: policy.urn,
           loops: 1,
           levels: [
-            { delayMinutes: 5, targets: ["schedule ops-primary"] },
-            { delayMinutes: 10, targets: ["schedule ops-backup"] },
-            { delayMinutes: 30, targets: ["schedule PSCHED1"] },
+            { delayMinutes: 5, targets: ["schedule ops-primary"], targetNames: ["schedule ops-primary"] },
+            { delayMinutes: 10, targets: ["schedule ops-backup"], targetNames: ["schedule ops-backup"] },
+            { delayMinutes: 30, targets: ["schedule PSCHED1"], targetNames: ["schedule PSCHED1"] },
           ],
           services: ["shop-ops"],
         },
@@ -631,8 +631,8 @@ describe("escalationOf", () => {
     ];
     const view = escalationOf({ ...head, resources: [primary, policy], lookups });
     expect(view.policies[0].levels).toEqual([
-      { delayMinutes: 5, targets: ["schedule ops-primary (primary: ana@example.com, bo@example.com)"] },
-      { delayMinutes: 10, targets: ["user bo@example.com", "user PNOBODY"] },
+      { delayMinutes: 5, targets: ["schedule ops-primary (primary: ana@example.com, bo@example.com)"], targetNames: ["schedule ops-primary"] },
+      { delayMinutes: 10, targets: ["user bo@example.com", "user PNOBODY"], targetNames: ["user bo@example.com", "user PNOBODY"] },
     ]);
     const diagram = escalationMermaid(view);
     checkMermaid(diagram);

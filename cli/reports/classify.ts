@@ -10,6 +10,7 @@
 import { numberOf as num } from "../../json/numbers";
 import { isUrgent } from "../../infra/catalog/model";
 import type { PlanResource } from "../engine/plan";
+import type { Roster } from "./escalation";
 import { parseMonitor, type Comparator, type Expr, type MonitorQuery, type Series } from "../../queries";
 import type { Direction, ThresholdChange, ThresholdRow } from "./model";
 import { thresholdsOfResource } from "./thresholds";
@@ -20,6 +21,7 @@ const T = {
   monitor: "datadog:index/monitor:Monitor",
   synthetics: "datadog:index/syntheticsTest:SyntheticsTest",
   escalation: "pagerduty:index/escalationPolicy:EscalationPolicy",
+  schedule: "pagerduty:index/schedule:Schedule",
   downtime: "datadog:index/downtimeSchedule:DowntimeSchedule",
   maintenance: "pagerduty:index/maintenanceWindow:MaintenanceWindow",
   objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
@@ -38,8 +40,13 @@ interface Field {
   readonly createOnly?: boolean;
 }
 
-/** The settings this module classifies that `thresholds.ts` also lists (without a direction): this module's row wins. */
-export const CLASSIFIED_SETTINGS: ReadonlySet<string> = new Set(["renotify", "status"]);
+/** The settings this module classifies that `thresholds.ts` also lists (without a direction, or as a count): this module's row wins. */
+const CLASSIFIED_SETTINGS: ReadonlySet<string> = new Set(["renotify", "status"]);
+
+/** Whether `thresholds.ts`'s row for `setting` of a resource of `type` gives way to this module's. */
+export function isClassified(type: string, setting: string): boolean {
+  return CLASSIFIED_SETTINGS.has(setting) || (type === T.schedule && setting.endsWith("-people"));
+}
 
 function obj(value: unknown): Inputs {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Inputs) : {};
@@ -291,16 +298,68 @@ function syntheticsFields(b: Inputs, h: Inputs): Field[] {
   return fields;
 }
 
-function escalationFields(b: Inputs, h: Inputs): Field[] {
-  const rb = list(b.rules).map(obj);
-  const rh = list(h.rules).map(obj);
+/** The base's and the head's people and escalation levels: route changes name who is paged. */
+export interface Rosters {
+  readonly before: Roster;
+  readonly after: Roster;
+}
+
+/** A plan fragment without lookups or policies: IDs stay IDs. */
+const NO_ROSTER: Roster = { person: (id) => String(id ?? "(unknown)"), levels: () => undefined };
+
+/** `a, b` of `after` not in `before`. */
+function missing(from: readonly string[], among: readonly string[]): string[] {
+  return from.filter((x) => !among.includes(x));
+}
+
+/** Who joins and who leaves: `ana@… joins; bo@… leaves`. */
+function moves(before: readonly string[], after: readonly string[], noun: string): string {
+  const joins = missing(after, before);
+  const leaves = missing(before, after);
+  const parts = [...(joins.length > 0 ? [`${joins.join(", ")} ${joins.length === 1 ? "joins" : "join"}`] : []), ...(leaves.length > 0 ? [`${leaves.join(", ")} ${leaves.length === 1 ? "leaves" : "leave"}`] : [])];
+  return parts.length > 0 ? `${parts.join("; ")} ${noun}` : "the same, in another order";
+}
+
+/** A list change by its length: fewer is looser; as many but others is neutral. */
+function membersField(setting: string, before: readonly string[], after: readonly string[], shown: { before: string; after: string }, noun: string, why: { looser: string; tighter: string }): Field[] {
+  if (before.join("\u0000") === after.join("\u0000")) return [];
+  const direction: Direction = after.length < before.length ? "looser" : after.length > before.length ? "tighter" : "neutral";
+  const count = direction === "looser" ? `${why.looser}: ` : direction === "tighter" ? `${why.tighter}: ` : "";
+  return [{ setting, ...shown, direction, reason: `${count}${moves(before, after, noun)}` }];
+}
+
+/** Each level's targets by name (a schedule by its name, a user by e-mail, PF-PD-R2-1), shown with the schedules' layers. */
+function escalationFields(b: PlanResource, h: PlanResource, rosters: Rosters): Field[] {
+  const rb = list(b.inputs.rules).map(obj);
+  const rh = list(h.inputs.rules).map(obj);
+  const lb = rosters.before.levels(b.urn);
+  const lh = rosters.after.levels(h.urn);
   const fields: Field[] = [];
   for (let i = 0; i < Math.min(rb.length, rh.length); i++) {
-    const tb = list(rb[i].targets).length;
-    const th = list(rh[i].targets).length;
-    fields.push(...ordered(`targets-${i + 1}`, tb, th, false, String, { looser: "fewer people or schedules are paged at this level", tighter: "more people or schedules are paged at this level" }));
+    // Without the plan's view of the policy (a bare fragment): the targets' types and IDs.
+    const raw = (rule: Inputs) => list(rule.targets).map((t) => `${String(obj(t).type ?? "target").replace(/_reference$/, "")} ${String(obj(t).id ?? "(unknown)")}`);
+    const nb = lb?.[i]?.targetNames ?? raw(rb[i]);
+    const nh = lh?.[i]?.targetNames ?? raw(rh[i]);
+    const show = (xs: readonly string[]) => (xs.length === 0 ? "(none)" : xs.join(", "));
+    const shown = { before: show(lb?.[i]?.targets ?? nb), after: show(lh?.[i]?.targets ?? nh) };
+    fields.push(...membersField(`targets-${i + 1}`, nb, nh, shown, "at this level", { looser: "fewer people or schedules are paged at this level", tighter: "more people or schedules are paged at this level" }));
   }
   return fields;
+}
+
+/** Each layer's people by e-mail in rotation order (`<layer>-people`, PF-PD-R2-1). */
+function scheduleFields(b: PlanResource, h: PlanResource, rosters: Rosters): Field[] {
+  const layers = (r: PlanResource) => new Map(list(r.inputs.layers).map(obj).map((l) => [String(l.name), list(l.users)]));
+  const lb = layers(b);
+  const lh = layers(h);
+  return [...lh].flatMap(([name, users]) => {
+    const was = lb.get(name);
+    if (was === undefined) return [];
+    const pb = was.map((id) => rosters.before.person(id));
+    const ph = users.map((id) => rosters.after.person(id));
+    const show = (xs: readonly string[]) => (xs.length === 0 ? "(nobody)" : xs.join(", "));
+    return membersField(`${name}-people`, pb, ph, { before: show(pb), after: show(ph) }, "the rotation", { looser: "fewer people share the rotation", tighter: "more people share the rotation" });
+  });
 }
 
 /** Days and mode of the default retention (PF-REV-4). */
@@ -316,11 +375,12 @@ function objectLockFields(b: Inputs, h: Inputs): Field[] {
   return fields;
 }
 
-const FIELDS: Readonly<Record<string, (b: Inputs, h: Inputs) => Field[]>> = {
-  [T.monitor]: monitorFields,
-  [T.synthetics]: syntheticsFields,
+const FIELDS: Readonly<Record<string, (b: PlanResource, h: PlanResource, rosters: Rosters) => Field[]>> = {
+  [T.monitor]: (b, h) => monitorFields(b.inputs, h.inputs),
+  [T.synthetics]: (b, h) => syntheticsFields(b.inputs, h.inputs),
   [T.escalation]: escalationFields,
-  [T.objectLock]: objectLockFields,
+  [T.schedule]: scheduleFields,
+  [T.objectLock]: (b, h) => objectLockFields(b.inputs, h.inputs),
 };
 
 /** The row a classified field is shown in: the resource's own row context (service, severity, source). */
@@ -358,9 +418,9 @@ function changeOf(resource: PlanResource, f: Field): ThresholdChange {
   return { row: after, before, after, direction: f.direction, reason: f.reason, loud: f.createOnly === true || isLoudChange(f.direction, after.kind, after.severity, f.stopsPaging) };
 }
 
-/** The classified fields of one resource planned by both sides. */
-export function classifyPair(before: PlanResource, after: PlanResource): ThresholdChange[] {
-  const fields = [...(FIELDS[after.type]?.(before.inputs, after.inputs) ?? [])];
+/** The classified fields of one resource planned by both sides; `rosters` name the people of route changes. */
+export function classifyPair(before: PlanResource, after: PlanResource, rosters: Rosters = { before: NO_ROSTER, after: NO_ROSTER }): ThresholdChange[] {
+  const fields = [...(FIELDS[after.type]?.(before, after, rosters) ?? [])];
   // PF-REV-5: Pulumi refuses to delete a protected resource.
   if (before.protect && !after.protect) fields.push({ setting: "protect", before: "protected", after: "unprotected", direction: "looser", reason: "Pulumi will now delete it when asked", stopsPaging: true });
   if (!before.protect && after.protect) fields.push({ setting: "protect", before: "unprotected", after: "protected", direction: "tighter", reason: "Pulumi refuses to delete it" });

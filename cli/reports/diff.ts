@@ -16,7 +16,8 @@ import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow
 import { blockedOf } from "./blocked";
 import { costDelta } from "./cost";
 import { likelyRenames } from "./likelyRenames";
-import { CLASSIFIED_SETTINGS, classifyCoverage, classifyPair, isLoudChange } from "./classify";
+import { classifyCoverage, classifyPair, isClassified, isLoudChange, type Rosters } from "./classify";
+import { rosterOf } from "./escalation";
 import { massRemovalOf } from "./massRemoval";
 import { basePlanKey, cacheDir, readCachedPlan, writeCachedPlan } from "./planCache";
 import { thresholdsOfResource } from "./thresholds";
@@ -97,6 +98,7 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     });
 
   const thresholds: ThresholdChange[] = [];
+  const rosters: Rosters = { before: rosterOf(base), after: rosterOf(head) };
   for (const [b, h] of pairs) {
     const before = new Map(rows(b).map((r) => [r.setting, r]));
     const after = new Map(rows(h).map((r) => [r.setting, r]));
@@ -104,14 +106,14 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
       const was = before.get(setting);
       const is = after.get(setting);
       if (was && is && was.value === is.value) continue;
-      if (CLASSIFIED_SETTINGS.has(setting) && was && is) continue;
+      if (was && is && isClassified(h.type, setting)) continue;
       const row = is ?? was!;
       // A setting that appears tightens (a new warning, a new bound); one that goes away loosens.
       const direction: Direction = was && is ? directionOf(row, was.value, is.value) : row.looserWhen === "neutral" ? "neutral" : is ? "tighter" : "looser";
       const loud = isLoudChange(direction, row.kind, isUrgent(was?.severity) ? was?.severity : is?.severity);
       thresholds.push({ row, ...(was ? { before: was } : {}), ...(is ? { after: is } : {}), direction, loud });
     }
-    thresholds.push(...classifyPair(b, h));
+    thresholds.push(...classifyPair(b, h, rosters));
   }
   thresholds.push(...classifyCoverage(base.resources, head.resources, added, removed));
   thresholds.sort((x, y) => Number(y.loud) - Number(x.loud) || order(x.direction) - order(y.direction) || rowKey(x.row.urn, x.row.setting).localeCompare(rowKey(y.row.urn, y.row.setting)));
