@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/engine/plan";
 import { DEFAULT_COMMENT_LIMIT, DIFF_ARTIFACT, GITHUB_COMMENT_MAX } from "../cli/render/comment";
 import { renderDiffMarkdown } from "../cli/render/diffMarkdown";
-import { budgetOf, costDelta } from "../cli/reports/cost";
+import { budgetOf, budgetOfPolicyConfig, costDelta } from "../cli/reports/cost";
 import type { PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "../cli/reports/model";
 
 const MONITOR = "datadog:index/monitor:Monitor";
@@ -120,5 +120,24 @@ describe("the summary's cost delta", () => {
     expect(summary).toContain("| synthetics runs a month | 25,920 → 129,600 (+103,680) |");
     expect(summary).toContain("| synthetics cost a month | $12.96 → $64.80 (+$51.84), over the $60.00 budget |");
     expect(summary).toContain("| Datadog monitors | 1 → 2 (+1) |");
+  });
+});
+
+describe("the cost delta's budget from a policy config (lookout diff --policy-config)", () => {
+  it("takes the monitoring-budget entry over the rule's defaults, and ignores the other policies' entries", () => {
+    expect(budgetOfPolicyConfig({ all: "mandatory", "monitoring-budget": { monthlyBudgetUsd: 250, pricePer1kBrowserRunsUsd: 20 }, "uptime-frequency-and-locations": { minLocations: 3 } }, "policies/config/prod.json")).toEqual({
+      monthlyBudgetUsd: 250,
+      pricePer10kApiRunsUsd: 5,
+      pricePer1kBrowserRunsUsd: 20,
+    });
+    // A level alone, or no entry: the defaults.
+    expect(budgetOfPolicyConfig({ "monitoring-budget": "mandatory" }, "p.json")).toEqual(budgetOf());
+    expect(budgetOfPolicyConfig({}, "p.json")).toEqual(budgetOf());
+  });
+
+  it("rejects what the rule's schema rejects, naming the file and the property", () => {
+    expect(() => budgetOfPolicyConfig({ "monitoring-budget": { monthlyBudgetUsd: "lots" } }, "policies/config/prod.json")).toThrow(/^policies\/config\/prod\.json: invalid policy config:\n  - monitoring-budget\.monthlyBudgetUsd must be number/);
+    expect(() => budgetOfPolicyConfig({ "monitoring-budget": { budget: 10 } }, "p.json")).toThrow('monitoring-budget: "budget" is not a config property of this policy');
+    expect(() => budgetOfPolicyConfig({ "monitoring-budget": { enforcementLevel: "loud" } }, "p.json")).toThrow(/^p\.json: invalid policy config:\n  - monitoring-budget\.enforcementLevel/);
   });
 });
