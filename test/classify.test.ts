@@ -204,3 +204,20 @@ describe("classification of alerting-relevant inputs", () => {
     expect(dropped.loud.some((l) => l.includes("primary-people: ana@example.com, bo@example.com → ana@example.com") && l.includes("bo@example.com leaves"))).toBe(true);
   });
 });
+
+describe("the service of a resource change", () => {
+  it("is the service whose component the resource is under (its name from the catalog's naming), the base's for a removal; none when stack-wide", () => {
+    const component = (type: string, name: string, parent?: string): PlanResource => ({ ...res(type, name, {}), ...(parent ? { parent } : {}) });
+    const alerts = component("lookout:alerts:Alerts", "alerts");
+    const uploads = component("lookout:alerts:ServiceAlerts", "alerts-prompts-uploads", alerts.urn);
+    const uptime = component("lookout:uptime:ServiceUptime", "uptime-prompts-uploads");
+    const oncall = component("lookout:oncall:Oncall", "oncall");
+    const monitor = { ...latency("p2"), name: "alerts-prompts-uploads-errors", urn: "urn:m1", parent: uploads.urn };
+    const check = { ...endpoint(), name: "uptime-prompts-uploads-health", urn: "urn:c1", parent: uptime.urn };
+    const slack = { ...res("pagerduty:index/slackConnection:SlackConnection", "oncall-slack-ops", {}), parent: oncall.urn };
+    const diff = diffOf([alerts, uploads, uptime, oncall, monitor], [alerts, uploads, uptime, oncall, check, slack]);
+    expect(diff.removed.map((r) => [r.name, r.service])).toEqual([["alerts-prompts-uploads-errors", "prompts-uploads"]]);
+    expect(diff.added.map((r) => [r.name, r.service])).toEqual([["uptime-prompts-uploads-health", "prompts-uploads"], ["oncall-slack-ops", undefined]]);
+    expect(diff.added[1]).not.toHaveProperty("service");
+  });
+});
