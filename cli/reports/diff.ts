@@ -16,7 +16,8 @@ import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow
 import { blockedOf } from "./blocked";
 import { costDelta, type CostDelta } from "./cost";
 import { likelyRenames } from "./likelyRenames";
-import { classifyCoverage, classifyPair, isClassified, isLoudChange, type Rosters } from "./classify";
+import { classifyCoverage, classifyPair, isClassified, isLoudChange } from "./classify";
+import type { Rosters } from "./classifyRoutes";
 import { rosterOf } from "./escalation";
 import { massRemovalOf } from "./massRemoval";
 import { basePlanKey, cacheDir, readCachedPlan, writeCachedPlan } from "./planCache";
