@@ -103,6 +103,7 @@ export function buildCli(run: (code: Promise<number>) => void, write: (text: str
     )
     .option("--series <path>", "recorded series (lookout test files) to replay through the base's and the head's changed monitors")
     .option("--report <file>", "also write the whole report as text to FILE, never truncated (what CI uploads beside the comment)")
+    .option("--policy-config <file>", "the stack's policy config (as lookout plan --policy-config): the cost delta's prices and budget")
     .action((flags: DiffFlags) => run(diffCommand().diff(flags, write)));
 
   program

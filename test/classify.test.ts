@@ -98,8 +98,8 @@ const CASES: readonly Case[] = [
   { name: "a maintenance window lengthened", base: [latency("p0"), downtime("2020-01-02T00:00:00Z")], head: [latency("p0"), downtime("2020-01-03T00:00:00Z")], setting: "maintenance", before: "2020-01-01T00:00:00Z → 2020-01-02T00:00:00Z (24 h)", after: "2020-01-01T00:00:00Z → 2020-01-03T00:00:00Z (2 days)", direction: "looser" },
   { name: "escalation delay 10 → 55 min", base: [escalation(10)], head: [escalation(55)], setting: "delay-1", before: "10 min", after: "55 min", direction: "looser" },
   { name: "escalation delay 55 → 10 min", base: [escalation(55)], head: [escalation(10)], setting: "delay-1", before: "55 min", after: "10 min", direction: "tighter" },
-  { name: "a rotation drops from two people to one", base: [schedule(2)], head: [schedule(1)], setting: "primary-people", before: "2", after: "1", direction: "looser" },
-  { name: "a rotation grows from one person to two", base: [schedule(1)], head: [schedule(2)], setting: "primary-people", before: "1", after: "2", direction: "tighter" },
+  { name: "a rotation drops from two people to one", base: [schedule(2)], head: [schedule(1)], setting: "primary-people", before: "U1, U2", after: "U1", direction: "looser" },
+  { name: "a rotation grows from one person to two", base: [schedule(1)], head: [schedule(2)], setting: "primary-people", before: "U1", after: "U1, U2", direction: "tighter" },
   { name: "object lock shortened", base: [lock(30)], head: [lock(7)], setting: "lock-days", before: "30 days", after: "7 days", direction: "looser" },
   { name: "object lock compliance → governance", base: [lock(30)], head: [lock(30, "GOVERNANCE")], setting: "lock-mode", before: "COMPLIANCE", after: "GOVERNANCE", direction: "looser" },
   { name: "object lock governance → compliance", base: [lock(30, "GOVERNANCE")], head: [lock(30)], setting: "lock-mode", before: "GOVERNANCE", after: "COMPLIANCE", direction: "tighter" },
@@ -167,5 +167,57 @@ describe("classification of alerting-relevant inputs", () => {
   it("no longer lists renotify as neutral", () => {
     const diff = diffOf([latency("p1")], [latency("p1", { renotifyInterval: undefined })]);
     expect(diff.thresholds.filter((t) => t.row.setting === "renotify").map((t) => t.direction)).toEqual(["looser"]);
+  });
+
+  it("names a rotation member swapped and a level's targets by e-mail, each side by its own plan's lookups", () => {
+    const user = (id: string, email: string) => ({ token: "pagerduty:index/getUser:getUser", args: { email }, result: { id, email } });
+    const rotation = (users: readonly string[]) => res(SCHEDULE, "oncall-payments-primary", { name: "payments-primary", layers: [{ name: "primary", rotationTurnLengthSeconds: 604800, users }] });
+    const policy = (targets: readonly Inputs[]) => ({ ...res(ESCALATION, "oncall-payments", { name: "payments", numLoops: 2, rules: [{ escalationDelayInMinutes: 10, targets }] }), dependencies: [rotation([]).urn] });
+    const onSchedule = { type: "schedule_reference", id: "[unknown]" };
+    // The mock gives each looked-up user an ID per run: the same person may have another ID in the head's plan.
+    const base = { ...plan([rotation(["PA", "PB"]), policy([onSchedule])]), lookups: [user("PA", "ana@example.com"), user("PB", "bo@example.com")] };
+    const head = { ...plan([rotation(["QA", "QC"]), policy([onSchedule, { type: "user_reference", id: "QC" }])]), lookups: [user("QA", "ana@example.com"), user("QC", "cy@example.com")] };
+    const diff = diffPlans(base, head, { stack: "prod", baseRef: "origin/main", baseCommit: "0".repeat(40), headRef: "working tree" });
+    const swap = diff.thresholds.find((t) => t.row.setting === "primary-people");
+    expect(swap).toMatchObject({ direction: "neutral", loud: false, before: { display: "ana@example.com, bo@example.com" }, after: { display: "ana@example.com, cy@example.com" }, reason: "cy@example.com joins; bo@example.com leaves the rotation" });
+    // The count row of thresholds.ts gives way: one item for the layer.
+    expect(diff.thresholds.filter((t) => t.row.setting === "primary-people")).toHaveLength(1);
+    const targets = diff.thresholds.find((t) => t.row.setting === "targets-1");
+    expect(targets).toMatchObject({
+      direction: "tighter",
+      before: { display: "schedule payments-primary (primary: ana@example.com, bo@example.com)" },
+      after: { display: "schedule payments-primary (primary: ana@example.com, cy@example.com), user cy@example.com" },
+      reason: "more people or schedules are paged at this level: user cy@example.com joins at this level",
+    });
+    const text = renderDiffText(diff, head);
+    const markdown = renderDiffMarkdown(diff, head);
+    for (const out of [text, markdown, JSON.stringify(diff)]) {
+      expect(out).toContain("ana@example.com, bo@example.com");
+      expect(out).toContain("cy@example.com joins; bo@example.com leaves the rotation");
+      expect(out).not.toMatch(/\bQ[AC]\b|\bP[AB]\b/);
+    }
+    // The same people in another order: who is on call when changes, nobody joins or leaves.
+    const reordered = diffPlans(base, { ...base, resources: [rotation(["PB", "PA"]), policy([onSchedule])] }, { stack: "prod", baseRef: "origin/main", baseCommit: "0".repeat(40), headRef: "working tree" });
+    expect(reordered.thresholds.find((t) => t.row.setting === "primary-people")).toMatchObject({ direction: "neutral", reason: "the same, in another order" });
+    // Dropping a person is looser and loud: on-call is every page the team takes.
+    const dropped = diffPlans(base, { ...base, resources: [rotation(["PA"]), policy([onSchedule])] }, { stack: "prod", baseRef: "origin/main", baseCommit: "0".repeat(40), headRef: "working tree" });
+    expect(dropped.loud.some((l) => l.includes("primary-people: ana@example.com, bo@example.com → ana@example.com") && l.includes("bo@example.com leaves"))).toBe(true);
+  });
+});
+
+describe("the service of a resource change", () => {
+  it("is the service whose component the resource is under (its name from the catalog's naming), the base's for a removal; none when stack-wide", () => {
+    const component = (type: string, name: string, parent?: string): PlanResource => ({ ...res(type, name, {}), ...(parent ? { parent } : {}) });
+    const alerts = component("lookout:alerts:Alerts", "alerts");
+    const uploads = component("lookout:alerts:ServiceAlerts", "alerts-prompts-uploads", alerts.urn);
+    const uptime = component("lookout:uptime:ServiceUptime", "uptime-prompts-uploads");
+    const oncall = component("lookout:oncall:Oncall", "oncall");
+    const monitor = { ...latency("p2"), name: "alerts-prompts-uploads-errors", urn: "urn:m1", parent: uploads.urn };
+    const check = { ...endpoint(), name: "uptime-prompts-uploads-health", urn: "urn:c1", parent: uptime.urn };
+    const slack = { ...res("pagerduty:index/slackConnection:SlackConnection", "oncall-slack-ops", {}), parent: oncall.urn };
+    const diff = diffOf([alerts, uploads, uptime, oncall, monitor], [alerts, uploads, uptime, oncall, check, slack]);
+    expect(diff.removed.map((r) => [r.name, r.service])).toEqual([["alerts-prompts-uploads-errors", "prompts-uploads"]]);
+    expect(diff.added.map((r) => [r.name, r.service])).toEqual([["uptime-prompts-uploads-health", "prompts-uploads"], ["oncall-slack-ops", undefined]]);
+    expect(diff.added[1]).not.toHaveProperty("service");
   });
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/engine/plan";
 import { DEFAULT_COMMENT_LIMIT, DIFF_ARTIFACT, GITHUB_COMMENT_MAX } from "../cli/render/comment";
 import { renderDiffMarkdown } from "../cli/render/diffMarkdown";
-import { budgetOf, costDelta } from "../cli/reports/cost";
+import { budgetOf, budgetOfPolicyConfig, costDelta } from "../cli/reports/cost";
 import type { PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "../cli/reports/model";
 
 const MONITOR = "datadog:index/monitor:Monitor";
@@ -52,7 +52,8 @@ const diffs = fc
   })
   .map(({ blocked, likely, loud, thresholds, added, changed, policies, escalation, words }) => {
     const many = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
-    const res = (i: number, prefix: string): ResourceChange => ({ urn: urn(MONITOR, `${prefix}-${i}`), type: MONITOR, name: `${prefix}-${i}`, severity: "P1", source: `stacks/prod.yaml:${i}:1` });
+    // Most in one of 40 services' sections, every seventh stack-wide.
+    const res = (i: number, prefix: string): ResourceChange => ({ urn: urn(MONITOR, `${prefix}-${i}`), type: MONITOR, name: `${prefix}-${i}`, ...(i % 7 === 0 ? {} : { service: `svc${i % 40}` }), severity: "P1", source: `stacks/prod.yaml:${i}:1` });
     const threshold = (i: number, loudly: boolean): ThresholdChange => ({ row: row(i, words, loudly ? "P0" : "P2"), before: row(i, words, "P0"), after: row(i + 1, words, "P0"), direction: "looser", loud: loudly, reason: words });
     const diff: PlanDiff = {
       stack: "prod",
@@ -122,3 +123,74 @@ describe("the summary's cost delta", () => {
     expect(summary).toContain("| Datadog monitors | 1 → 2 (+1) |");
   });
 });
+
+describe("the cost delta's budget from a policy config (lookout diff --policy-config)", () => {
+  it("takes the monitoring-budget entry over the rule's defaults, and ignores the other policies' entries", () => {
+    expect(budgetOfPolicyConfig({ all: "mandatory", "monitoring-budget": { monthlyBudgetUsd: 250, pricePer1kBrowserRunsUsd: 20 }, "uptime-frequency-and-locations": { minLocations: 3 } }, "policies/config/prod.json")).toEqual({
+      monthlyBudgetUsd: 250,
+      pricePer10kApiRunsUsd: 5,
+      pricePer1kBrowserRunsUsd: 20,
+    });
+    // A level alone, or no entry: the defaults.
+    expect(budgetOfPolicyConfig({ "monitoring-budget": "mandatory" }, "p.json")).toEqual(budgetOf());
+    expect(budgetOfPolicyConfig({}, "p.json")).toEqual(budgetOf());
+  });
+
+  it("rejects what the rule's schema rejects, naming the file and the property", () => {
+    expect(() => budgetOfPolicyConfig({ "monitoring-budget": { monthlyBudgetUsd: "lots" } }, "policies/config/prod.json")).toThrow(/^policies\/config\/prod\.json: invalid policy config:\n  - monitoring-budget\.monthlyBudgetUsd must be number/);
+    expect(() => budgetOfPolicyConfig({ "monitoring-budget": { budget: 10 } }, "p.json")).toThrow('monitoring-budget: "budget" is not a config property of this policy');
+    expect(() => budgetOfPolicyConfig({ "monitoring-budget": { enforcementLevel: "loud" } }, "p.json")).toThrow(/^p\.json: invalid policy config:\n  - monitoring-budget\.enforcementLevel/);
+  });
+});
+
+describe("the comment's resources, one section per service", () => {
+  const many = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+  const res = (service: string | undefined, name: string, severity?: string): ResourceChange => ({ urn: urn(MONITOR, name), type: MONITOR, name, ...(service ? { service } : {}), ...(severity ? { severity } : {}) });
+  const base: PlanDiff = { stack: "prod", base: { ref: "main", commit: "0".repeat(40) }, head: { ref: "head" }, added: [], removed: [], replaced: [], changed: [], thresholds: [], policies: { introduced: [], fixed: [] }, loud: [] };
+
+  it("groups added, removed and changed by service, stack-wide last; a section that removes a P0/P1 alert opens and says so", () => {
+    const diff: PlanDiff = {
+      ...base,
+      added: [res("shop", "alerts-shop-new", "P2"), res(undefined, "oncall-slack-ops")],
+      removed: [res("shop", "alerts-shop-old", "P3"), res("prompts-uploads", "alerts-prompts-uploads-errors", "P0")],
+      changed: [{ ...res("shop", "uptime-shop-home"), keys: ["optionsList"] }],
+      loud: ["Removed P0 alerts-prompts-uploads-errors"],
+    };
+    const markdown = renderDiffMarkdown(diff, plan([]));
+    const summaries = [...markdown.matchAll(/<details( open)?><summary><b>(Resources of [^<]*|Stack-wide resources[^<]*)<\/b>/g)].map((m) => `${m[1] ? "open " : ""}${m[2]}`);
+    expect(summaries).toEqual([
+      "open Resources of prompts-uploads (1: 1 removed) — removes P0/P1 alerts or retention",
+      "Resources of shop (3: 1 removed, 1 changed, 1 added)",
+      "Stack-wide resources (1: 1 added)",
+    ]);
+    const shop = markdown.slice(markdown.indexOf("Resources of shop"), markdown.indexOf("Stack-wide resources"));
+    expect(shop.split("\n").filter((l) => l.startsWith("| "))).toEqual([
+      "| change | resource | type | severity | inputs changed | source |",
+      "| **removed** | `alerts-shop-old` | datadog Monitor | P3 |  |  |",
+      "| changed | `uptime-shop-home` | datadog Monitor |  | optionsList |  |",
+      "| added | `alerts-shop-new` | datadog Monitor | P2 |  |  |",
+    ]);
+  });
+
+  it("keeps or leaves out each service's section whole under the limit, removals first, and counts those it left out", () => {
+    const diff: PlanDiff = {
+      ...base,
+      added: many(600, (i) => res(`svc${i % 30}`, `alerts-svc${i % 30}-new-${i}`, "P2")),
+      removed: many(30, (i) => res(`gone${i}`, `alerts-gone${i}-old`, "P3")),
+    };
+    const markdown = renderDiffMarkdown(diff, plan([]), { limit: 12_000 });
+    expect(markdown.length).toBeLessThanOrEqual(12_000);
+    const kept = [...markdown.matchAll(/<summary><b>Resources of (svc\d+|gone\d+) \((\d+):/g)].map((m) => ({ service: m[1], rows: Number(m[2]) }));
+    // Every removal kept before any addition; each kept section holds all its rows.
+    expect(kept.filter((k) => k.service.startsWith("gone"))).toHaveLength(30);
+    expect(kept.length).toBeLessThan(60);
+    for (const k of kept) {
+      const at = markdown.indexOf(`Resources of ${k.service} (`);
+      const section = markdown.slice(at, markdown.indexOf("</details>", at));
+      expect(section.split("\n").filter((l) => /^\| (\*\*removed\*\*|added|changed) /.test(l))).toHaveLength(k.rows);
+    }
+    expect(markdown).not.toContain("more left out here");
+    expect(markdown).toMatch(new RegExp(`Left out: [^\n]*resources of services: ${60 - kept.length} sections`));
+  });
+});
+

@@ -112,8 +112,8 @@ const escalationDelay = change(
   "neutral",
 );
 
-const removedP0: ResourceChange = { urn: urn(`lookout:alerts:Alerts$${MONITOR}`, "alerts-web-checkout-errors"), type: MONITOR, name: "alerts-web-checkout-errors", severity: "P0", source: "stacks/prod.yaml:120:9" };
-const removedP3: ResourceChange = { urn: urn(`lookout:alerts:Alerts$${MONITOR}`, "alerts-web-ttfb"), type: MONITOR, name: "alerts-web-ttfb", severity: "P3" };
+const removedP0: ResourceChange = { urn: urn(`lookout:alerts:Alerts$${MONITOR}`, "alerts-web-checkout-errors"), type: MONITOR, name: "alerts-web-checkout-errors", service: "web", severity: "P0", source: "stacks/prod.yaml:120:9" };
+const removedP3: ResourceChange = { urn: urn(`lookout:alerts:Alerts$${MONITOR}`, "alerts-web-ttfb"), type: MONITOR, name: "alerts-web-ttfb", service: "web", severity: "P3" };
 const removedLifecycle: ResourceChange = { urn: urn("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "logs-lifecycle"), type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name: "logs-lifecycle" };
 
 const violation: PlanPolicyResult = {
@@ -129,7 +129,7 @@ const diff: PlanDiff = {
   stack: "prod",
   base: { ref: "origin/main", commit: "0123456789abcdef0123456789abcdef01234567" },
   head: { ref: "HEAD" },
-  added: [{ urn: urn(`lookout:alerts:Alerts$${MONITOR}`, "alerts-web-new"), type: MONITOR, name: "alerts-web-new", severity: "P2", source: "stacks/prod.yaml:130:9" }],
+  added: [{ urn: urn(`lookout:alerts:Alerts$${MONITOR}`, "alerts-web-new"), type: MONITOR, name: "alerts-web-new", service: "web", severity: "P2", source: "stacks/prod.yaml:130:9" }],
   removed: [removedP0, removedP3, removedLifecycle],
   replaced: [
     {
@@ -138,7 +138,7 @@ const diff: PlanDiff = {
     },
   ],
   changed: [
-    { urn: looserP0.row.urn, type: MONITOR, name: "alerts-web-error-rate-high", severity: "P0", source: "stacks/prod.yaml:96:9", keys: ["monitorThresholds", "query"] },
+    { urn: looserP0.row.urn, type: MONITOR, name: "alerts-web-error-rate-high", service: "web", severity: "P0", source: "stacks/prod.yaml:96:9", keys: ["monitorThresholds", "query"] },
     { urn: webPolicy.urn, type: POLICY, name: "oncall-web", keys: ["rules"] },
   ],
   thresholds: [looserP0, shorterRetention, tighterP2, newWarning, escalationDelay],
@@ -284,10 +284,9 @@ describe("renderDiffMarkdown", () => {
     expect(summaries).toEqual([
       "Threshold changes of web (4: 1 looser, 2 tighter, 1 neutral)",
       "Threshold changes of orders (1: 1 looser, 0 tighter, 0 neutral)",
-      "Resources added (1)",
-      "Resources removed (3)",
+      "Resources of web (4: 2 removed, 1 changed, 1 added) — removes P0/P1 alerts or retention",
+      "Stack-wide resources (2: 1 removed, 1 changed) — removes P0/P1 alerts or retention",
       "Resources replaced (1): a new URN, so Pulumi deletes and recreates them unless aliased",
-      "Resources changed (2)",
       "Policy violations introduced (1)",
       "Policy violations fixed (1)",
       "Escalation in the head plan (2 policies, 4 PagerDuty services)",
@@ -599,9 +598,9 @@ describe("escalationOf", () => {
           urn: policy.urn,
           loops: 1,
           levels: [
-            { delayMinutes: 5, targets: ["schedule ops-primary"] },
-            { delayMinutes: 10, targets: ["schedule ops-backup"] },
-            { delayMinutes: 30, targets: ["schedule PSCHED1"] },
+            { delayMinutes: 5, targets: ["schedule ops-primary"], targetNames: ["schedule ops-primary"] },
+            { delayMinutes: 10, targets: ["schedule ops-backup"], targetNames: ["schedule ops-backup"] },
+            { delayMinutes: 30, targets: ["schedule PSCHED1"], targetNames: ["schedule PSCHED1"] },
           ],
           services: ["shop-ops"],
         },
@@ -631,8 +630,8 @@ describe("escalationOf", () => {
     ];
     const view = escalationOf({ ...head, resources: [primary, policy], lookups });
     expect(view.policies[0].levels).toEqual([
-      { delayMinutes: 5, targets: ["schedule ops-primary (primary: ana@example.com, bo@example.com)"] },
-      { delayMinutes: 10, targets: ["user bo@example.com", "user PNOBODY"] },
+      { delayMinutes: 5, targets: ["schedule ops-primary (primary: ana@example.com, bo@example.com)"], targetNames: ["schedule ops-primary"] },
+      { delayMinutes: 10, targets: ["user bo@example.com", "user PNOBODY"], targetNames: ["user bo@example.com", "user PNOBODY"] },
     ]);
     const diagram = escalationMermaid(view);
     checkMermaid(diagram);

@@ -160,7 +160,25 @@ describe("lookout diff against a git revision", () => {
   it("passes --fail-on mass-removal: one alert removed is under the share, and no concern is emptied", () => {
     expect(result.massRemoval).toMatchObject({ triggered: false, emptied: [] });
     expect(result.massRemoval!.monitors.share).toBeLessThanOrEqual(10);
-    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "mass-removal", "--format", "json"], repo).code).toBe(0);
+    // With the stack's policy config: its budget and prices make the cost delta.
+    fs.mkdirSync(path.join(repo, "policies", "config"), { recursive: true });
+    fs.writeFileSync(path.join(repo, "policies", "config", "prod.json"), JSON.stringify({ "monitoring-budget": { monthlyBudgetUsd: 250, pricePer10kApiRunsUsd: 7.2 } }));
+    const run = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "mass-removal", "--format", "json", "--policy-config", "policies/config/prod.json"], repo);
+    expect(run.code, run.stderr).toBe(0);
+    const cost = (JSON.parse(run.stdout) as PlanDiff).cost;
+    expect(cost?.budget).toEqual({ monthlyBudgetUsd: 250, pricePer10kApiRunsUsd: 7.2, pricePer1kBrowserRunsUsd: 12 });
+    expect(result.cost?.budget.monthlyBudgetUsd).toBe(60);
+    expect(cost?.head.usd).toBeCloseTo((result.cost!.head.usd * 7.2) / 5);
+  }, 120_000);
+
+  it("rejects a policy config whose budget is not the rule's, exit 2, before planning", () => {
+    fs.writeFileSync(path.join(repo, "bad-policy.json"), JSON.stringify({ "monitoring-budget": { monthlyBudgetUsd: -1, pricePer10kApi: 3 } }));
+    const run = lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--policy-config", "bad-policy.json"], repo);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error: bad-policy.json: invalid policy config:");
+    expect(run.stderr).toContain('monitoring-budget: "pricePer10kApi" is not a config property of this policy');
+    expect(run.stderr).toContain("monitoring-budget.monthlyBudgetUsd");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
   it("reports malformed stack config as bad input, exit 2", () => {

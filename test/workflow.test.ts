@@ -94,6 +94,9 @@ describe(".github/workflows/preview.yml", () => {
       expect(diff!.env?.FAIL_ON).toBe("${{ contains(github.event.pull_request.labels.*.name, 'monitoring-loosen-approved') && 'mass-removal' || 'looser,mass-removal' }}");
       expect(diff!.env?.BASE_REF).toBe("${{ github.base_ref }}");
       expect(diff!.if).toContain("github.event_name == 'pull_request'");
+      // The cost delta is priced with the stack's own budget: the policy config its plan step takes, a file that exists.
+      expect(diff!.run).toContain(` --policy-config policies/config/${stack}.json `);
+      expect(fs.existsSync(path.join(ROOT, "policies", "config", `${stack}.json`))).toBe(true);
     }
   });
 

@@ -7,7 +7,9 @@ import { EXIT } from "./exitCodes";
 import { oneOf } from "./options";
 import { computePlan } from "../engine/plan";
 import { findProjectRoot } from "../engine/stackConfig";
+import { budgetOfPolicyConfig } from "../reports/cost";
 import { diffPlans, planAtRef } from "../reports/diff";
+import { readPolicyConfig } from "./plan";
 import type { PlanDiff } from "../reports/model";
 import { renderDiffMarkdown } from "../render/diffMarkdown";
 import { renderDiffText } from "../render/diffText";
@@ -26,6 +28,8 @@ export interface DiffFlags {
   series?: string;
   /** Also write the whole report, as text and never truncated, to this file (`--report`). */
   report?: string;
+  /** The stack's policy config (`--policy-config`): the cost delta's prices and budget. */
+  policyConfig?: string;
 }
 
 /** `--fail-on` values: `looser` (removed or loosened P0/P1, shorter retention) and `mass-removal`. */
@@ -35,12 +39,14 @@ export async function diff(flags: DiffFlags, write: (text: string) => void): Pro
   oneOf(flags.format, ["text", "markdown", "json"], "--format");
   for (const gate of flags.failOn) oneOf(gate, FAIL_ON, "--fail-on");
   const projectRoot = findProjectRoot(process.cwd());
+  // Read before planning: a bad file fails at once.
+  const budget = flags.policyConfig === undefined ? undefined : budgetOfPolicyConfig(readPolicyConfig(flags.policyConfig, projectRoot), flags.policyConfig);
   // The head first, then the base (from the cache, or in its own process group). One after
   // the other: a diff killed while both plan would leave the head's policy pack to a later
   // run, which can only prune what the base's worktree records.
   const head = await computePlan({ projectRoot, stack: flags.stack });
   const { plan: base, commit } = await planAtRef(projectRoot, flags.base, flags.stack);
-  const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" }, { massRemovalPercent: flags.massRemovalPercent });
+  const result = diffPlans(base, head, { stack: flags.stack, baseRef: flags.base, baseCommit: commit, headRef: "working tree" }, { massRemovalPercent: flags.massRemovalPercent, ...(budget ? { budget } : {}) });
   const replayed = flags.series === undefined ? undefined : backtest(base.resources, head.resources, recordedSeries([flags.series], projectRoot));
   if (flags.format === "json") write(`${JSON.stringify(replayed ? { ...result, backtest: replayed } : result, null, 2)}\n`);
   else if (flags.format === "markdown") write(renderDiffMarkdown(result, head) + (replayed ? renderBacktestMarkdown(replayed, flags.series ?? "") : ""));

@@ -153,22 +153,24 @@ function validateJson(schema: JsonValue, value: JsonValue, at: string, problems:
  * a threshold name would otherwise be silently ignored).
  */
 export function validatePolicyConfig(packName: string, policies: readonly PolicyInfo[], config: Readonly<Record<string, ResolvedPolicyConfig>>): string[] {
+  return policies.flatMap((policy) => policyPropertyProblems(`${packName}/${policy.name}`, policy.configSchema, config[policy.name]?.properties ?? {}));
+}
+
+/** Problems of one policy's config properties against its schema, each prefixed with `at`. */
+export function policyPropertyProblems(at: string, configSchema: PolicyInfo["configSchema"], properties: Readonly<Record<string, JsonValue>>): string[] {
   const problems: string[] = [];
-  for (const policy of policies) {
-    const properties = config[policy.name]?.properties ?? {};
-    const declared = policy.configSchema?.properties ?? {};
-    for (const key of Object.keys(properties)) {
-      if (!(key in declared)) {
-        const known = Object.keys(declared);
-        problems.push(`${packName}/${policy.name}: "${key}" is not a config property of this policy (${known.length > 0 ? `known: ${known.join(", ")}` : "it takes none"})`);
-      }
+  const declared = configSchema?.properties ?? {};
+  for (const key of Object.keys(properties)) {
+    if (!(key in declared)) {
+      const known = Object.keys(declared);
+      problems.push(`${at}: "${key}" is not a config property of this policy (${known.length > 0 ? `known: ${known.join(", ")}` : "it takes none"})`);
     }
-    const schema: JsonValue = {
-      type: "object",
-      properties: { ...declared },
-      required: [...(policy.configSchema?.required ?? [])],
-    };
-    validateJson(schema, { ...properties }, `${packName}/${policy.name}`, problems);
   }
+  const schema: JsonValue = {
+    type: "object",
+    properties: { ...declared },
+    required: [...(configSchema?.required ?? [])],
+  };
+  validateJson(schema, { ...properties }, at, problems);
   return problems;
 }

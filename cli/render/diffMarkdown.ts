@@ -11,6 +11,8 @@ import { commentMarker, DEFAULT_COMMENT_LIMIT, fitSections, render, type Section
 import { escalationMermaid } from "./escalation";
 import { code, details, md, row, sourceCell, tableHeader } from "./markdown";
 
+const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+
 function directionCell(t: ThresholdChange): string {
   const reason = t.reason ? `: ${md(t.reason, 200)}` : "";
   if (t.direction !== "looser") return `${t.direction}${reason}`;
@@ -38,17 +40,46 @@ function loudLines(view: LoudView): string[] {
   return lines;
 }
 
-function resourceSection(title: string, priority: number, list: readonly ResourceChange[]): Section | undefined {
-  if (list.length === 0) return undefined;
-  const d = details(`${title} (${list.length})`);
-  return {
-    title: `${title.toLowerCase()} (${list.length})`,
-    priority,
-    head: d.head(tableHeader(["resource", "type", "severity", "source"])),
-    blocks: list.map((r) => row([code(r.name, true), md(shortType(r.type)), md(r.severity ?? ""), sourceCell(r.source)])),
-    tail: d.tail,
-    splittable: true,
+/** What a change did to a resource, in the order a service's table lists them. */
+const CHANGE_KINDS = ["removed", "changed", "added"] as const;
+
+/**
+ * Added, removed and changed resources, one collapsed section per service (stack-wide ones
+ * last, in their own): the summary counts each kind and says when it removes a P0/P1 alert
+ * or retention rules (then it is open). Each is kept or left out whole, those that remove
+ * first (priority 4, as removals were), then changes (6), then additions (7).
+ */
+function serviceResourceSections(diff: PlanDiff, view: LoudView): Section[] {
+  const groups = new Map<string, { kind: (typeof CHANGE_KINDS)[number]; change: ResourceChange; keys?: readonly string[] }[]>();
+  const add = (kind: (typeof CHANGE_KINDS)[number], change: ResourceChange, keys?: readonly string[]) => {
+    const key = change.service ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), { kind, change, ...(keys ? { keys } : {}) }]);
   };
+  for (const r of diff.removed) add("removed", r);
+  for (const r of diff.changed) add("changed", r, r.keys);
+  for (const r of diff.added) add("added", r);
+  const loudOf = (list: readonly { kind: string; change: ResourceChange }[]) =>
+    list.some((x) => x.kind === "removed" && (view.removed.includes(x.change) || x.change.type === LIFECYCLE));
+  const order = [...groups.keys()].sort((a, b) => (a === "" ? 1 : 0) - (b === "" ? 1 : 0) || Number(loudOf(groups.get(b)!)) - Number(loudOf(groups.get(a)!)) || a.localeCompare(b));
+  return order.map((service): Section => {
+    const list = groups.get(service)!;
+    const count = (kind: string) => list.filter((x) => x.kind === kind).length;
+    const counts = CHANGE_KINDS.filter((k) => count(k) > 0).map((k) => `${count(k)} ${k}`).join(", ");
+    const loud = loudOf(list);
+    const name = service === "" ? "Stack-wide resources" : `Resources of ${md(service, 100)}`;
+    const d = details(`${name} (${list.length}: ${counts})${loud ? " — removes P0/P1 alerts or retention" : ""}`, loud);
+    return {
+      title: service === "" ? `stack-wide resources (${list.length})` : `resources of ${service} (${list.length})`,
+      priority: count("removed") > 0 ? 4 : count("changed") > 0 ? 6 : 7,
+      head: d.head(tableHeader(["change", "resource", "type", "severity", "inputs changed", "source"])),
+      blocks: CHANGE_KINDS.flatMap((kind) =>
+        list.filter((x) => x.kind === kind).map((x) => row([kind === "removed" ? "**removed**" : kind, code(x.change.name, true), md(shortType(x.change.type)), md(x.change.severity ?? ""), md(x.keys?.join(", ") ?? "", 300), sourceCell(x.change.source)])),
+      ),
+      tail: d.tail,
+      splittable: false,
+      family: "resources of services",
+    };
+  });
 }
 
 function policySection(title: string, priority: number, list: readonly PlanPolicyResult[]): Section | undefined {
@@ -211,10 +242,7 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
     });
   }
 
-  const added = resourceSection("Resources added", 7, diff.added);
-  const removed = resourceSection("Resources removed", 4, diff.removed);
-  if (added) sections.push(added);
-  if (removed) sections.push(removed);
+  sections.push(...serviceResourceSections(diff, view));
   const renamed = diff.renamed ?? [];
   if (renamed.length > 0) {
     const d = details(`Resources renamed (${renamed.length}): aliased, so Pulumi moves their state instead of replacing them`);
@@ -236,17 +264,6 @@ function markdownSections(diff: PlanDiff, head: Plan): Section[] {
       blocks: diff.replaced.map((r) =>
         row([code(r.after.name, true), md(shortType(r.after.type)), code(typeChain(r.before.urn), true, 400), code(typeChain(r.after.urn), true, 400), sourceCell(r.after.source ?? r.before.source)]),
       ),
-      tail: d.tail,
-      splittable: true,
-    });
-  }
-  if (diff.changed.length > 0) {
-    const d = details(`Resources changed (${diff.changed.length})`);
-    sections.push({
-      title: `resources changed (${diff.changed.length})`,
-      priority: 6,
-      head: d.head(tableHeader(["resource", "type", "severity", "inputs changed", "source"])),
-      blocks: diff.changed.map((r) => row([code(r.name, true), md(shortType(r.type)), md(r.severity ?? ""), md(r.keys.join(", "), 300), sourceCell(r.source)])),
       tail: d.tail,
       splittable: true,
     });

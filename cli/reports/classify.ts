@@ -10,6 +10,7 @@
 import { numberOf as num } from "../../json/numbers";
 import { isUrgent } from "../../catalog/model";
 import type { PlanResource } from "../engine/plan";
+import { escalationFields, NO_ROSTER, type Rosters, scheduleFields } from "./classifyRoutes";
 import { parseMonitor, type Comparator, type Expr, type MonitorQuery, type Series } from "../../queries";
 import type { Direction, ThresholdChange, ThresholdRow } from "./model";
 import { thresholdsOfResource } from "./thresholds";
@@ -20,6 +21,7 @@ const T = {
   monitor: "datadog:index/monitor:Monitor",
   synthetics: "datadog:index/syntheticsTest:SyntheticsTest",
   escalation: "pagerduty:index/escalationPolicy:EscalationPolicy",
+  schedule: "pagerduty:index/schedule:Schedule",
   downtime: "datadog:index/downtimeSchedule:DowntimeSchedule",
   maintenance: "pagerduty:index/maintenanceWindow:MaintenanceWindow",
   objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
@@ -38,8 +40,13 @@ interface Field {
   readonly createOnly?: boolean;
 }
 
-/** The settings this module classifies that `thresholds.ts` also lists (without a direction): this module's row wins. */
-export const CLASSIFIED_SETTINGS: ReadonlySet<string> = new Set(["renotify", "status"]);
+/** The settings this module classifies that `thresholds.ts` also lists (without a direction, or as a count): this module's row wins. */
+const CLASSIFIED_SETTINGS: ReadonlySet<string> = new Set(["renotify", "status"]);
+
+/** Whether `thresholds.ts`'s row for `setting` of a resource of `type` gives way to this module's. */
+export function isClassified(type: string, setting: string): boolean {
+  return CLASSIFIED_SETTINGS.has(setting) || (type === T.schedule && setting.endsWith("-people"));
+}
 
 function obj(value: unknown): Inputs {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Inputs) : {};
@@ -291,18 +298,6 @@ function syntheticsFields(b: Inputs, h: Inputs): Field[] {
   return fields;
 }
 
-function escalationFields(b: Inputs, h: Inputs): Field[] {
-  const rb = list(b.rules).map(obj);
-  const rh = list(h.rules).map(obj);
-  const fields: Field[] = [];
-  for (let i = 0; i < Math.min(rb.length, rh.length); i++) {
-    const tb = list(rb[i].targets).length;
-    const th = list(rh[i].targets).length;
-    fields.push(...ordered(`targets-${i + 1}`, tb, th, false, String, { looser: "fewer people or schedules are paged at this level", tighter: "more people or schedules are paged at this level" }));
-  }
-  return fields;
-}
-
 /** Days and mode of the default retention (PF-REV-4). */
 function objectLockFields(b: Inputs, h: Inputs): Field[] {
   const rule = (i: Inputs) => obj(obj(list(i.rules)[0] ?? i.rule).defaultRetention);
@@ -316,11 +311,12 @@ function objectLockFields(b: Inputs, h: Inputs): Field[] {
   return fields;
 }
 
-const FIELDS: Readonly<Record<string, (b: Inputs, h: Inputs) => Field[]>> = {
-  [T.monitor]: monitorFields,
-  [T.synthetics]: syntheticsFields,
+const FIELDS: Readonly<Record<string, (b: PlanResource, h: PlanResource, rosters: Rosters) => Field[]>> = {
+  [T.monitor]: (b, h) => monitorFields(b.inputs, h.inputs),
+  [T.synthetics]: (b, h) => syntheticsFields(b.inputs, h.inputs),
   [T.escalation]: escalationFields,
-  [T.objectLock]: objectLockFields,
+  [T.schedule]: scheduleFields,
+  [T.objectLock]: (b, h) => objectLockFields(b.inputs, h.inputs),
 };
 
 /** The row a classified field is shown in: the resource's own row context (service, severity, source). */
@@ -358,9 +354,9 @@ function changeOf(resource: PlanResource, f: Field): ThresholdChange {
   return { row: after, before, after, direction: f.direction, reason: f.reason, loud: f.createOnly === true || isLoudChange(f.direction, after.kind, after.severity, f.stopsPaging) };
 }
 
-/** The classified fields of one resource planned by both sides. */
-export function classifyPair(before: PlanResource, after: PlanResource): ThresholdChange[] {
-  const fields = [...(FIELDS[after.type]?.(before.inputs, after.inputs) ?? [])];
+/** The classified fields of one resource planned by both sides; `rosters` name the people of route changes. */
+export function classifyPair(before: PlanResource, after: PlanResource, rosters: Rosters = { before: NO_ROSTER, after: NO_ROSTER }): ThresholdChange[] {
+  const fields = [...(FIELDS[after.type]?.(before, after, rosters) ?? [])];
   // PF-REV-5: Pulumi refuses to delete a protected resource.
   if (before.protect && !after.protect) fields.push({ setting: "protect", before: "protected", after: "unprotected", direction: "looser", reason: "Pulumi will now delete it when asked", stopsPaging: true });
   if (!before.protect && after.protect) fields.push({ setting: "protect", before: "unprotected", after: "protected", direction: "tighter", reason: "Pulumi refuses to delete it" });

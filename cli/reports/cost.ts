@@ -4,9 +4,13 @@
  * policy pack's own (`monitoring-budget` in policies/bounds.ts: `monthlyRuns`, the
  * defaults of its config schema), so the diff and the pack never disagree.
  */
-import { budgetSchema, monthlyRuns } from "../../policies/budget";
+import { budgetSchema, monitoringBudget, monthlyRuns } from "../../policies/budget";
 import { configOf } from "../../policies/support";
+import { InputError } from "../errors";
 import type { Plan } from "../engine/plan";
+import { asJsonObject } from "../engine/marshal";
+import { parsePolicyConfig, policyPropertyProblems } from "../engine/policyConfig";
+import { PolicyConfigError } from "../engine/policyTypes";
 
 const SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsTest";
 const MONITOR = "datadog:index/monitor:Monitor";
@@ -33,6 +37,27 @@ type Budget = CostDelta["budget"];
 /** The budget rule's config with `config` (the pack's `monitoring-budget` policy config) over its defaults. */
 export function budgetOf(config: Readonly<Record<string, unknown>> = {}): Budget {
   return configOf<Budget>(budgetSchema, { getConfig: <T>() => config as T });
+}
+
+/**
+ * The budget rule's config in a policy config file (`lookout diff --policy-config`, the
+ * format `lookout plan --policy-config` reads): its `monitoring-budget` entry over the
+ * defaults, checked against the rule's schema. Bad entries: an InputError naming the file.
+ */
+export function budgetOfPolicyConfig(config: Readonly<Record<string, unknown>>, file: string): Budget {
+  let problems: readonly string[];
+  let properties = {};
+  try {
+    properties = parsePolicyConfig(config).get(monitoringBudget.name)?.properties ?? {};
+    // The schema as JSON, as the engine receives it from the pack (analyzerProtocol.ts).
+    const schema = { properties: Object.fromEntries(Object.entries(budgetSchema.properties).map(([k, v]) => [k, asJsonObject(v)])) };
+    problems = policyPropertyProblems(monitoringBudget.name, schema, properties);
+  } catch (error) {
+    if (!(error instanceof PolicyConfigError)) throw error;
+    problems = error.problems;
+  }
+  if (problems.length > 0) throw new InputError(`${file}: invalid policy config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  return budgetOf(properties);
 }
 
 export function costOf(plan: Plan, budget: Budget): PlanCost {

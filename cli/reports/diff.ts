@@ -11,14 +11,17 @@ import { InputError } from "../errors";
 import { isUrgent } from "../../catalog/model";
 import { isCancelling, onCancel, stopChild, trackChild } from "../engine/cancel";
 import type { Plan, PlanPolicyResult, PlanResource } from "../engine/plan";
-import { maskValue } from "../render/mask";
+import { maskSecrets, maskValue } from "../render/mask";
 import type { Direction, PlanDiff, ResourceChange, ThresholdChange, ThresholdRow } from "./model";
 import { blockedOf } from "./blocked";
-import { costDelta } from "./cost";
+import { costDelta, type CostDelta } from "./cost";
 import { likelyRenames } from "./likelyRenames";
-import { CLASSIFIED_SETTINGS, classifyCoverage, classifyPair, isLoudChange } from "./classify";
+import { classifyCoverage, classifyPair, isClassified, isLoudChange } from "./classify";
+import type { Rosters } from "./classifyRoutes";
+import { rosterOf } from "./escalation";
 import { massRemovalOf } from "./massRemoval";
 import { basePlanKey, cacheDir, readCachedPlan, writeCachedPlan } from "./planCache";
+import { servicesOf } from "./services";
 import { thresholdsOfResource } from "./thresholds";
 import { BaseWorktree, git, pruneStaleWorktrees } from "./worktree";
 
@@ -34,12 +37,14 @@ export function directionOf(row: ThresholdRow, before: number | string, after: n
   return (row.looserWhen === "higher") === higher ? "looser" : "tighter";
 }
 
-function change(resource: PlanResource, rows: readonly ThresholdRow[]): ResourceChange {
+function change(resource: PlanResource, rows: readonly ThresholdRow[], serviceOf: (r: PlanResource) => string | undefined): ResourceChange {
   const severity = rows.find((r) => r.severity)?.severity;
+  const service = serviceOf(resource);
   return {
     urn: resource.urn,
     type: resource.type,
     name: resource.name,
+    ...(service !== undefined ? { service } : {}),
     ...(severity ? { severity } : {}),
     ...(resource.source ? { source: resource.source } : {}),
   };
@@ -56,12 +61,18 @@ export interface DiffMeta {
   readonly headRef: string;
 }
 
-/** `massRemovalPercent`: the share of the base's monitors a change may remove before it is a mass removal. */
-export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { readonly massRemovalPercent?: number } = {}): PlanDiff {
+/**
+ * `massRemovalPercent`: the share of the base's monitors a change may remove before it is a
+ * mass removal; `budget`: the cost delta's prices and budget (default the budget rule's defaults).
+ */
+export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { readonly massRemovalPercent?: number; readonly budget?: CostDelta["budget"] } = {}): PlanDiff {
   const baseByUrn = new Map(base.resources.map((r) => [r.urn, r]));
   const headByUrn = new Map(head.resources.map((r) => [r.urn, r]));
   const rowsOf = new Map<PlanResource, ThresholdRow[]>();
   const rows = (r: PlanResource) => rowsOf.get(r) ?? (rowsOf.set(r, thresholdsOfResource(r)), rowsOf.get(r)!);
+  // A removed resource's service is the base's; every other the head's.
+  const baseService = servicesOf(base);
+  const headService = servicesOf(head);
 
   let removed = base.resources.filter((r) => !headByUrn.has(r.urn));
   let added = head.resources.filter((r) => !baseByUrn.has(r.urn));
@@ -93,10 +104,11 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     .filter(([b, h]) => b.urn === h.urn && stableStringify(b.inputs) !== stableStringify(h.inputs))
     .map(([b, h]) => {
       const keys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])].filter((k) => stableStringify(b.inputs[k]) !== stableStringify(h.inputs[k])).sort();
-      return { ...change(h, rows(h)), keys };
+      return { ...change(h, rows(h), headService), keys };
     });
 
   const thresholds: ThresholdChange[] = [];
+  const rosters: Rosters = { before: rosterOf(base), after: rosterOf(head) };
   for (const [b, h] of pairs) {
     const before = new Map(rows(b).map((r) => [r.setting, r]));
     const after = new Map(rows(h).map((r) => [r.setting, r]));
@@ -104,21 +116,21 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
       const was = before.get(setting);
       const is = after.get(setting);
       if (was && is && was.value === is.value) continue;
-      if (CLASSIFIED_SETTINGS.has(setting) && was && is) continue;
+      if (was && is && isClassified(h.type, setting)) continue;
       const row = is ?? was!;
       // A setting that appears tightens (a new warning, a new bound); one that goes away loosens.
       const direction: Direction = was && is ? directionOf(row, was.value, is.value) : row.looserWhen === "neutral" ? "neutral" : is ? "tighter" : "looser";
       const loud = isLoudChange(direction, row.kind, isUrgent(was?.severity) ? was?.severity : is?.severity);
       thresholds.push({ row, ...(was ? { before: was } : {}), ...(is ? { after: is } : {}), direction, loud });
     }
-    thresholds.push(...classifyPair(b, h));
+    thresholds.push(...classifyPair(b, h, rosters));
   }
   thresholds.push(...classifyCoverage(base.resources, head.resources, added, removed));
   thresholds.sort((x, y) => Number(y.loud) - Number(x.loud) || order(x.direction) - order(y.direction) || rowKey(x.row.urn, x.row.setting).localeCompare(rowKey(y.row.urn, y.row.setting)));
 
   const basePolicies = new Map(base.policies.map((p) => [policyKey(p), p]));
   const headPolicies = new Map(head.policies.map((p) => [policyKey(p), p]));
-  const removedChanges = removed.map((r) => change(r, rows(r)));
+  const removedChanges = removed.map((r) => change(r, rows(r), baseService));
   const loud = [
     ...removedChanges.filter((r) => isUrgent(r.severity)).map((r) => `Removed ${r.severity} ${r.name}${r.source ? ` (was ${r.source})` : ""}`),
     ...removedChanges.filter((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").map((r) => `Removed retention rules ${r.name}`),
@@ -130,12 +142,12 @@ export function diffPlans(base: Plan, head: Plan, meta: DiffMeta, options: { rea
     head: { ref: meta.headRef },
     massRemoval: massRemovalOf(base, head, removed, options.massRemovalPercent),
     blocked: blockedOf(removed, replaced),
-    added: added.map((r) => change(r, rows(r))),
+    added: added.map((r) => change(r, rows(r), headService)),
     removed: removedChanges,
-    replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
-    renamed: renamed.map((p) => ({ before: change(p.before, rows(p.before)), after: change(p.after, rows(p.after)) })),
+    replaced: replaced.map((p) => ({ before: change(p.before, rows(p.before), baseService), after: change(p.after, rows(p.after), headService) })),
+    renamed: renamed.map((p) => ({ before: change(p.before, rows(p.before), baseService), after: change(p.after, rows(p.after), headService) })),
     likelyRenames: likelyRenames(base, head, removed, added),
-    cost: costDelta(base, head),
+    cost: costDelta(base, head, options.budget),
     changed,
     thresholds,
     policies: {
@@ -199,7 +211,7 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string,
   const key = basePlanKey({ tree, stack, args, projectRoot });
   const cached = parsePlan(readCachedPlan(cache, key));
   // Masked again: a base revision from before the masking rule printed its plan in clear.
-  if (cached) return { plan: maskValue(cached), commit };
+  if (cached) return { plan: maskPlan(cached), commit };
 
   const worktree = BaseWorktree.add(projectRoot, commit);
   const forget = onCancel(() => worktree.remove());
@@ -217,7 +229,7 @@ export async function planAtRef(projectRoot: string, ref: string, stack: string,
     if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim().startsWith("{")) {
       throw new InputError(`cannot plan ${ref} (${commit.slice(0, 12)}) for stack ${stack}: ${baseFailure(result.status, result.stderr)}`);
     }
-    const plan = maskValue(JSON.parse(result.stdout) as Plan);
+    const plan = maskPlan(JSON.parse(result.stdout) as Plan);
     // The bytes the plan printed, as they are: a hit must give exactly what a fresh plan would.
     const unwritten = writeCachedPlan(cache, key, result.stdout);
     if (unwritten) process.stderr.write(`lookout: warning: base plan not cached in ${cache}: ${unwritten.message}\n`);
@@ -268,6 +280,16 @@ function run(worktree: BaseWorktree, root: string, args: readonly string[], sign
 }
 
 /** A cached entry's plan; undefined for none, or for one no longer JSON (edited by hand): then the base is planned again. */
+/**
+ * A base plan masked as the head's output is: every credential-like value, except a
+ * lookup's `token`, which names the function looked up (`pagerduty:index/getUser:getUser`)
+ * and is no credential; its arguments and answer are masked.
+ */
+function maskPlan(plan: Plan): Plan {
+  const { lookups, ...rest } = plan;
+  return { ...maskValue(rest), ...(lookups ? { lookups: lookups.map((l) => ({ token: maskSecrets(l.token), args: maskValue(l.args), result: maskValue(l.result) })) } : {}) };
+}
+
 function parsePlan(text: string | undefined): Plan | undefined {
   if (text === undefined) return undefined;
   try {

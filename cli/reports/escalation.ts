@@ -19,6 +19,8 @@ export interface EscalationLevel {
    * not name stays its ID (`user P4606BA`).
    */
   readonly targets: readonly string[];
+  /** The same targets without a schedule's layers (`schedule prompts-devops-primary`, `user lead@example.com`): what a route change compares. */
+  readonly targetNames: readonly string[];
 }
 
 export interface EscalationPolicyView {
@@ -55,6 +57,12 @@ export function peopleOf(plan: Plan): Map<string, string> {
   return people;
 }
 
+/** A PagerDuty user ID as its e-mail; an ID the lookups do not name stays the ID. */
+function personOf(plan: Plan): (id: unknown) => string {
+  const people = peopleOf(plan);
+  return (id) => (isUnknown(id) ? "(unknown)" : (people.get(String(id)) ?? String(id)));
+}
+
 /** A schedule's layers as people: `primary: ana@…, bo@…` (each layer's users in rotation order). */
 function layersOf(schedule: PlanResource, person: (id: unknown) => string): string {
   const layers = Array.isArray(schedule.inputs.layers) ? (schedule.inputs.layers as Record<string, unknown>[]) : [];
@@ -79,10 +87,9 @@ export function escalationOf(plan: Plan): EscalationView {
   const services = plan.resources.filter((r) => r.type === PD_SERVICE).sort((a, b) => inputName(a).localeCompare(inputName(b)));
   const scheduleByUrn = new Map(schedules.map((s) => [s.urn, s]));
   const policyNames = policies.map(inputName);
-  const people = peopleOf(plan);
-  const person = (id: unknown): string => (isUnknown(id) ? "(unknown)" : (people.get(String(id)) ?? String(id)));
-  const withPeople = (schedule: PlanResource): string => {
-    const layers = layersOf(schedule, person);
+  const person = personOf(plan);
+  const withPeople = (schedule: PlanResource, named = false): string => {
+    const layers = named ? "" : layersOf(schedule, person);
     return layers === "" ? inputName(schedule) : `${inputName(schedule)} (${layers})`;
   };
 
@@ -109,27 +116,28 @@ export function escalationOf(plan: Plan): EscalationView {
   const views = policies.map((policy): EscalationPolicyView => {
     const name = inputName(policy);
     const fromDeps = policy.dependencies.map((u) => scheduleByUrn.get(u)).filter((s): s is PlanResource => s !== undefined);
-    const candidates = (fromDeps.length > 0 ? fromDeps : schedules.filter((s) => longestPolicy(inputName(s), "prefix") === name))
-      .sort((a, b) => (inputName(a) < inputName(b) ? -1 : inputName(a) > inputName(b) ? 1 : 0))
-      .map(withPeople);
-    const scheduleLabel = (id: unknown): string => {
+    const candidates = (fromDeps.length > 0 ? fromDeps : schedules.filter((s) => longestPolicy(inputName(s), "prefix") === name)).sort((a, b) =>
+      inputName(a) < inputName(b) ? -1 : inputName(a) > inputName(b) ? 1 : 0,
+    );
+    const scheduleLabel = (id: unknown, named: boolean): string => {
       const byRef = schedules.find((s) => id === s.urn || id === `${s.name}-id`);
-      if (byRef) return `schedule ${withPeople(byRef)}`;
+      if (byRef) return `schedule ${withPeople(byRef, named)}`;
       if (!isUnknown(id)) return `schedule ${String(id)}`;
-      if (candidates.length === 1) return `schedule ${candidates[0]}`;
-      if (candidates.length > 1) return `schedule (one of ${candidates.join(", ")})`;
+      if (candidates.length === 1) return `schedule ${withPeople(candidates[0], named)}`;
+      if (candidates.length > 1) return `schedule (one of ${candidates.map((c) => withPeople(c, named)).join(", ")})`;
       return "schedule (unknown)";
+    };
+    const targetOf = (t: Record<string, unknown>, named: boolean): string => {
+      const type = String(t.type ?? "");
+      if (type.startsWith("schedule")) return scheduleLabel(t.id, named);
+      if (type.startsWith("user")) return `user ${person(t.id)}`;
+      return `${type.replace(/_reference$/, "") || "target"} ${isUnknown(t.id) ? "(unknown)" : String(t.id)}`;
     };
     const rules = Array.isArray(policy.inputs.rules) ? (policy.inputs.rules as Record<string, unknown>[]) : [];
     const levels = rules.map((rule): EscalationLevel => {
       const delay = Number(rule.escalationDelayInMinutes);
-      const targets = (Array.isArray(rule.targets) ? (rule.targets as Record<string, unknown>[]) : []).map((t) => {
-        const type = String(t.type ?? "");
-        if (type.startsWith("schedule")) return scheduleLabel(t.id);
-        if (type.startsWith("user")) return `user ${person(t.id)}`;
-        return `${type.replace(/_reference$/, "") || "target"} ${isUnknown(t.id) ? "(unknown)" : String(t.id)}`;
-      });
-      return { ...(Number.isFinite(delay) ? { delayMinutes: delay } : {}), targets };
+      const raw = Array.isArray(rule.targets) ? (rule.targets as Record<string, unknown>[]) : [];
+      return { ...(Number.isFinite(delay) ? { delayMinutes: delay } : {}), targets: raw.map((t) => targetOf(t, false)), targetNames: raw.map((t) => targetOf(t, true)) };
     });
     const loops = Number(policy.inputs.numLoops);
     return {
@@ -142,6 +150,20 @@ export function escalationOf(plan: Plan): EscalationView {
     };
   });
   return { policies: views, orphanServices };
+}
+
+/** What a route change names, from one plan: people by e-mail, and each escalation policy's levels (by URN) as `escalationOf` labels them. */
+export interface Roster {
+  person(id: unknown): string;
+  levels(policyUrn: string): readonly EscalationLevel[] | undefined;
+}
+
+export function rosterOf(plan: Plan): Roster {
+  let view: EscalationView | undefined;
+  return {
+    person: personOf(plan),
+    levels: (urn) => (view ??= escalationOf(plan)).policies.find((p) => p.urn === urn)?.levels,
+  };
 }
 
 /** Whether the diff touches on-call: then the diagram opens by itself. */

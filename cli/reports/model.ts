@@ -58,6 +58,8 @@ export interface ResourceChange {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
+  /** The catalog service it belongs to (under the service's uptime, alerts, SLO or Sentry component); absent when stack-wide. */
+  readonly service?: string;
   readonly severity?: string;
   readonly source?: string;
 }
