@@ -20,7 +20,7 @@ import { SHARD_WEIGHT } from "../cli/engine/plan";
 import type { Catalog, Service } from "../catalog/model";
 import { CatalogRunError, lookout as lookoutProgram } from "../infra/program";
 import { Progress } from "../cli/render/progress";
-import { sharedRun } from "./support/plans";
+import { lookoutInProcess, sharedRun } from "./support/plans";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "lookout.js");
@@ -119,9 +119,10 @@ describe("bad input fails the same way on every path, and whole", () => {
     expect(registered).toBe(1);
   });
 
-  it("refuses a shard or worker count that is not a whole number of at least 1", () => {
+  it("refuses a shard or worker count that is not a whole number of at least 1", async () => {
+    // The CLI's entry in this process: the option parser refuses it before anything starts.
     for (const args of [["--shards", "0"], ["--shards", "two"], ["--jobs", "0"], ["--jobs", "1.5"]]) {
-      const run = lookout(["plan", "--stack", "prod", ...args]);
+      const run = await lookoutInProcess(["plan", "--stack", "prod", ...args]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(`${args[0]} takes a whole number of at least 1, got "${args[1]}"`);
       expect(run.stdout).toBe("");

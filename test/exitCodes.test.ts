@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../cli/errors";
 import { asInputError } from "../cli/engine/program";
 import { baseFailure } from "../cli/reports/diff";
+import { lookoutInProcess } from "./support/plans";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "lookout.js");
@@ -38,8 +39,19 @@ fs.writeFileSync(path.join(odd, "b.YAML"), "environment: prod\n");
 const blocked = path.join(scratch, "blocked");
 fs.mkdirSync(path.join(blocked, "executive.json"), { recursive: true });
 
+/**
+ * The rows run as a process: stdin the process's own pipe, a pack that fails when the
+ * program has run, a folder written after the plan, and one cheap command.
+ */
+const AS_PROCESS = new Set([
+  "plan --catalog /dev/stdin (a pipe or socket here)",
+  "plan, a --policy-pack that is no pack",
+  "dashboards --out where a file would be a folder",
+  "policies, the same",
+]);
+
 describe("bad input is exit 2 with one clear message, on every command", () => {
-  it.each<[string, string[], string | RegExp]>([
+  const rows: [string, string[], string | RegExp][] = [
     ["plan, a --policy-pack that is no pack", ["plan", "--stack", "prod", "--policy-pack", notAPack], `error: policy pack ${notAPack} has no PulumiPolicy.yaml: not a policy pack`],
     ["policies, the same", ["policies", "--policy-pack", notAPack], `error: policy pack ${notAPack} has no PulumiPolicy.yaml: not a policy pack`],
     ["plan --catalog /dev/zero", ["plan", "--stack", "prod", "--catalog", "/dev/zero"], "/dev/zero:1:1  a character device, not a regular file or folder"],
@@ -49,9 +61,16 @@ describe("bad input is exit 2 with one clear message, on every command", () => {
     ["thresholds --catalog a symlink loop", ["thresholds", "--stack", "prod", "--catalog", loop], `${loop}:1:1  a symlink loop`],
     ["dashboards --catalog a folder with b.YAML", ["dashboards", "--stack", "prod", "--catalog", odd, "--out", path.join(scratch, "out")], `${path.join(odd, "b.YAML")}:1:1  not a catalog file`],
     ["dashboards --out where a file would be a folder", ["dashboards", "--stack", "prod", "--out", blocked], `error: cannot write ${path.join(blocked, "executive.json")}: not a regular file\n`],
-  ])("%s", (_what, args, expected) => {
+  ];
+
+  it("runs every row meant to run as a process as one", () => {
+    expect(rows.filter(([what]) => AS_PROCESS.has(what))).toHaveLength(AS_PROCESS.size);
+  });
+
+  it.each(rows)("%s", async (what, args, expected) => {
     const started = Date.now();
-    const result = lookout(args);
+    // Refused before anything starts: the CLI's entry in this process (AS_PROCESS: a process).
+    const result = AS_PROCESS.has(what) ? lookout(args) : await lookoutInProcess(args);
     if (typeof expected === "string") expect(result.stderr).toContain(expected);
     else expect(result.stderr).toMatch(expected);
     expect(result.code).toBe(2);

@@ -21,6 +21,7 @@ import type { LookoutConfig } from "../infra/stack/config";
 import { CREDENTIAL_VARIABLES } from "../infra/stack/credentials";
 import { createProviders } from "../infra/stack/providers";
 import { catalogIssues } from "./support/catalogs";
+import { lookoutInProcess } from "./support/plans";
 import { runComponents } from "./support/mocks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -265,8 +266,9 @@ describe("the catalog refuses literal credentials and notification syntax (looko
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-text-"));
     for (const [name, text] of cases) fs.writeFileSync(fileOf(name), text);
-    const results = await lookoutAll(cases.map(([name]) => [["plan", "--stack", "prod", "--catalog", fileOf(name), "--json"]] as const));
-    runs = new Map(cases.map(([name], i) => [name, results[i]]));
+    // Through the CLI's entry in this process (nothing starts before the catalog is refused).
+    runs = new Map();
+    for (const [name] of cases) runs.set(name, await lookoutInProcess(["plan", "--stack", "prod", "--catalog", fileOf(name), "--json"]));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -279,6 +281,11 @@ describe("the catalog refuses literal credentials and notification syntax (looko
     expect(run.stderr).toContain(`${file}:${positionOf(text, located)}  ${docPath}  ${message}`);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
     if (secret) expect(run.stderr).not.toContain(secret);
+  });
+
+  it("refuses the first case the same way as a lookout process", async () => {
+    const [name] = cases[0];
+    expect(await lookout(["plan", "--stack", "prod", "--catalog", fileOf(name), "--json"])).toEqual(runs.get(name));
   });
 
   it("reports both problems of the issue's description, each once", () => {

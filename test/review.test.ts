@@ -9,6 +9,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanDiff, ThresholdRow } from "../cli/reports/model";
 import { directionOf } from "../cli/reports/diff";
+import { lookoutInProcess } from "./support/plans";
 import { makeReviewRepo, truncatedCatalog } from "./support/reviewRepo";
 import { prodCatalogText } from "./support/stackText";
 
@@ -61,8 +62,8 @@ describe("lookout thresholds", () => {
     expect(markdown.stdout.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| service")).length).toBe(rows.length);
   });
 
-  it("rejects an unknown format with exit 2", () => {
-    expect(lookout(["thresholds", "--stack", "prod", "--format", "csv"])).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be one of table, markdown, json, not "csv"') });
+  it("rejects an unknown format with exit 2", async () => {
+    expect(await lookoutInProcess(["thresholds", "--stack", "prod", "--format", "csv"])).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be one of table, markdown, json, not "csv"') });
   });
 });
 
@@ -242,12 +243,13 @@ describe("lookout diff of a shipped catalog cut short", () => {
     expect(markdown.stdout).toMatch(/\| dashboards \| \d+ → 0 \| \*\*\d+ removed \(emptied\)\*\* \|/);
   }, 120_000);
 
-  it("rejects an unknown --fail-on value and a share over 100 with exit 2", () => {
-    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser,everything"], repo)).toMatchObject({
+  it("rejects an unknown --fail-on value and a share over 100 with exit 2", async () => {
+    // The CLI's entry in this process: both are refused before the diff reads git or plans.
+    expect(await lookoutInProcess(["diff", "--base", "HEAD~1", "--stack", "prod", "--fail-on", "looser,everything"])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--fail-on must be one of looser, mass-removal, not "everything"'),
     });
-    expect(lookout(["diff", "--base", "HEAD~1", "--stack", "prod", "--mass-removal-percent", "150"], repo)).toMatchObject({
+    expect(await lookoutInProcess(["diff", "--base", "HEAD~1", "--stack", "prod", "--mass-removal-percent", "150"])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--mass-removal-percent takes a number from 0 to 100, got "150"'),
     });

@@ -11,9 +11,9 @@ import * as path from "path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { prodMix, type ServiceShape, syntheticCatalog } from "../bench/catalog";
-import { SHARD_WEIGHT } from "../cli/engine/plan";
+import { SHARD_WEIGHT, shardWeight } from "../cli/engine/plan";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../cli/engine/marshal";
-import { autoShardJobs, mergeRuns, ShardMergeError } from "../cli/engine/shards";
+import { autoShardJobs, mergeRuns, serviceWeight, ShardMergeError } from "../cli/engine/shards";
 import { loadCatalog } from "../catalog/load";
 import { runLookout, sharedRun } from "./support/plans";
 
@@ -27,14 +27,14 @@ function catalogOf(shapes: readonly ServiceShape[]): string {
   return file;
 }
 
-const plan = (args: readonly string[]) => runLookout(["plan", "--stack", "prod", ...args, "--json"]);
+const plan = (args: readonly string[], env: NodeJS.ProcessEnv = {}) => runLookout(["plan", "--stack", "prod", ...args, "--json"], undefined, env);
 
 /** The one-process plan and the sharded one, as compared: exit code, stderr, stdout. */
-function expectSameAsOneProcess(catalogArgs: readonly string[], shardArgs: readonly string[]): string {
+function expectSameAsOneProcess(catalogArgs: readonly string[], shardArgs: readonly string[], env: NodeJS.ProcessEnv = {}): string {
   // The shipped stack's one-process plan is the run other files share (support/plans.ts).
   const single = catalogArgs.length === 0 ? sharedRun(["plan", "--stack", "prod", "--shards", "1", "--json"]) : plan([...catalogArgs, "--shards", "1"]);
   expect({ code: single.code, stderr: single.stderr }).toEqual({ code: 0, stderr: "" });
-  const sharded = plan([...catalogArgs, ...shardArgs]);
+  const sharded = plan([...catalogArgs, ...shardArgs], env);
   expect({ args: shardArgs, code: sharded.code, stderr: sharded.stderr }).toEqual({ args: shardArgs, code: 0, stderr: "" });
   expect(sharded.stdout === single.stdout, `${shardArgs.join(" ")} gives the one-process plan`).toBe(true);
   return single.stdout;
@@ -66,15 +66,26 @@ describe("a sharded plan is the one-process plan, byte for byte", () => {
     expect([outputs.monitorIds, outputs.sloIds]).toEqual([{}, {}]);
   }, 240_000);
 
-  it("with default flags for 62 services whose first ones have no SLO (sharded by weight)", () => {
-    const shapes = Array.from({ length: 62 }, (_, i) => ({ ...prodMix(i), slo: i >= 40 && prodMix(i).slo }));
+  it("with default flags for 6 services whose first ones have no SLO (sharded by weight, LOOKOUT_SHARD_WEIGHT half theirs)", () => {
+    const shapes = Array.from({ length: 6 }, (_, i) => ({ ...prodMix(i), slo: i >= 3 && prodMix(i).slo }));
     const file = catalogOf(shapes);
-    const jobs = autoShardJobs(loadCatalog(file).services, SHARD_WEIGHT) ?? [];
+    const services = loadCatalog(file).services;
+    // A shard of half the catalog's weight: the auto path shards as a catalog heavier than SHARD_WEIGHT does.
+    const weight = String(Math.ceil(services.map(serviceWeight).reduce((a, b) => a + b, 0) / 2));
+    const jobs = autoShardJobs(services, shardWeight({ LOOKOUT_SHARD_WEIGHT: weight })) ?? [];
     // The first shard holds no SLO: its SLO IDs are an empty map, the next shard's unknown.
     expect(jobs.length).toBeGreaterThan(1);
-    expect(jobs[0].services.every((name) => Number(name.slice("svc-".length)) < 40)).toBe(true);
-    expectSameAsOneProcess(["--catalog", file], []);
+    expect(jobs[0].services.every((name) => Number(name.slice("svc-".length)) < 3)).toBe(true);
+    expect(services.filter((s) => s.slos.length > 0).map((s) => s.name)).not.toEqual([]);
+    expectSameAsOneProcess(["--catalog", file], [], { LOOKOUT_SHARD_WEIGHT: weight });
   }, 300_000);
+
+  it("plans in one process, without LOOKOUT_SHARD_WEIGHT, up to SHARD_WEIGHT; the variable takes a whole number", () => {
+    expect(shardWeight({})).toBe(SHARD_WEIGHT);
+    expect(shardWeight({ LOOKOUT_SHARD_WEIGHT: "" })).toBe(SHARD_WEIGHT);
+    expect(shardWeight({ LOOKOUT_SHARD_WEIGHT: "61" })).toBe(61);
+    for (const bad of ["0", "1.5", "many"]) expect(() => shardWeight({ LOOKOUT_SHARD_WEIGHT: bad })).toThrow(`LOOKOUT_SHARD_WEIGHT takes a whole number of at least 1, got "${bad}"`);
+  });
 
   it("for generated shapes in any order, split into any number of shards", async () => {
     const shape = fc.record({ journey: fc.boolean(), alerts: fc.boolean(), slo: fc.boolean(), sentry: fc.boolean() });

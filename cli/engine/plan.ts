@@ -112,7 +112,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   if (overweight.length > 0) throw new InputError(new CatalogError(overweight).message);
   const shards =
     options.shards === undefined || options.shards === "auto"
-      ? autoShardJobs(services, SHARD_WEIGHT)
+      ? autoShardJobs(services, shardWeight())
       : options.shards > 1
         ? shardJobs(services.map((s) => s.name), options.shards)
         : undefined;
@@ -188,6 +188,16 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
  * 200 KB of a worker's heap, so a shard stays near 250 MB of it.
  */
 export const SHARD_WEIGHT = 1_250;
+/**
+ * What `--shards auto` lets one process plan: SHARD_WEIGHT, or LOOKOUT_SHARD_WEIGHT when
+ * set, which only the suite and the benchmarks set, so that a small catalog shards.
+ */
+export function shardWeight(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.LOOKOUT_SHARD_WEIGHT;
+  if (value === undefined || value === "") return SHARD_WEIGHT;
+  if (!/^[1-9]\d*$/.test(value)) throw new InputError(`LOOKOUT_SHARD_WEIGHT takes a whole number of at least 1, got "${value}"`);
+  return Number(value);
+}
 /** A worker's V8 heap limit: room for a shard of SHARD_WEIGHT three times over, low enough that garbage is collected. */
 const WORKER_HEAP_MB = 768;
 

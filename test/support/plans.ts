@@ -18,9 +18,15 @@ export interface LookoutRun {
   readonly stderr: string;
 }
 
-/** `lookout <args>` as a user runs it: exit code and both streams. */
-export function runLookout(args: readonly string[], cwd = ROOT): LookoutRun {
-  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), ...args], { cwd, encoding: "utf8", timeout: 180_000, maxBuffer: 256 * 1024 * 1024 });
+/** `lookout <args>` as a user runs it: exit code and both streams (`env` added to this process's environment). */
+export function runLookout(args: readonly string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): LookoutRun {
+  const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "lookout.js"), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 180_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -63,4 +69,41 @@ export function planOfStack(stack: string): Plan {
   const run = sharedRun(["plan", "--stack", stack, "--json"]);
   if (run.code !== 0) throw new Error(`lookout plan --stack ${stack} exited ${run.code}: ${run.stderr}`);
   return JSON.parse(run.stdout) as Plan;
+}
+
+let entry: typeof import("../../cli/main") | undefined;
+
+/** What bin/lookout.js runs: the build when it is fresh (the end-to-end setup makes it), else the TypeScript under tsx. */
+function cliEntry(): typeof import("../../cli/main") {
+  if (entry) return entry;
+  // Node's own loader, as the CLI's: cli/main.ts requires each command when it runs.
+  const build = require(path.join(ROOT, "bin", "build.js")) as { isFresh(): boolean };
+  const fresh = build.isFresh();
+  if (!fresh) (require("tsx/cjs/api") as { register(): void }).register();
+  entry = require(fresh ? path.join(ROOT, "dist", "cli", "main.js") : path.join(ROOT, "cli", "main.ts")) as typeof import("../../cli/main");
+  return entry;
+}
+
+/**
+ * `lookout <args>` through the entry `bin/lookout.js` calls (`main` of cli/main.ts), in
+ * this test process: the same exit code and streams as `runLookout`, without a process's
+ * start. For runs that end before anything starts a process of its own (bad input, say);
+ * one at a time, since it takes over `process.stderr`. A test file that runs the CLI so
+ * keeps one `runLookout` of the same kind, to prove the process path.
+ */
+export async function lookoutInProcess(args: readonly string[]): Promise<LookoutRun> {
+  const { main } = cliEntry();
+  let stdout = "";
+  let stderr = "";
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const code = await main(["node", "lookout", ...args], (text) => (stdout += text));
+    return { code, stdout, stderr };
+  } finally {
+    process.stderr.write = write;
+  }
 }
