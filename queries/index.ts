@@ -4,4 +4,4 @@ export { format, formatComposite, formatDuration, formatExpr, formatMeasured, fo
 export { parse, parseCompositeOfNames, parseExact, parseMonitor, parseOrUndefined, positionOf, QueryParseError, QueryUnsupportedError, trailingComparison, windowWords, type QueryPosition, type TrailingComparison } from "./parse";
 export { convertUnit, converts, describeValue, expressionUnit, GRAFANA_UNITS, thresholdUnit, unitOf, type DeclaredMetricUnit, type QueryUnit } from "./units";
 export { durationOf, durationSeconds, formatSeconds, unitMilliseconds, writtenMilliseconds, writtenSeconds } from "./durations";
-export { parseTags } from "./tags";
+export { parseTags, tagTerm } from "./tags";

@@ -340,6 +340,18 @@ export function childrenOf(expr: Expr): Expr[] {
   }
 }
 
+/**
+ * The percentile a query reduces by, 95 for p95: a space aggregation `p95:` across tags
+ * (PF-DD-Q-6) or a search rollup `pc95` (PF-DD-Q-10); undefined for any other form.
+ */
+export function percentileOf(q: MonitorQuery): number | undefined {
+  const written =
+    q.kind === "metric" ? seriesOf(q.expression).map((s) => /^p(\d+(?:\.\d+)?)$/.exec(s.space ?? "")?.[1]).find((x) => x !== undefined)
+    : q.kind === "search" ? /^pc(\d+(?:\.\d+)?)$/.exec(q.rollup.method)?.[1]
+    : undefined;
+  return written === undefined ? undefined : Number(written);
+}
+
 /** Every metric series an expression reads, in the order written. */
 export function seriesOf(expr: Expr): Series[] {
   return expr.kind === "series" ? [expr] : childrenOf(expr).flatMap(seriesOf);

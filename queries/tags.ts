@@ -18,3 +18,12 @@ export function parseTags(tags: unknown): Map<string, string> {
   return result;
 }
 
+
+/**
+ * One scope term read as a tag filter, `key:value` (PF-DD-Q-1 scope): its key and value,
+ * or undefined for anything else (`*`, a wildcard value, a negation, a bare word).
+ */
+export function tagTerm(term: string): { readonly key: string; readonly value: string } | undefined {
+  const m = /^([A-Za-z][\w.\-/]*):([^*\s]+)$/.exec(term);
+  return m ? { key: m[1], value: m[2] } : undefined;
+}

@@ -23,7 +23,7 @@ const LAYOUT = {
   credentials: "infra/stack/credentials.ts",
   maxLines: 420,
   /** Files allowed over `maxLines` for now (being split); remove each when it is. */
-  oversized: ["cli/reports/classify.ts"],
+  oversized: [],
 } as const;
 
 const ROOT = resolve(__dirname, "..");

@@ -13,6 +13,8 @@ import {
   GRAFANA_UNITS,
   parse,
   parseTags,
+  percentileOf,
+  tagTerm,
   thresholdUnit,
   windowWords,
   writtenMilliseconds,
@@ -75,5 +77,23 @@ describe("queries: durations and tags", () => {
 
   it("reads tags as key and value, the first of a key winning", () => {
     expect([...parseTags(["service:api", "env: prod ", "service:web", "sparse", 3])]).toEqual([["service", "api"], ["env", "prod"], ["sparse", ""]]);
+  });
+});
+
+describe("what a query reduces by and filters on, read from the model", () => {
+  it("reads the percentile of a metric space aggregation and of a search rollup, and none elsewhere", () => {
+    expect(percentileOf(parse("percentile(last_5m):p95:trace.http.request{service:api} > 0.5"))).toBe(95);
+    expect(percentileOf(parse("avg(last_5m):p99.9:trace.http.request{service:api} > 0.5"))).toBe(99.9);
+    expect(percentileOf(parse('rum("@type:view").rollup("pc75", "@view.loading_time").last("5m") > 3000000000'))).toBe(75);
+    expect(percentileOf(parse("avg(last_5m):avg:system.cpu.user{*} > 90"))).toBeUndefined();
+  });
+
+  it("reads a key:value scope term, and nothing from wildcards, negations or bare words", () => {
+    expect(tagTerm("env:prod")).toEqual({ key: "env", value: "prod" });
+    expect(tagTerm("kube_namespace:a/b")).toEqual({ key: "kube_namespace", value: "a/b" });
+    expect(tagTerm("env:prod*")).toBeUndefined();
+    expect(tagTerm("!env:prod")).toBeUndefined();
+    expect(tagTerm("*")).toBeUndefined();
+    expect(tagTerm("prod")).toBeUndefined();
   });
 });

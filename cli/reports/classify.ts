@@ -11,7 +11,7 @@ import { numberOf as num } from "../../json/numbers";
 import { isUrgent } from "../../catalog/model";
 import type { PlanResource } from "../engine/plan";
 import { escalationFields, NO_ROSTER, type Rosters, scheduleFields } from "./classifyRoutes";
-import { parseMonitor, type Comparator, type Expr, type MonitorQuery, type Series } from "../../queries";
+import { parseMonitor, percentileOf, seriesOf, tagTerm, type Comparator, type MonitorQuery } from "../../queries";
 import type { Direction, ThresholdChange, ThresholdRow } from "./model";
 import { thresholdsOfResource } from "./thresholds";
 
@@ -70,23 +70,6 @@ function comparatorOf(q: MonitorQuery | undefined): Comparator | undefined {
   return q && "comparator" in q ? q.comparator : undefined;
 }
 
-function seriesOf(expr: Expr): Series[] {
-  switch (expr.kind) {
-    case "series":
-      return [expr];
-    case "number":
-      return [];
-    case "binary":
-      return [...seriesOf(expr.left), ...seriesOf(expr.right)];
-    case "negate":
-      return seriesOf(expr.operand);
-    case "group":
-      return seriesOf(expr.inner);
-    case "call":
-      return expr.args.flatMap((a) => (a.kind === "expr" ? seriesOf(a.value) : []));
-  }
-}
-
 /** The filter terms a query narrows its series by (PF-REV-1, PF-DD-Q-1 scope, PF-DD-Q-9 `.over`, PF-DD-Q-10 search terms). */
 function scopeOf(q: MonitorQuery): Set<string> {
   if (q.kind === "metric") return new Set(seriesOf(q.expression).flatMap((s) => s.scope.filter((t) => t !== "*")));
@@ -102,11 +85,11 @@ function scopeOf(q: MonitorQuery): Set<string> {
 function contradictory(scope: ReadonlySet<string>): boolean {
   const values = new Map<string, string>();
   for (const term of scope) {
-    const m = /^([A-Za-z][\w.\-/]*):([^*\s]+)$/.exec(term);
-    if (!m) continue;
-    const seen = values.get(m[1]);
-    if (seen !== undefined && seen !== m[2]) return true;
-    values.set(m[1], m[2]);
+    const tag = tagTerm(term);
+    if (!tag) continue;
+    const seen = values.get(tag.key);
+    if (seen !== undefined && seen !== tag.value) return true;
+    values.set(tag.key, tag.value);
   }
   return false;
 }
@@ -116,19 +99,6 @@ function groupsOf(q: MonitorQuery): Set<string> {
   if (q.kind === "service-check") return new Set(q.by);
   if (q.kind === "search") return new Set(q.groupBy);
   return new Set();
-}
-
-/** The percentile a query reduces by: `p95:` across tags (PF-DD-Q-6), `pc95` in a search rollup (PF-DD-Q-10). */
-function percentileOf(q: MonitorQuery): number | undefined {
-  if (q.kind === "metric") {
-    const p = seriesOf(q.expression).map((s) => /^p(\d+(?:\.\d+)?)$/.exec(s.space ?? "")?.[1]).find((x) => x !== undefined);
-    return p === undefined ? undefined : Number(p);
-  }
-  if (q.kind === "search") {
-    const p = /^pc(\d+(?:\.\d+)?)$/.exec(q.rollup.method)?.[1];
-    return p === undefined ? undefined : Number(p);
-  }
-  return undefined;
 }
 
 function above(c: Comparator | undefined): boolean {
