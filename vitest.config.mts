@@ -7,6 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 const END_TO_END = [
   "backtest",
+  "baseChange",
   "boundsPolicies",
   "cancel",
   "catalogCommand",
