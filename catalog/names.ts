@@ -98,6 +98,13 @@ export interface PlannedName {
   readonly possible?: boolean;
 }
 
+/** The Datadog resource types the program plans and the reports read, by their Pulumi type tokens. */
+export const DATADOG_TYPE = {
+  monitor: "datadog:index/monitor:Monitor",
+  syntheticsTest: "datadog:index/syntheticsTest:SyntheticsTest",
+  slo: "datadog:index/serviceLevelObjective:ServiceLevelObjective",
+} as const;
+
 const T = {
   uptime: "lookout:uptime:Uptime$lookout:uptime:ServiceUptime",
   alerts: "lookout:alerts:Alerts$lookout:alerts:ServiceAlerts",
@@ -108,7 +115,7 @@ const T = {
   team: "lookout:oncall:Oncall$lookout:oncall:Team",
   backup: "lookout:storage:Storage$lookout:backups:BackupSet",
   status: "lookout:status:StatusPages$lookout:status:ProductStatusPage",
-  monitor: "datadog:index/monitor:Monitor",
+  monitor: DATADOG_TYPE.monitor,
 } as const;
 
 /** The parts `createSecureBucket` (infra/backups/buckets.ts) makes of a bucket named `name`: type → suffix (object lock when the backup has it). */
@@ -158,7 +165,7 @@ export function plannedNames(catalog: Catalog): PlannedName[] {
   for (const service of catalog.services) {
     const s = `service "${service.name}"`;
     const uptime = childName(COMPONENT.uptime, service.name);
-    const test = "datadog:index/syntheticsTest:SyntheticsTest";
+    const test = DATADOG_TYPE.syntheticsTest;
     for (const e of service.endpoints) add(T.uptime, test, childName(uptime, uptimeKey.endpoint(e.name)), { what: `${s} endpoint "${e.name}"`, source: e.source });
     for (const c of service.tlsChecks) add(T.uptime, test, childName(uptime, uptimeKey.tls(c.host)), { what: `${s} certificate check of ${c.host}`, source: c.source });
     for (const j of service.journeys) add(T.uptime, test, childName(uptime, uptimeKey.journey(j.name)), { what: `${s} journey "${j.name}"`, source: j.source });
@@ -170,7 +177,7 @@ export function plannedNames(catalog: Catalog): PlannedName[] {
     const slos = childName(COMPONENT.slos, service.name);
     for (const slo of service.slos) {
       const entry = { what: `${s} SLO "${slo.name}"`, source: slo.source };
-      add(T.slos, "datadog:index/serviceLevelObjective:ServiceLevelObjective", childName(slos, slo.name), entry);
+      add(T.slos, DATADOG_TYPE.slo, childName(slos, slo.name), entry);
       for (const tier of slo.burnRates) {
         const burn = sloMonitorKey.burn(slo.name, tier.name);
         add(T.slos, T.monitor, childName(slos, burn), entry);

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { DATADOG_TYPE } from "../../catalog/names";
 import { EXIT } from "./exitCodes";
 import { InputError } from "../errors";
 import { runProgram } from "../engine/program";
@@ -23,7 +24,7 @@ export async function exportCommand(target: string, flags: ExportFlags, write: (
   const root = findProjectRoot(process.cwd());
   const settings = readStackSettings(root, flags.stack, flags.catalog === undefined ? {} : { "lookout:catalog": path.resolve(flags.catalog) });
   const run = await runProgram(settings);
-  const monitors = run.resources.filter((r) => r.type === "datadog:index/monitor:Monitor");
+  const monitors = run.resources.filter((r) => r.type === DATADOG_TYPE.monitor);
   try {
     fs.mkdirSync(flags.out, { recursive: true });
   } catch {

@@ -3,6 +3,7 @@
  * version of every monitor the change adds or alters, counting how often each would have
  * fired (transitions into ALERT) and how long it would have stayed in ALERT. Pure.
  */
+import { DATADOG_TYPE } from "../../catalog/names";
 import { evaluate, type Evaluation } from "../../queries/evaluate";
 import type { TestFile } from "./testFile";
 import { stackMonitors, type PlannedMonitor, type StackMonitors } from "./testRun";
@@ -66,7 +67,7 @@ function replay(planned: PlannedMonitor, stack: StackMonitors, files: readonly T
   return { fired, alertMinutes };
 }
 
-const MONITOR = "datadog:index/monitor:Monitor";
+const MONITOR = DATADOG_TYPE.monitor;
 
 /** Every monitor the head adds or whose evaluated inputs differ from the base's, replayed on both. */
 export function backtest(base: readonly Resource[], head: readonly Resource[], files: readonly TestFile[]): Backtest {

@@ -7,13 +7,14 @@
 import { budgetSchema, monitoringBudget, monthlyRuns } from "../../policies/budget";
 import { configOf } from "../../policies/support";
 import { InputError } from "../errors";
+import { DATADOG_TYPE } from "../../catalog/names";
 import type { Plan } from "../engine/plan";
 import { asJsonObject } from "../engine/marshal";
 import { parsePolicyConfig, policyPropertyProblems } from "../engine/policyConfig";
 import { PolicyConfigError } from "../engine/policyTypes";
 
-const SYNTHETICS_TEST = "datadog:index/syntheticsTest:SyntheticsTest";
-const MONITOR = "datadog:index/monitor:Monitor";
+const SYNTHETICS_TEST = DATADOG_TYPE.syntheticsTest;
+const MONITOR = DATADOG_TYPE.monitor;
 
 export interface PlanCost {
   readonly apiRuns: number;

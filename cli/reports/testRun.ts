@@ -14,12 +14,13 @@ import {
   type MonitorState,
   type Thresholds,
 } from "../../queries/evaluate";
+import { DATADOG_TYPE } from "../../catalog/names";
 import type { PlannedResource } from "../engine/resource";
 import { notifiedHandles, notifiesMatch, type Transition } from "./notifies";
 import { issueAt, TestFileError, type Expectation, type TestCase, type TestFile } from "./testFile";
 
-const MONITOR = "datadog:index/monitor:Monitor";
-const SLO = "datadog:index/serviceLevelObjective:ServiceLevelObjective";
+const MONITOR = DATADOG_TYPE.monitor;
+const SLO = DATADOG_TYPE.slo;
 
 /** A planned Datadog monitor, ready to evaluate. */
 export interface PlannedMonitor {
